@@ -1,0 +1,3 @@
+"""Folio: membership publishing for technical communities on MkDocs + Material."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,49 @@
+"""The one family of errors a user can cause, and how they are reported.
+
+Every expected failure (a content mistake, a bad setting, an unreachable
+bucket) is a ``FolioError``: click prints its message and exits 1, with no
+traceback. Content problems carry a location so the message can name the
+file, the key and the line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import click
+
+
+class FolioError(click.ClickException):
+    """An expected failure: printed as one clear message, exit status 1."""
+
+    exit_code = 1
+
+    def format_message(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the content, located as `file:line: key: message`."""
+
+    path: str
+    line: int
+    key: str
+    message: str
+    severity: str = "error"  # "error" or "warning"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        key = f"{self.key}: " if self.key else ""
+        return f"{where}: {key}{self.message}"
+
+
+class ContentError(FolioError):
+    """Raised with every content problem found, so authors fix them all in one pass."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        count = len(self.problems)
+        lines = [str(p) for p in self.problems]
+        summary = f"{count} problem{'s' if count != 1 else ''} in the content; fix them and build again."
+        super().__init__("\n".join(lines + [summary]))
