@@ -1,0 +1,161 @@
+"""Front matter schemas: typed fields per page kind, validated all at once.
+
+A schema never stops at the first mistake: it returns every problem with its
+key and line so an author fixes a file in one pass.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from toolkit.errors import Problem
+from toolkit.frontmatter import FrontMatter
+from toolkit.prices import Price, PriceError
+
+Check = Callable[[Any], Any]  # returns the cleaned value or raises ValueError(message)
+
+
+def text(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)) or not str(value).strip():
+        raise ValueError("must be a non-empty text")
+    return str(value).strip()
+
+
+def names(value: Any) -> list[str]:
+    """A list of names; a single name is accepted as a list of one."""
+    items = value if isinstance(value, list) else [value]
+    if not items or not all(isinstance(v, str) and v.strip() for v in items):
+        raise ValueError("must be a name or a list of names, e.g. `[Maya Ortiz, Lin Wei]`")
+    return [v.strip() for v in items]
+
+
+def date(value: Any) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"`{value}` is not a date: write YYYY-MM-DD, e.g. 2026-11-23") from None
+
+
+def url(value: Any) -> str:
+    value = text(value)
+    if not re.match(r"^(https?://|/|\.\.?/)\S+$", value) and not re.match(r"^[\w./-]+$", value):
+        raise ValueError(f"`{value}` is not a link: write an https:// URL or a relative path")
+    return value
+
+
+def price(value: Any) -> Price:
+    try:
+        return Price.parse(value)
+    except PriceError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def one_of(*choices: str) -> Check:
+    def check(value: Any) -> str:
+        if value not in choices:
+            raise ValueError(f"`{value}` is not one of: {', '.join(choices)}")
+        return value
+
+    return check
+
+
+def file_names(value: Any) -> list[str]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ValueError("must be a list of chapter file names, e.g. `[01-intro.md, 02-setup.md]`")
+    return [v.strip() for v in value]
+
+
+def tag_list(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    if not all(isinstance(v, (str, int)) and str(v).strip() for v in items):
+        raise ValueError("must be a list of tags, e.g. `[python, performance]`")
+    return [str(v).strip() for v in items]
+
+
+def anything(value: Any) -> Any:
+    return value
+
+
+@dataclass(frozen=True)
+class Field:
+    check: Check
+    required: bool = False
+
+
+# Keys MkDocs and Material understand on any page; never reported as unknown.
+COMMON = {
+    "title": Field(text),
+    "description": Field(text),
+    "template": Field(text),
+    "hide": Field(anything),
+    "icon": Field(anything),
+    "status": Field(anything),
+    "subtitle": Field(text),
+    "search": Field(anything),
+    "social": Field(anything),
+    "comments": Field(anything),
+    "tags": Field(tag_list),
+    "authors": Field(names),
+}
+
+SCHEMAS: dict[str, dict[str, Field]] = {
+    "course": {
+        **COMMON,
+        "type": Field(one_of("course"), required=True),
+        "title": Field(text, required=True),
+        "summary": Field(text),
+        "price": Field(price),
+        "level": Field(one_of("beginner", "intermediate", "advanced"), required=True),
+        "authors": Field(names, required=True),
+        "chapters": Field(file_names),
+    },
+    "chapter": {**COMMON, "access": Field(one_of("free", "paid"))},
+    "article": {
+        **COMMON,
+        "title": Field(text, required=True),
+        "date": Field(date, required=True),
+        "access": Field(one_of("free", "members")),
+    },
+    "salon": {
+        **COMMON,
+        "title": Field(text, required=True),
+        "date": Field(date, required=True),
+        "location": Field(text, required=True),
+        "speakers": Field(names, required=True),
+        "slides": Field(url),
+        "recording": Field(url),
+        "access": Field(one_of("free", "members")),
+    },
+    "page": {**COMMON, "access": Field(one_of("free", "members"))},
+}
+
+
+def validate(kind: str, fm: FrontMatter, path: str, strict: bool) -> tuple[dict, list[Problem]]:
+    """The cleaned metadata of a `kind` page and every problem found in it."""
+    if fm.error:
+        line, message = fm.error
+        return {}, [Problem(path, line, "", message)]
+    schema = SCHEMAS[kind]
+    clean: dict = {}
+    problems: list[Problem] = []
+    for key, value in fm.meta.items():
+        key = str(key)
+        field = schema.get(key)
+        if field is None:
+            severity = "error" if strict else "warning"
+            problems.append(Problem(path, fm.line_of(key), key, f"unknown key for a {kind} page", severity))
+            clean[key] = value
+            continue
+        try:
+            clean[key] = field.check(value)
+        except ValueError as exc:
+            problems.append(Problem(path, fm.line_of(key), key, str(exc)))
+    for key, field in schema.items():
+        if field.required and key not in fm.meta:
+            problems.append(Problem(path, 1, key, f"is required for a {kind} page"))
+    return clean, problems
