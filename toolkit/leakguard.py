@@ -205,11 +205,41 @@ def _is_distinctive_cjk(shingle: str) -> bool:
     return len(set(shingle)) >= 4
 
 
-def _fingerprint_hashes(text: str) -> Iterator[int]:
-    """Give the hashes of the distinctive shingles of Markdown source `text`."""
-    clean = normalize(text, "markdown")
-    yield from map(hash, filter(_is_distinctive, _word_shingles(tokens(clean))))
-    yield from map(hash, filter(_is_distinctive_cjk, _cjk_shingles(cjk_stream(clean))))
+def _streams(markdown: str) -> tuple[list[str], str]:
+    """Give the word tokens and the CJK characters of Markdown source."""
+    clean = normalize(markdown, "markdown")
+    return tokens(clean), cjk_stream(clean)
+
+
+def _all_hashes(markdown: str) -> set[int]:
+    words, chars = _streams(markdown)
+    return set(map(hash, _word_shingles(words))) | set(map(hash, _cjk_shingles(chars)))
+
+
+def _paid_hashes(markdown: str, public: set[int]) -> Iterator[int]:
+    """Give the hashes of the shingles of paid Markdown worth looking for."""
+    words, chars = _streams(markdown)
+    yield from _mostly_private(list(_word_shingles(words)), public, WORD_SHINGLE, _is_distinctive)
+    yield from _mostly_private(list(_cjk_shingles(chars)), public, CJK_SHINGLE, _is_distinctive_cjk)
+
+
+def _mostly_private(shingles: list, public: set[int], size: int, distinctive) -> Iterator[int]:
+    """Give the hashes of distinctive shingles of which at most half the tokens are public text.
+
+    A shingle that is public boilerplate plus one paid word (an import line, then `async`)
+    could otherwise match that boilerplate followed by any word on a public page.
+    """
+    hashes = [hash(s) for s in shingles]
+    covered = [0] * (len(hashes) + size)
+    for i, digest in enumerate(hashes):
+        if digest in public:
+            covered[i : i + size] = [1] * size
+    running = [0]
+    for flag in covered:
+        running.append(running[-1] + flag)
+    for i, (shingle, digest) in enumerate(zip(shingles, hashes)):
+        if running[i + size] - running[i] <= size // 2 and distinctive(shingle):
+            yield digest
 
 
 # --- fingerprints --------------------------------------------------------------------------
@@ -228,13 +258,13 @@ class Fingerprints:
         Dropping public shingles keeps shared boilerplate (an import line, a phrase the
         teaser repeats) from ever raising a false alarm.
         """
+        public_hashes: set[int] = set()
+        for text in public:
+            public_hashes |= _all_hashes(text)
         owners: dict[int, str] = {}
         for page, text in paid.items():
-            for digest in _fingerprint_hashes(text):
+            for digest in _paid_hashes(text, public_hashes):
                 owners.setdefault(digest, page)
-        for text in public:
-            for digest in _fingerprint_hashes(text):
-                owners.pop(digest, None)
         return cls(owners)
 
     def __len__(self) -> int:
