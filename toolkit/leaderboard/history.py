@@ -1,0 +1,98 @@
+"""The ledger: every commit's page changes, in commit order, people and pages as numbers.
+
+The ledger is what the cache stores, so it holds only facts that follow from
+the commits and .mailmap: who is credited, which page changed, how many lines
+were added, and whether the page was new. Points, windows and bot patterns are
+applied later (scoring), so changing a setting never needs a new `git log`.
+
+A page is new the first time its path shows up; a rename hands the page's
+number to its new path, so a moved page is not a new page.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from toolkit.leaderboard.gitlog import RawCommit
+from toolkit.leaderboard.identities import Contact, Mailmap, identity_key, parse_contact
+
+PAGE_SUFFIX = ".md"
+
+# One ledger commit: (date ordinal, author id, co-author ids, reviewer ids,
+#                     ((page id, lines added, is new page), ...))
+Entry = tuple
+
+
+class Ledger:
+    """History reduced to numbers, grown commit by commit (oldest first)."""
+
+    def __init__(self, head: str | None = None, people: list | None = None,
+                 page_paths: list | None = None, live_pages: dict | None = None,
+                 commits: list | None = None):
+        self.head = head
+        self.people: list[list[str]] = people or []  # [key, name, email], latest name wins
+        self.page_paths: list[str] = page_paths or []  # page id -> last known repo path
+        self.live_pages: dict[str, int] = live_pages or {}  # repo path -> page id
+        self.commits: list[Entry] = commits or []
+        self._person_ids = {person[0]: number for number, person in enumerate(self.people)}
+
+    def to_state(self) -> dict:
+        """Return plain data (str, int, list, tuple, dict) for the cache."""
+        return {"head": self.head, "people": self.people, "page_paths": self.page_paths,
+                "live_pages": self.live_pages, "commits": self.commits}
+
+    @classmethod
+    def from_state(cls, state: dict) -> Ledger:
+        return cls(state["head"], state["people"], state["page_paths"], state["live_pages"], state["commits"])
+
+    def add_commits(self, commits: Iterable[RawCommit], mailmap: Mailmap) -> int:
+        """Append commits given oldest first; return how many were read."""
+        count = 0
+        for commit in commits:
+            count += 1
+            entry = self._entry(commit, mailmap)
+            if entry[4]:  # a commit that touched no page earns nothing
+                self.commits.append(entry)
+        return count
+
+    def _entry(self, commit: RawCommit, mailmap: Mailmap) -> Entry:
+        author = self._person(Contact(commit.author_name, commit.author_email))
+        coauthors = self._people(commit.coauthors, mailmap, exclude={author})
+        reviewers = self._people(commit.reviewers, mailmap, exclude={author, *coauthors})
+        changes = tuple(self._page_change(change) for change in commit.changes
+                        if change.path.endswith(PAGE_SUFFIX) and change.added is not None)
+        day = datetime.date.fromisoformat(commit.date).toordinal()
+        return (day, author, coauthors, reviewers, changes)
+
+    def _people(self, values: tuple[str, ...], mailmap: Mailmap, exclude: set[int]) -> tuple[int, ...]:
+        found: list[int] = []
+        for value in values:
+            person = self._person(mailmap.resolve(parse_contact(value)))
+            if person not in exclude and person not in found:
+                found.append(person)
+        return tuple(found)
+
+    def _person(self, contact: Contact) -> int:
+        key = identity_key(contact.name, contact.email)
+        number = self._person_ids.get(key)
+        if number is None:
+            number = self._person_ids[key] = len(self.people)
+            self.people.append([key, contact.name, contact.email])
+        else:  # history runs oldest first, so the newest spelling of a name wins
+            self.people[number][1:] = [contact.name or self.people[number][1], contact.email]
+        return number
+
+    def _page_change(self, change) -> tuple[int, int, bool]:
+        page = None
+        if change.old_path is not None:
+            page = self.live_pages.pop(change.old_path, None)
+        if page is None:
+            page = self.live_pages.get(change.path)
+        is_new = page is None
+        if is_new:
+            page = len(self.page_paths)
+            self.page_paths.append(change.path)
+        self.live_pages[change.path] = page
+        self.page_paths[page] = change.path
+        return (page, change.added, is_new)
