@@ -1,0 +1,476 @@
+"""The publish job: gated/ -> private S3 bucket, incremental and atomic.
+
+Order matters and is the whole design:
+
+1. the bucket exists, is in the configured region and blocks public access;
+2. one paginated listing of the prefix says which content-addressed keys exist
+   (a key names one content, so an existing key never needs uploading again);
+3. the missing objects are uploaded in parallel by boto3's transfer manager;
+4. a copy of the manifest goes to ``manifests/<UTC time>-<sha8>.json``;
+5. ``manifest.json`` is written last: until then readers see the previous
+   manifest, and every object it names is still there.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path, PurePosixPath
+from typing import Protocol
+
+from toolkit.errors import FolioError
+from toolkit.storage import (
+    HISTORY_DIR,
+    MANIFEST_NAME,
+    RequestCounter,
+    StorageSettings,
+    StoredObject,
+    explain,
+    list_prefix,
+    read_published_manifest,
+    region_mismatch,
+)
+
+log = logging.getLogger(__name__)
+
+PUBLIC_ACCESS_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+# Only keys shaped like our own output are ever pruned, even with an empty prefix.
+PRUNABLE = re.compile(r"^((course|membership)/.+\.[0-9a-f]{8}\.[A-Za-z0-9]+|manifests/[^/]+\.json)$")
+
+
+# --------------------------------------------------------------------------
+# What is in gated/
+
+
+@dataclass(frozen=True)
+class GatedObject:
+    """One file of gated/, as the manifest describes it."""
+
+    key: str
+    path: Path
+    size: int
+    sha256: str
+    content_type: str
+
+
+@dataclass(frozen=True)
+class LocalManifest:
+    """gated/manifest.json: its exact bytes and the objects it names."""
+
+    body: bytes
+    objects: tuple[GatedObject, ...]
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.body).hexdigest()
+
+    def history_key(self, now: datetime) -> str:
+        """Where this manifest's copy goes; names sort by publish time."""
+        return f"{HISTORY_DIR}{now:%Y%m%dT%H%M%S.%f}Z-{self.sha256[:8]}.json"
+
+    def is_history_copy(self, key: str) -> bool:
+        return key.startswith(HISTORY_DIR) and key.endswith(f"-{self.sha256[:8]}.json")
+
+
+def read_gated(gated_dir: Path) -> LocalManifest:
+    """The manifest in `gated_dir`, checked against the files; every problem at once."""
+    path = gated_dir / MANIFEST_NAME
+    if not path.is_file():
+        raise FolioError(f"{path}: not found. Run `folio build` first (or set gated_dir in mkdocs.yml).")
+    body = path.read_bytes()
+    try:
+        data = json.loads(body)
+    except ValueError as error:
+        raise FolioError(f"{path}: not valid JSON ({error}). Run `folio build` again.") from None
+    if not isinstance(data, dict) or data.get("schema") != 1:
+        raise FolioError(f"{path}: expected manifest schema 1; this folio cannot publish it.")
+    objects, problems = _objects_of(data, gated_dir)
+    if problems:
+        raise FolioError("\n".join(problems + ["gated/ does not match its manifest; run `folio build` again."]))
+    return LocalManifest(body, tuple(objects))
+
+
+def _objects_of(data: dict, gated_dir: Path) -> tuple[list[GatedObject], list[str]]:
+    objects: dict[str, GatedObject] = {}
+    problems: list[str] = []
+    for product_id, product in sorted(data.get("products", {}).items()):
+        for index, entry in enumerate(product.get("objects", [])):
+            where = f"{gated_dir / MANIFEST_NAME}: products.{product_id}.objects[{index}]"
+            try:
+                obj = _gated_object(entry, gated_dir)
+            except (KeyError, TypeError, ValueError) as error:
+                problems.append(f"{where}: {error}")
+                continue
+            objects[obj.key] = obj  # a file shared by two products is uploaded once
+    return sorted(objects.values(), key=lambda o: o.key), problems
+
+
+def _gated_object(entry: dict, gated_dir: Path) -> GatedObject:
+    key = entry["key"]
+    path = _inside(gated_dir, key)
+    if not path.is_file():
+        raise ValueError(f"{key}: file missing from gated/")
+    size = path.stat().st_size
+    if size != entry["size"]:
+        raise ValueError(f"{key}: {size} bytes on disk, {entry['size']} in the manifest")
+    if not re.fullmatch(r"[0-9a-f]{64}", entry["sha256"]):
+        raise ValueError(f"{key}: sha256 is not 64 hex digits")
+    return GatedObject(key, path, size, entry["sha256"], entry["content_type"])
+
+
+def _inside(root: Path, key: str) -> Path:
+    """The file for a manifest key, refusing any key that could leave gated/."""
+    parts = PurePosixPath(key).parts
+    if not key or key.startswith("/") or "\\" in key or ".." in parts or key == MANIFEST_NAME:
+        raise ValueError(f"{key!r}: not a safe relative key")
+    path = (root / key).resolve()
+    if not path.is_relative_to(root.resolve()):
+        raise ValueError(f"{key!r}: points outside gated/")
+    return path
+
+
+def verify_contents(objects: list[GatedObject]) -> None:
+    """Refuse to upload a file whose bytes no longer match the manifest's sha256."""
+    stale = [obj.key for obj in objects if _file_sha256(obj.path) != obj.sha256]
+    if stale:
+        listing = "\n".join(f"  {key}" for key in stale)
+        raise FolioError(f"These files changed after the manifest was written:\n{listing}\nRun `folio build` again.")
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------
+# The job
+
+
+class Progress(Protocol):
+    """Where upload progress goes (a terminal bar, or nowhere)."""
+
+    def start(self, total_bytes: int) -> None: ...
+    def advance(self, n_bytes: int) -> None: ...
+
+
+class NoProgress:
+    def start(self, total_bytes: int) -> None:
+        pass
+
+    def advance(self, n_bytes: int) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class PublishOptions:
+    dry_run: bool = False
+    create_bucket: bool = False
+    allow_public_bucket: bool = False
+    prune: bool = False
+    keep: int | None = None  # None: the `keep` setting
+
+
+@dataclass
+class PublishReport:
+    """What a publish did (or, for a dry run, would do)."""
+
+    settings: StorageSettings
+    dry_run: bool
+    created_bucket: bool = False
+    uploaded: list[str] = field(default_factory=list)
+    skipped: int = 0
+    bytes_uploaded: int = 0
+    manifest_sha256: str = ""
+    manifest_uploaded: bool = False
+    history_key: str | None = None
+    pruned: list[str] | None = None
+    requests: int = 0
+    seconds: float = 0.0
+
+    def as_json(self) -> dict:
+        """The `folio publish --json` document (schema 1)."""
+        return {
+            "schema": 1,
+            "bucket": self.settings.bucket,
+            "prefix": self.settings.prefix,
+            "endpoint_url": self.settings.endpoint_url,
+            "dry_run": self.dry_run,
+            "created_bucket": self.created_bucket,
+            "uploaded": {"count": len(self.uploaded), "bytes": self.bytes_uploaded, "keys": self.uploaded},
+            "skipped": {"count": self.skipped},
+            "manifest": {
+                "key": self.settings.manifest_key,
+                "sha256": self.manifest_sha256,
+                "uploaded": self.manifest_uploaded,
+                "history_key": self.settings.key_for(self.history_key) if self.history_key else None,
+            },
+            "pruned": None if self.pruned is None else {"count": len(self.pruned), "keys": self.pruned},
+            "requests": self.requests,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def publish(client, settings: StorageSettings, gated_dir: Path, options: PublishOptions,
+            progress: Progress | None = None) -> PublishReport:
+    """Upload what the bucket lacks, then the manifest; optionally prune old objects."""
+    started = time.perf_counter()
+    counter = RequestCounter(client)
+    local = read_gated(gated_dir)
+    report = PublishReport(settings, options.dry_run, manifest_sha256=local.sha256)
+    report.created_bucket = ensure_bucket(client, settings, options)
+    bucket_is_new = report.created_bucket and options.dry_run  # nothing to ask a bucket that is not there
+    if not bucket_is_new:
+        check_private(client, settings, options.allow_public_bucket)
+    stored = {} if bucket_is_new else list_prefix(client, settings)
+    missing = [obj for obj in local.objects if not _already_stored(obj, stored)]
+    report.uploaded = [obj.key for obj in missing]
+    report.skipped = len(local.objects) - len(missing)
+    report.bytes_uploaded = sum(obj.size for obj in missing)
+    if not options.dry_run:
+        verify_contents(missing)
+        upload_objects(client, settings, missing, progress or NoProgress())
+    report.history_key, report.manifest_uploaded = commit_manifest(client, settings, local, stored, options.dry_run)
+    manifest_puts = int(report.manifest_uploaded) + int(report.history_key is not None)
+    report.bytes_uploaded += len(local.body) * manifest_puts
+    if options.prune:
+        report.pruned = prune(client, settings, local, stored, report, options)
+    report.requests = counter.total
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _already_stored(obj: GatedObject, stored: dict[str, StoredObject]) -> bool:
+    # The key carries the content hash; the size check catches a truncated leftover.
+    found = stored.get(obj.key)
+    return found is not None and found.size == obj.size
+
+
+# --------------------------------------------------------------------------
+# The bucket
+
+
+def ensure_bucket(client, settings: StorageSettings, options: PublishOptions) -> bool:
+    """Check the bucket exists in the configured region; create it if asked. True if created."""
+    from botocore.exceptions import ClientError
+
+    try:
+        response = client.head_bucket(Bucket=settings.bucket)
+    except ClientError as error:
+        if error.response["Error"]["Code"] in ("404", "NoSuchBucket") and options.create_bucket:
+            if not options.dry_run:
+                create_private_bucket(client, settings)
+            return True
+        raise explain(error, settings, f"checking bucket {settings.bucket!r}") from None
+    except Exception as error:
+        raise explain(error, settings, f"checking bucket {settings.bucket!r}") from None
+    actual = response.get("BucketRegion")
+    if settings.region and actual and actual != settings.region:
+        raise region_mismatch(settings, actual)
+    return False
+
+
+def create_private_bucket(client, settings: StorageSettings) -> None:
+    """A new bucket with ACLs disabled and every kind of public access blocked."""
+    arguments = {"Bucket": settings.bucket, "ObjectOwnership": "BucketOwnerEnforced"}
+    if settings.region and settings.region != "us-east-1":  # us-east-1 rejects an explicit constraint
+        arguments["CreateBucketConfiguration"] = {"LocationConstraint": settings.region}
+    try:
+        client.create_bucket(**arguments)
+        client.put_public_access_block(
+            Bucket=settings.bucket,
+            PublicAccessBlockConfiguration={flag: True for flag in PUBLIC_ACCESS_FLAGS},
+        )
+    except Exception as error:
+        raise explain(error, settings, f"creating bucket {settings.bucket!r}") from None
+    log.info("Created private bucket %s", settings.bucket)
+
+
+def check_private(client, settings: StorageSettings, allow_public: bool) -> None:
+    """Refuse a bucket whose public access is not fully blocked, unless allowed."""
+    from botocore.exceptions import ClientError
+
+    try:
+        config = client.get_public_access_block(Bucket=settings.bucket)["PublicAccessBlockConfiguration"]
+        problem = _public_access_problem(config)
+    except ClientError as error:
+        code = error.response["Error"]["Code"]
+        if code == "NoSuchPublicAccessBlockConfiguration":
+            problem = "has no Block Public Access configuration"
+        elif code in ("NotImplemented", "MethodNotAllowed", "XNotImplemented"):
+            problem = "is on a store that cannot report Block Public Access (check it is private in its console)"
+        else:
+            raise explain(error, settings, "checking that the bucket is private") from None
+    except Exception as error:
+        raise explain(error, settings, "checking that the bucket is private") from None
+    if problem is None:
+        return
+    if allow_public:
+        log.warning("Bucket %s %s; publishing anyway (--allow-public-bucket).", settings.bucket, problem)
+        return
+    raise FolioError(
+        f"Refusing to publish: bucket {settings.bucket!r} {problem}. Paid files must not be public. "
+        f"Turn on all four Block Public Access settings (aws s3api put-public-access-block --bucket "
+        f"{settings.bucket} --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,"
+        "BlockPublicPolicy=true,RestrictPublicBuckets=true), or pass --allow-public-bucket if you are sure."
+    )
+
+
+def _public_access_problem(config: dict) -> str | None:
+    off = [flag for flag in PUBLIC_ACCESS_FLAGS if not config.get(flag)]
+    return f"does not block public access ({', '.join(off)} off)" if off else None
+
+
+# --------------------------------------------------------------------------
+# Uploads
+
+
+class _ProgressSubscriber:
+    """Feeds s3transfer's per-chunk callbacks (from worker threads) into one Progress."""
+
+    def __init__(self, progress: Progress, lock: threading.Lock) -> None:
+        self._progress = progress
+        self._lock = lock
+
+    def on_queued(self, future, **_) -> None:
+        pass
+
+    def on_progress(self, future, bytes_transferred, **_) -> None:
+        with self._lock:
+            self._progress.advance(bytes_transferred)
+
+    def on_done(self, future, **_) -> None:
+        pass
+
+
+def upload_args(obj: GatedObject, settings: StorageSettings) -> dict:
+    """Headers stored with an object, and the checksum S3 verifies on arrival."""
+    arguments = {
+        "ContentType": obj.content_type,
+        "CacheControl": f"private, max-age={settings.cache_max_age}, immutable",
+    }
+    if obj.size < settings.multipart_threshold:
+        # One PUT: S3 checks the bytes against the manifest's own sha256.
+        arguments["ChecksumSHA256"] = _b64_sha256(obj.sha256)
+    else:
+        # Multipart: S3 checks every part's sha256 (the file was checked locally already).
+        arguments["ChecksumAlgorithm"] = "SHA256"
+    return arguments
+
+
+def _b64_sha256(hex_digest: str) -> str:
+    return base64.b64encode(bytes.fromhex(hex_digest)).decode("ascii")
+
+
+def upload_objects(client, settings: StorageSettings, objects: list[GatedObject], progress: Progress) -> None:
+    """Upload `objects` in parallel (multipart when large); all succeed or FolioError."""
+    from boto3.s3.transfer import TransferConfig, create_transfer_manager
+
+    if not objects:
+        return
+    config = TransferConfig(
+        multipart_threshold=settings.multipart_threshold,
+        multipart_chunksize=settings.multipart_threshold,
+        max_concurrency=settings.max_concurrency,
+    )
+    progress.start(sum(obj.size for obj in objects))
+    subscriber = _ProgressSubscriber(progress, threading.Lock())
+    failures: list[tuple[GatedObject, Exception]] = []
+    with create_transfer_manager(client, config) as manager:
+        futures = [
+            (obj, manager.upload(str(obj.path), settings.bucket, settings.key_for(obj.key),
+                                 extra_args=upload_args(obj, settings), subscribers=[subscriber]))
+            for obj in objects
+        ]
+        for obj, future in futures:
+            try:
+                future.result()
+                log.debug("uploaded %s", obj.key)
+            except Exception as error:
+                failures.append((obj, error))
+    if failures:
+        _raise_upload_failure(settings, failures, len(objects))
+
+
+def _raise_upload_failure(settings, failures, total: int) -> None:
+    obj, error = failures[0]
+    cause = explain(error, settings, f"uploading {obj.key}")
+    raise FolioError(
+        f"{len(failures)} of {total} uploads failed; the published manifest was left unchanged.\n{cause.message}"
+    )
+
+
+def commit_manifest(client, settings: StorageSettings, local: LocalManifest,
+                    stored: dict[str, StoredObject], dry_run: bool) -> tuple[str | None, bool]:
+    """Write the history copy, then manifest.json, unless the bucket has them already."""
+    current = stored.get(MANIFEST_NAME)
+    # manifest.json is always a single PUT, so its ETag is the MD5 of its bytes
+    # (on stores where that is not so, we merely re-upload a small file).
+    unchanged = current is not None and current.etag == hashlib.md5(local.body).hexdigest()
+    history = sorted(key for key in stored if key.startswith(HISTORY_DIR))
+    history_key = None
+    if not (history and local.is_history_copy(history[-1])):
+        history_key = local.history_key(datetime.now(timezone.utc))
+    if dry_run or (unchanged and history_key is None):
+        return history_key, not unchanged
+    if history_key:
+        _put_manifest(client, settings, history_key, local, cache=f"private, max-age={settings.cache_max_age}")
+    if not unchanged:
+        _put_manifest(client, settings, MANIFEST_NAME, local, cache="no-cache")
+    return history_key, not unchanged
+
+
+def _put_manifest(client, settings: StorageSettings, key: str, local: LocalManifest, cache: str) -> None:
+    try:
+        client.put_object(
+            Bucket=settings.bucket, Key=settings.key_for(key), Body=local.body,
+            ContentType="application/json", CacheControl=cache, ChecksumSHA256=_b64_sha256(local.sha256),
+        )
+    except Exception as error:
+        raise explain(error, settings, f"uploading {key}") from None
+
+
+# --------------------------------------------------------------------------
+# Pruning
+
+
+def prune(client, settings: StorageSettings, local: LocalManifest, stored: dict[str, StoredObject],
+          report: PublishReport, options: PublishOptions) -> list[str]:
+    """Delete objects that none of the last `keep` manifests names; the deleted keys."""
+    keep = options.keep or settings.keep
+    history = sorted({key for key in stored if key.startswith(HISTORY_DIR)} | {report.history_key} - {None})
+    kept_copies = history[-keep:]
+    named = {obj.key for obj in local.objects} | set(kept_copies) | {MANIFEST_NAME}
+    for copy in kept_copies:
+        if not local.is_history_copy(copy):  # this publish's own copy is `local`
+            named |= _keys_named_by(read_published_manifest(client, settings, copy))
+    doomed = sorted(key for key in stored if key not in named and PRUNABLE.match(key))
+    if not options.dry_run:
+        delete_objects(client, settings, doomed)
+    return doomed
+
+
+def _keys_named_by(manifest: dict) -> set[str]:
+    return {obj["key"] for product in manifest.get("products", {}).values() for obj in product.get("objects", [])}
+
+
+def delete_objects(client, settings: StorageSettings, keys: list[str]) -> None:
+    """Delete keys (relative to the prefix), a thousand per request as S3 allows."""
+    for start in range(0, len(keys), 1000):
+        batch = [{"Key": settings.key_for(key)} for key in keys[start:start + 1000]]
+        try:
+            response = client.delete_objects(Bucket=settings.bucket, Delete={"Objects": batch, "Quiet": True})
+        except Exception as error:
+            raise explain(error, settings, "pruning old objects") from None
+        if response.get("Errors"):
+            first = response["Errors"][0]
+            raise FolioError(f"Could not prune {first['Key']}: {first.get('Code')} {first.get('Message', '')}")
