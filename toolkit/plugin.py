@@ -1,14 +1,292 @@
-"""MkDocs plugin `folio` (work in progress: hooks coordinate the modules)."""
+"""MkDocs plugin `folio`: its hooks only coordinate; the work lives in the modules.
+
+Order of events in a build:
+  on_config     -> settings, UI language
+  on_files      -> load + validate content, cut locked pages to their teasers, generate
+                   listing pages, drop paid-only assets, order files for the nav
+  on_nav        -> section titles (course titles, localized section names)
+  on_page_context -> what the header and paywall templates need
+  on_post_build -> write gated/ (bundles + manifest), then run the leak guard on site/
+"""
 
 from __future__ import annotations
 
-from mkdocs.plugins import BasePlugin
+import datetime as dt
+import logging
+import shutil
+import time
+from pathlib import Path, PurePosixPath
 
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.utils import get_relative_url
+
+from toolkit import pages as generated
 from toolkit.config import FolioConfig
+from toolkit.content import Site, load_site
+from toolkit.i18n import language_of, strings
+from toolkit.public import PublicSite, make_public
+
+log = logging.getLogger("mkdocs.plugins.folio")
+
+SECTION_ORDER = {"courses": 1, "articles": 2, "salons": 3, "leaderboard": 5}
 
 
 class FolioPlugin(BasePlugin[FolioConfig]):
-    timings: dict[str, float]
+    supports_multiple_instances = False
 
     def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+        self.site: Site | None = None
+        self.public: PublicSite | None = None
+        self.manifest: dict | None = None
+        self.today = dt.date.today()
+
+    # -- configuration -------------------------------------------------------------------------
+
+    def on_config(self, config):
+        if not self.config.enabled:
+            return config
         self.timings = {}
+        self.language = language_of(config.theme.get("language"))
+        self.t = strings(self.language)
+        self.strict = bool(self.config.strict or config.strict)
+        self.config_dir = Path(config.config_file_path or ".").resolve().parent
+        self.gated_dir = self.config_dir / self.config.gated_dir
+        self.public_dir = self.config_dir / ".folio-cache" / "public"
+        self.gate_url = (self.config.gate_url or "").rstrip("/") or None
+        return config
+
+    # -- content -------------------------------------------------------------------------------
+
+    # Run before other plugins' on_files (e.g. blog, tags) so they only ever see public pages.
+    @event_priority(100)
+    def on_files(self, files: Files, config) -> Files:
+        if not self.config.enabled:
+            return files
+        started = time.perf_counter()
+        self.site = load_site(Path(config.docs_dir), dict(self.config.membership), self.strict,
+                              Path(config.config_file_path or "mkdocs.yml").name)
+        self.public = make_public(self.site, self.config.teaser_words)
+        self._reset_public_dir()
+        for src, markdown in self.public.markdown.items():
+            self._replace(files, config, src, markdown)
+        self._add_listing_pages(files, config)
+        self._add_leaderboard_pages(files, config)
+        for src in sorted(self.public.paid_only_assets):
+            asset = files.get_file_from_path(src)
+            if asset is not None:
+                files.remove(asset)
+        self.timings["content"] = time.perf_counter() - started
+        return Files(sorted(files, key=self._nav_order))
+
+    def _reset_public_dir(self) -> None:
+        shutil.rmtree(self.public_dir, ignore_errors=True)
+        self.public_dir.mkdir(parents=True, exist_ok=True)
+
+    def _replace(self, files: Files, config, src: str, markdown: str) -> None:
+        """Hand MkDocs `markdown` instead of the source file at `src`.
+
+        The public copy lives outside docs_dir, so any plugin that rereads the page's
+        source file reads the teaser, never the paid original.
+        """
+        path = self.public_dir / src
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(markdown, encoding="utf-8")
+        old = files.get_file_from_path(src)
+        if old is not None:
+            files.remove(old)
+        files.append(File.generated(config, src, abs_src_path=str(path)))
+
+    def _url_from(self, files: Files, src: str):
+        """A function giving URLs of other pages relative to the page at `src`."""
+        here = File(src, "", "", config_use_directory_urls(files)).url
+
+        def url_for(target: str) -> str:
+            file = files.get_file_from_path(target)
+            return get_relative_url(file.url if file else target, here)
+
+        return url_for
+
+    def _add_listing_pages(self, files: Files, config) -> None:
+        site, t = self.site, self.t
+        for slug, course in site.courses.items():
+            index_src = course.index.src
+            block = generated.course_block(course, t, self._url_from(files, index_src))
+            self._replace(files, config, index_src, self._source_text(index_src) + block)
+        if site.articles:
+            src = "articles/index.md"
+            body = generated.articles_index(site, t, self._url_from(files, src))
+            self._replace(files, config, src, self._existing_or_title(src, t["articles"]) + body)
+        if site.salons:
+            src = "salons/index.md"
+            body = generated.salons_index(site, t, self._url_from(files, src), self.today)
+            self._replace(files, config, src, self._existing_or_title(src, t["salons"]) + body)
+
+    def _source_text(self, src: str) -> str:
+        return (self.site.docs_dir / src).read_text(encoding="utf-8").rstrip() + "\n"
+
+    def _existing_or_title(self, src: str, title: str) -> str:
+        """An author's own index page (kept, with the listing appended), else a title."""
+        if (self.site.docs_dir / src).is_file():
+            return self._source_text(src)
+        return f"---\ntitle: {title}\n---\n\n# {title}\n\n"
+
+    def _add_leaderboard_pages(self, files: Files, config) -> None:
+        try:
+            from toolkit.leaderboard import site_pages
+        except ImportError:  # the leaderboard package is optional while it is being built
+            self.course_contributors = {}
+            return
+        started = time.perf_counter()
+        result = site_pages(self.config_dir, self.site.docs_dir, dict(self.config.leaderboard),
+                            self.language, self.today)
+        for src, markdown in result.pages.items():
+            self._replace(files, config, src, markdown)
+        self.course_contributors = result.course_contributors
+        for slug, snippet in result.course_contributors.items():
+            src = f"courses/{slug}/index.md"
+            path = self.public_dir / src
+            if path.is_file() and snippet:
+                path.write_text(path.read_text(encoding="utf-8") + "\n\n" + snippet + "\n", encoding="utf-8")
+        self.timings["leaderboard"] = time.perf_counter() - started
+
+    def _nav_order(self, file: File):
+        """Home first, then courses (chapters in course order), articles and salons newest first."""
+        parts = PurePosixPath(file.src_uri).parts
+        top = parts[0] if len(parts) > 1 else ""
+        rank = 0 if file.src_uri == "index.md" else SECTION_ORDER.get(top, 4)
+        if not file.is_documentation_page():
+            return (rank, 0, "", file.src_uri)
+        is_index = parts[-1] == "index.md"
+        if top == "courses" and len(parts) == 3 and parts[1] in self.site.courses:
+            course = self.site.courses[parts[1]]
+            position = next((i for i, c in enumerate(course.chapters, 1) if c.src == file.src_uri), 0)
+            return (rank, 0, parts[1], f"{position:05d}")
+        if top in ("articles", "salons") and not is_index:
+            page = self.site.pages.get(file.src_uri)
+            date = page.date.isoformat() if page and page.date else "0000"
+            # Newest first: invert the date so an ascending sort puts it first.
+            return (rank, 1, "", "".join(chr(0x10FFFF - ord(ch)) for ch in date) + file.src_uri)
+        return (rank, 0 if is_index else 1, "", file.src_uri)
+
+    # -- navigation and templates --------------------------------------------------------------
+
+    def on_nav(self, nav: Navigation, config, files: Files) -> Navigation:
+        if not self.config.enabled or config.nav:
+            return nav
+        for item in nav.items:
+            if isinstance(item, Section):
+                self._title_section(item)
+        return nav
+
+    def _title_section(self, section: Section) -> None:
+        top = _section_dir(section)
+        if top in ("courses", "articles", "salons", "leaderboard") and len(top.split("/")) == 1:
+            section.title = self.t[top]
+        for child in section.children:
+            if isinstance(child, Section):
+                path = _section_dir(child)
+                slug = path.split("/")[1] if path and path.startswith("courses/") and path.count("/") == 1 else None
+                if slug in self.site.courses:
+                    child.title = self.site.courses[slug].title
+                self._title_section(child)
+
+    def on_page_context(self, context, page, config, nav):
+        if not self.config.enabled or self.site is None:
+            return context
+        context["folio"] = self._page_context(page.file.src_uri)
+        return context
+
+    def _page_context(self, src: str) -> dict | None:
+        page = self.site.pages.get(src)
+        if page is None or page.kind not in ("chapter", "article", "salon", "page"):
+            return None
+        info = {
+            "t": self.t, "kind": page.kind, "src": src, "title": page.title, "access": page.access,
+            "locked": page.locked, "minutes": page.minutes, "product": page.product,
+            "date": page.date.isoformat() if page.date else "", "authors": page.meta.get("authors", []),
+        }
+        if page.kind == "chapter" and page.course in self.site.courses:
+            course = self.site.courses[page.course]
+            info.update(course_title=course.title, course_url=course.index.src,
+                        position=course.chapters.index(page) + 1, count=len(course.chapters))
+        if page.kind == "salon":
+            info.update(location=page.meta.get("location", ""), speakers=page.meta.get("speakers", []),
+                        slides=page.meta.get("slides"), recording=page.meta.get("recording"),
+                        upcoming=bool(page.date and page.date >= self.today))
+        if page.locked:
+            info.update(self._paywall(page))
+        return info
+
+    def _paywall(self, page) -> dict:
+        offers = []
+        t = self.t
+        if page.product.startswith("course:"):
+            course = self.site.courses[page.course]
+            if course.price:
+                offers.append({"product": course.product, "plan": "one_time",
+                               "label": t["buy_course"].format(price=course.price.display)})
+        for plan, price in self.site.membership.items():
+            offers.append({"product": "membership", "plan": plan, "label": t[f"join_{plan}"].format(price=price.display)})
+        gate = self.gate_url
+        return {
+            "offers": offers,
+            "locked_minutes": self.public.locked[page.src].locked_minutes,
+            "checkout_url": f"{gate}/checkout" if gate else None,
+            "read_url": f"{gate}/read/{page.product}?page={page.src}" if gate else None,
+            "login_url": f"{gate}/login" if gate else None,
+        }
+
+    # -- after the build -----------------------------------------------------------------------
+
+    # Run after other plugins' on_post_build (sitemaps, feeds, search) so the leak guard sees
+    # every file they wrote.
+    @event_priority(-100)
+    def on_post_build(self, config) -> None:
+        if not self.config.enabled or self.site is None:
+            return
+        started = time.perf_counter()
+        from toolkit.bundles import write_gated
+
+        self.manifest = write_gated(self.site, self.public, self.gated_dir, config, self.gate_url, self.t)
+        self.timings["gated"] = time.perf_counter() - started
+        if self.config.leak_guard:
+            self._guard_leaks(Path(config.site_dir))
+
+    def _guard_leaks(self, site_dir: Path) -> None:
+        from toolkit.leakguard import Fingerprints, LeakError, scan_site
+
+        started = time.perf_counter()
+        fingerprints = Fingerprints.build(
+            {src: locked.remainder for src, locked in self.public.locked.items()},
+            self.public.public_texts(self.site),
+        )
+        leaks = scan_site(site_dir, fingerprints, paid_sources=list(self.public.locked))
+        self.timings["leakguard"] = time.perf_counter() - started
+        if leaks:
+            # Nothing leaky may stay deployable: remove the whole output.
+            shutil.rmtree(site_dir, ignore_errors=True)
+            raise LeakError(leaks)
+        log.info("Leak guard: %d paid pages checked against site/, no paid text found", len(self.public.locked))
+
+
+def _section_dir(section: Section) -> str:
+    """The docs folder a nav section stands for, from its first page."""
+    for child in section.children:
+        file = getattr(child, "file", None)
+        if file is not None:
+            return PurePosixPath(file.src_uri).parent.as_posix()
+        if isinstance(child, Section):
+            inner = _section_dir(child)
+            if inner:
+                return PurePosixPath(inner).parent.as_posix()
+    return ""
+
+
+def config_use_directory_urls(files: Files) -> bool:
+    """Whether the site uses directory URLs, read off any documentation page."""
+    for file in files.documentation_pages():
+        return file.use_directory_urls
+    return True

@@ -1,0 +1,1 @@
+"""One module per `folio` command; each exposes a click `command`."""

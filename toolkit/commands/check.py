@@ -1,0 +1,45 @@
+"""`folio check`: validate every page's front matter, or scan a built site for paid text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from toolkit.commands.build import config_option
+
+
+@click.command("check")
+@config_option
+@click.option("-s", "--strict", is_flag=True, help="Treat unknown front matter keys as errors.")
+@click.option("--leaks", "leaks", is_flag=True, help="Scan a built site for paid text instead.")
+@click.argument("site_dir", required=False, type=click.Path(file_okay=False))
+def command(config_file: str, strict: bool, leaks: bool, site_dir: str | None) -> None:
+    """Validate all content (no output is written); with --leaks, scan SITE_DIR (default: site/) for paid text."""
+    from toolkit.content import load_site
+    from toolkit.sitebuild import folio_plugin, load_mkdocs_config
+
+    config = load_mkdocs_config(config_file)
+    plugin = folio_plugin(config)
+    site = load_site(Path(config.docs_dir), dict(plugin.config.membership), strict or plugin.config.strict,
+                     Path(config_file).name)
+    if not leaks:
+        warnings = f", {len(site.warnings)} warnings" if site.warnings else ""
+        click.echo(f"{len(site.pages)} pages checked: no errors{warnings}.")
+        return
+    _check_leaks(site, plugin, Path(site_dir or config.site_dir))
+
+
+def _check_leaks(site, plugin, site_dir: Path) -> None:
+    from toolkit.errors import FolioError
+    from toolkit.leakguard import Fingerprints, LeakError, scan_site
+    from toolkit.public import make_public
+
+    if not site_dir.is_dir():
+        raise FolioError(f"{site_dir}: no such folder. Build the site first (folio build), or name the folder to scan.")
+    public = make_public(site, plugin.config.teaser_words)
+    fingerprints = Fingerprints.build({s: lp.remainder for s, lp in public.locked.items()}, public.public_texts(site))
+    leaks = scan_site(site_dir, fingerprints, paid_sources=list(public.locked))
+    if leaks:
+        raise LeakError(leaks)
+    click.echo(f"{site_dir}: no paid text found ({len(public.locked)} paid pages checked).")

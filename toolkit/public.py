@@ -1,0 +1,118 @@
+"""What of the content may be public: teasers, sanitized front matter, and which assets.
+
+For every locked page this gives the Markdown MkDocs will be handed (teaser
+only), the remainder kept aside for `gated/`, and the assets that only paid
+text references, which must not be copied into `site/`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+import yaml
+
+from toolkit.content import Page, Site
+from toolkit.paywall import split
+from toolkit.words import plain_text, reading_minutes, shorten
+
+# Front matter that may stay on a locked page's public version. Anything else
+# (description, summary, custom keys a template might print) could carry paid text.
+PUBLIC_KEYS = ("title", "date", "tags", "authors", "hide", "icon", "template", "status",
+               "location", "speakers", "slides", "recording", "access", "search")
+
+_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
+_REF_DEF = re.compile(r"^[ \t]{0,3}\[[^\]]+\]:[ \t]*<?(\S+?)>?(?:\s|$)", re.M)
+_HTML_ATTR = re.compile(r"""\b(?:src|href|data|poster|srcset)\s*=\s*["']([^"']+)["']""", re.I)
+
+
+@dataclass(frozen=True)
+class LockedPage:
+    page: Page
+    teaser: str
+    remainder: str
+
+    @property
+    def locked_minutes(self) -> int:
+        return reading_minutes(self.remainder)
+
+
+@dataclass
+class PublicSite:
+    markdown: dict[str, str] = field(default_factory=dict)  # src -> public Markdown (locked pages)
+    locked: dict[str, LockedPage] = field(default_factory=dict)
+    paid_only_assets: set[str] = field(default_factory=set)
+
+    def public_texts(self, site: Site) -> list[str]:
+        """Every text that is legitimately public, for the leak guard's allow-list."""
+        return [self.locked[src].teaser if src in self.locked else page.body for src, page in site.pages.items()]
+
+
+def make_public(site: Site, teaser_words: int) -> PublicSite:
+    """The public form of every locked page, and the assets only paid parts use."""
+    public = PublicSite()
+    for page in site.locked_pages:
+        parts = split(page.body, teaser_words)
+        public.locked[page.src] = LockedPage(page, parts.teaser, parts.remainder)
+        public.markdown[page.src] = public_markdown(page, parts.teaser)
+    public.paid_only_assets = _paid_only_assets(site, public)
+    return public
+
+
+def public_markdown(page: Page, teaser: str) -> str:
+    """Front matter with only safe keys, a description from the teaser, then the teaser."""
+    meta = {key: _yaml_safe(page.meta[key]) for key in PUBLIC_KEYS if key in page.meta}
+    meta["title"] = page.title
+    description = shorten(plain_text(teaser_without_headings(teaser)))
+    if description:
+        meta["description"] = description
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    return f"---\n{front}---\n{teaser}"
+
+
+def teaser_without_headings(teaser: str) -> str:
+    return re.sub(r"^#{1,6}\s.*$", "", teaser, flags=re.M)
+
+
+def _yaml_safe(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def references(markdown: str, src: str) -> set[str]:
+    """Docs-relative paths of the local files a page's Markdown links to or embeds."""
+    found = set()
+    base = posixpath.dirname(src)
+    for pattern in (_MD_LINK, _REF_DEF, _HTML_ATTR):
+        for match in pattern.finditer(markdown):
+            for target in match.group(1).split(","):
+                resolved = _resolve(target.strip().split(" ")[0], base)
+                if resolved:
+                    found.add(resolved)
+    return found
+
+
+def _resolve(target: str, base: str) -> str | None:
+    if not target or target.startswith(("#", "mailto:", "data:", "tel:")) or "://" in target:
+        return None
+    target = unquote(target.split("#", 1)[0].split("?", 1)[0])
+    if not target:
+        return None
+    joined = target.lstrip("/") if target.startswith("/") else posixpath.join(base, target)
+    normal = posixpath.normpath(joined)
+    return None if normal.startswith("..") else normal
+
+
+def _paid_only_assets(site: Site, public: PublicSite) -> set[str]:
+    paid_refs: set[str] = set()
+    public_refs: set[str] = set()
+    for src, page in site.pages.items():
+        if src in public.locked:
+            paid_refs |= references(public.locked[src].remainder, src)
+            public_refs |= references(public.locked[src].teaser, src)
+        else:
+            public_refs |= references(page.body, src)
+    return {ref for ref in paid_refs - public_refs if not ref.endswith(".md")}
