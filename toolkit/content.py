@@ -148,7 +148,7 @@ def load_site(docs_dir: Path, membership: dict[str, str | None], strict: bool = 
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
     if errors:
-        raise ContentError(errors)
+        raise ContentError(errors + warnings)
     for warning in warnings:
         log.warning("%s (unknown keys are errors with --strict)", warning)
     return Site(docs_dir, pages, courses, plans, warnings)

@@ -35,7 +35,8 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         key = f"{self.key}: " if self.key else ""
-        return f"{where}: {key}{self.message}"
+        label = " (warning)" if self.severity == "warning" else ""
+        return f"{where}: {key}{self.message}{label}"
 
 
 class ContentError(FolioError):
@@ -43,7 +44,7 @@ class ContentError(FolioError):
 
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems)
-        count = len(self.problems)
+        count = sum(1 for p in self.problems if p.severity == "error")
         lines = [str(p) for p in self.problems]
-        summary = f"{count} problem{'s' if count != 1 else ''} in the content; fix them and build again."
+        summary = f"{count} error{'s' if count != 1 else ''} in the content; fix them and build again."
         super().__init__("\n".join(lines + [summary]))
