@@ -292,7 +292,7 @@ def create_private_bucket(client, settings: StorageSettings) -> None:
         )
     except Exception as error:
         raise explain(error, settings, f"creating bucket {settings.bucket!r}") from None
-    log.info("Created private bucket %s", settings.bucket)
+    log.debug("created private bucket %s", settings.bucket)
 
 
 def check_private(client, settings: StorageSettings, allow_public: bool) -> None:

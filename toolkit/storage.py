@@ -8,6 +8,7 @@ boto3 is imported inside functions: `folio --help` must not pay for it.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import threading
@@ -174,6 +175,12 @@ def load_site_settings(config_file: str | os.PathLike) -> tuple[StorageSettings,
 # Client and errors
 
 
+def quiet_botocore() -> None:
+    """Hide botocore's INFO chatter ("Found credentials in ...") unless debugging."""
+    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        logging.getLogger("botocore").setLevel(logging.WARNING)
+
+
 def make_client(settings: StorageSettings):
     """A boto3 S3 client for these settings; credentials come from boto3's own chain."""
     import boto3
@@ -194,21 +201,20 @@ def make_client(settings: StorageSettings):
 
 
 class RequestCounter:
-    """Counts HTTP requests a client sends (retries included), by operation."""
+    """Counts the HTTP requests a client sends, retries included, by HTTP method."""
 
     def __init__(self, client) -> None:
         self._lock = threading.Lock()
-        self.by_operation: dict[str, int] = {}
+        self.by_method: dict[str, int] = {}
         client.meta.events.register("before-send.s3", self._count)
 
     def _count(self, request, **_) -> None:
-        name = request.context.get("operation_name") or request.method
         with self._lock:
-            self.by_operation[name] = self.by_operation.get(name, 0) + 1
+            self.by_method[request.method] = self.by_method.get(request.method, 0) + 1
 
     @property
     def total(self) -> int:
-        return sum(self.by_operation.values())
+        return sum(self.by_method.values())
 
 
 def explain(error: Exception, settings: StorageSettings, doing: str) -> FolioError:

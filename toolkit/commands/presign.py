@@ -43,6 +43,7 @@ def command(product, config_file, ttl, role, key, local, as_json):
     """
     from toolkit import storage
 
+    storage.quiet_botocore()
     settings, gated_dir = storage.load_site_settings(config_file)
     client = storage.make_client(settings)
     manifest = _local_manifest(gated_dir) if local else storage.read_published_manifest(client, settings)

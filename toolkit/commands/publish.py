@@ -40,7 +40,9 @@ class _TerminalBar:
 def command(config_file, dry_run, as_json, create_bucket, allow_public_bucket, prune, keep):
     """Upload gated/ to the private S3 bucket: only what is new, the manifest last."""
     from toolkit.publish import PublishOptions, publish
-    from toolkit.storage import load_site_settings, make_client
+    from toolkit.storage import load_site_settings, make_client, quiet_botocore
+
+    quiet_botocore()
 
     settings, gated_dir = load_site_settings(config_file)
     options = PublishOptions(dry_run, create_bucket, allow_public_bucket, prune, keep)
