@@ -1,0 +1,43 @@
+# The README's two commands: `make serve` (set up, build, serve the example site)
+# and `make test` (set up, install Chromium for the browser tests, run everything).
+VENV    ?= .venv
+PYTHON  ?= python3
+BIN     := $(VENV)/bin
+ADDR    ?= 127.0.0.1:8000
+
+.PHONY: setup serve build check test chromium bench clean
+
+$(BIN)/folio: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+setup: $(BIN)/folio
+
+serve: setup
+	$(BIN)/folio build
+	$(BIN)/folio serve --dev-addr $(ADDR)
+
+build: setup
+	$(BIN)/folio build
+
+check: setup
+	$(BIN)/folio check
+
+# Browser tests drive Debian's Chromium (never a downloaded browser build).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+test: setup chromium
+	$(BIN)/pytest -n 2 -q
+
+bench: setup
+	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/bench_publish.py
+	$(BIN)/python benchmarks/bench_leaderboard.py
+
+clean:
+	rm -rf site .folio-cache .pytest_cache benchmarks/results
+	find gated -mindepth 1 ! -name README.md -delete
