@@ -79,7 +79,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             if asset is not None:
                 files.remove(asset)
         self.timings["content"] = time.perf_counter() - started
-        return Files(sorted(files, key=self._nav_order))
+        return files
 
     def _reset_public_dir(self) -> None:
         shutil.rmtree(self.public_dir, ignore_errors=True)
@@ -169,17 +169,39 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             date = page.date.isoformat() if page and page.date else "0000"
             # Newest first: invert the date so an ascending sort puts it first.
             return (rank, 1, "", "".join(chr(0x10FFFF - ord(ch)) for ch in date) + file.src_uri)
-        return (rank, 0 if is_index else 1, "", file.src_uri)
+        # Within a section: its index, then its own pages, then its sub-sections.
+        depth = 0 if is_index else (2 if len(parts) > 2 else 1)
+        return (rank, depth, "", file.src_uri)
 
     # -- navigation and templates --------------------------------------------------------------
 
     def on_nav(self, nav: Navigation, config, files: Files) -> Navigation:
         if not self.config.enabled or config.nav:
-            return nav
+            return nav  # an explicit nav in mkdocs.yml is the author's choice: keep it
+        nav.items = self._ordered(nav.items)
         for item in nav.items:
             if isinstance(item, Section):
                 self._title_section(item)
+        # MkDocs links previous/next pages in its own order; relink in ours.
+        nav.pages = list(_pages_of(nav.items))
+        for i, page in enumerate(nav.pages):
+            page.previous_page = nav.pages[i - 1] if i > 0 else None
+            page.next_page = nav.pages[i + 1] if i + 1 < len(nav.pages) else None
         return nav
+
+    def _ordered(self, items: list) -> list:
+        for item in items:
+            if isinstance(item, Section):
+                item.children = self._ordered(item.children)
+        return sorted(items, key=self._item_order)
+
+    def _item_order(self, item):
+        file = getattr(item, "file", None)
+        if file is not None:
+            return self._nav_order(file)
+        if isinstance(item, Section) and item.children:
+            return min(self._item_order(child) for child in item.children)
+        return (9, 0, "", "")
 
     def _title_section(self, section: Section) -> None:
         top = _section_dir(section)
@@ -270,6 +292,14 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             shutil.rmtree(site_dir, ignore_errors=True)
             raise LeakError(leaks)
         log.info("Leak guard: %d paid pages checked against site/, no paid text found", len(self.public.locked))
+
+
+def _pages_of(items):
+    for item in items:
+        if isinstance(item, Section):
+            yield from _pages_of(item.children)
+        elif getattr(item, "file", None) is not None:
+            yield item
 
 
 def _section_dir(section: Section) -> str:
