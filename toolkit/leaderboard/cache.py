@@ -9,11 +9,13 @@ unreadable file (another Python, a crash mid-write) counts as no cache.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import marshal
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -32,13 +34,26 @@ def cache_file(repo_dir: Path, pathspecs: list[str], mailmap_text: str) -> Path:
 def load(path: Path) -> dict | None:
     """Return the cached ledger state, or None when there is none worth trusting."""
     try:
-        with open(path, "rb") as stream:
-            state = marshal.load(stream)
+        data = path.read_bytes()  # marshal.load(file) reads object by object: 5x slower
+        with gc_paused():
+            state = marshal.loads(data)
     except (OSError, EOFError, ValueError, TypeError):
         return None
     if not isinstance(state, dict) or state.get("format") != FORMAT_VERSION:
         return None
     return state
+
+
+@contextmanager
+def gc_paused():
+    """Pause the cycle collector: it would rescan every tuple while tens of thousands are built."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def save(path: Path, state: dict) -> None:

@@ -119,41 +119,43 @@ class Scoreboard:
         page_boards = [tuple(b for b in boards_of_page(self.catalog, path) if wanted is None or b in wanted)
                        for path in ledger.page_paths]
         windows = [(name, *window.bounds()) for name, window in self.windows.items()]
-        cap = self.settings["line_cap"]
+        cap, is_bot = self.settings["line_cap"], self.is_bot
         tallies: dict = {}
         for day, author, coauthors, reviewers, changes in ledger.commits:
             active = [name for name, low, high in windows if low <= day <= high]
-            credited = [p for p in (author, *coauthors) if not self.is_bot[p]]
-            reviewing = [p for p in reviewers if not self.is_bot[p]]
+            credited = [p for p in (author, *coauthors) if not is_bot[p]] if coauthors else \
+                ([] if is_bot[author] else [author])
+            reviewing = [p for p in reviewers if not is_bot[p]] if reviewers else []
             if not active or not (credited or reviewing):
                 continue
             for board, totals in self._commit_totals(ledger, changes, page_boards).items():
                 for window in active:
-                    board_tally = tallies.setdefault((window, board), {})
+                    board_tally = tallies.get((window, board))
+                    if board_tally is None:
+                        board_tally = tallies[(window, board)] = {}
                     _credit(board_tally, credited, totals, cap)
-                    _credit_reviews(board_tally, reviewing)
+                    if reviewing:
+                        _credit_reviews(board_tally, reviewing)
         return tallies
 
     def _commit_totals(self, ledger, changes, page_boards) -> dict[str, list[int]]:
         """Return board -> [new pages, lines added, new paid chapters, new salon notes] for one commit."""
         totals: dict[str, list[int]] = {}
         for page, added, is_new in changes:
-            boards = page_boards[page]
-            if not boards:
-                continue
             paid = salon = 0
-            if is_new:
+            if is_new:  # once per page in all history, so the file reads stay few
                 path = ledger.page_paths[page]
                 paid = self.catalog.is_paid_chapter(path)
                 salon = self.catalog.place(path).section == "salons"
-            for board in boards:
+            for board in page_boards[page]:
                 total = totals.get(board)
                 if total is None:
-                    total = totals[board] = [0, 0, 0, 0]
-                total[0] += is_new
-                total[1] += added
-                total[2] += paid
-                total[3] += salon
+                    totals[board] = [is_new, added, paid, salon]
+                else:
+                    total[0] += is_new
+                    total[1] += added
+                    total[2] += paid
+                    total[3] += salon
         return totals
 
 
