@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import urllib.error
 import urllib.request
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -145,6 +145,8 @@ def test_a_chosen_lifetime_is_used_up_to_seven_days(published):
 
     assert expires_in(storage.presign_object(client, settings, manifest, "course:async-python", key, 7 * 86400)) \
         == 604800
+    assert expires_in(storage.presign_object(client, settings, manifest, "course:async-python", key,
+                                             timedelta(hours=2))) == 7200
     with pytest.raises(FolioError, match="between 1 second and 7 days"):
         storage.presign_object(client, settings, manifest, "course:async-python", key, 7 * 86400 + 1)
 

@@ -13,6 +13,7 @@ import os
 import re
 import threading
 from dataclasses import dataclass, field, fields
+from datetime import timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Mapping
 
@@ -365,10 +366,12 @@ def manifest_object(manifest: Mapping, product_id: str, key: str) -> dict:
     raise NotInManifest(f"{key!r} is not an object of product {product_id!r}.")
 
 
-def bounded_ttl(role: str, ttl: int | None) -> int:
+def bounded_ttl(role: str, ttl: int | timedelta | None) -> int:
     """The link lifetime in seconds: the role's default, never above seven days."""
     if ttl is None:
         return DEFAULT_TTL.get(role, 5 * MINUTE)
+    if isinstance(ttl, timedelta):
+        ttl = int(ttl.total_seconds())
     if not 1 <= int(ttl) <= MAX_TTL:
         raise FolioError(f"A link's lifetime must be between 1 second and 7 days, got {ttl} seconds.")
     return int(ttl)
@@ -395,9 +398,9 @@ def presign_object(
     manifest: Mapping,
     product_id: str,
     key: str,
-    ttl: int | None = None,
+    ttl: int | timedelta | None = None,
 ) -> str:
-    """A signed GET URL for one object of `product_id`'s manifest entry, valid `ttl` seconds.
+    """A signed GET URL for one object of `product_id`, valid `ttl` (seconds or timedelta).
 
     `key` must be listed under that product in `manifest` (a `NotInManifest`
     otherwise), so a request can never choose what gets signed.
@@ -419,7 +422,7 @@ def presign_product(
     manifest: Mapping,
     product_id: str,
     role: str | None = None,
-    ttl: int | None = None,
+    ttl: int | timedelta | None = None,
 ) -> list[PresignedLink]:
     """Signed links for every object of a product (or of one role), in manifest order."""
     return [

@@ -42,6 +42,8 @@ def command(config_file, dry_run, as_json, create_bucket, allow_public_bucket, p
     from toolkit.publish import PublishOptions, publish
     from toolkit.storage import load_site_settings, make_client, quiet_botocore
 
+    if keep and not prune:
+        raise click.UsageError("--keep only applies with --prune.")
     quiet_botocore()
 
     settings, gated_dir = load_site_settings(config_file)
