@@ -1,0 +1,128 @@
+"""`site_pages`: the leaderboard pages and course contributor lists the plugin adds to the site."""
+
+from __future__ import annotations
+
+import datetime
+import re
+import subprocess
+
+import pytest
+
+from tests.leaderboard_repo import ContentRepo, isolate_git
+from tests.test_leaderboard import build_community
+from toolkit.errors import FolioError
+from toolkit.leaderboard import LeaderboardPages, site_pages
+
+TODAY = datetime.date(2024, 3, 20)
+SHALLOW = "history is shallow: fetch the full history, e.g. fetch-depth: 0"
+
+
+@pytest.fixture(autouse=True)
+def isolated_git(monkeypatch, tmp_path):
+    isolate_git(monkeypatch, tmp_path)
+
+
+@pytest.fixture(scope="module")
+def community(tmp_path_factory) -> ContentRepo:
+    repo = ContentRepo(tmp_path_factory.mktemp("site"))
+    build_community(repo)
+    return repo
+
+
+def pages_of(repo: ContentRepo, language: str = "en", settings: dict | None = None) -> LeaderboardPages:
+    return site_pages(repo.root, repo.docs, settings or {}, language, TODAY)
+
+
+def test_board_and_profile_pages_are_generated(community):
+    site = pages_of(community)
+    boards = ["leaderboard/index.md", "leaderboard/courses.md", "leaderboard/articles.md", "leaderboard/salons.md"]
+    people = sorted(path for path in site.pages if path.startswith("leaderboard/people/"))
+    assert list(site.pages)[:4] == boards
+    assert people[1:] == ["leaderboard/people/lin-wei.md", "leaderboard/people/maya-ortiz.md"]
+    assert re.fullmatch(r"leaderboard/people/contributor-[0-9a-f]{6}\.md", people[0])  # 李雷
+    assert site.notice is None
+
+
+def test_overall_board_lists_rank_name_points_and_breakdown(community):
+    index = pages_of(community).pages["leaderboard/index.md"]
+    assert index.startswith('---\ntitle: "Leaderboard"\n---\n\n# Leaderboard\n')
+    all_time = index.split("## All time")[1].split("## Last 90 days")[0]
+    rows = [line for line in all_time.splitlines() if line.startswith("| 1 ") or line.startswith("| 2 ")]
+    assert rows[0].startswith("| 1 | [Maya Ortiz](people/maya-ortiz.md) | 79.5 | "
+                              "3 pages · 415 lines · 1 paid chapters · 1 reviews | Contributor | <svg ")
+    assert rows[1].startswith("| 2 | [李雷](people/contributor-")
+
+
+def test_windows_on_the_board_end_today(community):
+    index = pages_of(community).pages["leaderboard/index.md"]
+    this_month = index.split("## This month")[1]
+    assert "Maya Ortiz](people/maya-ortiz.md) | 30 |" in this_month
+    assert "Lin Wei](people/lin-wei.md) | 10.2 |" in this_month
+
+
+def test_each_person_has_an_inline_sparkline_and_no_outside_requests(community):
+    site = pages_of(community)
+    for text in site.pages.values():
+        assert "http://" not in text and "https://" not in text
+    assert '<svg class="folio-sparkline"' in site.pages["leaderboard/people/maya-ortiz.md"]
+
+
+def test_profile_lists_badges_points_and_pages(community):
+    profile = pages_of(community).pages["leaderboard/people/maya-ortiz.md"]
+    assert "**Level:** Contributor · **Badges:** Author, Course author" in profile
+    assert "**Points:** 79.5 (3 pages · 415 lines · 1 paid chapters · 1 reviews)" in profile
+    written = profile.split("## Pages written")[1].split("##")[0]
+    assert "- [Async](../../courses/async/index.md)" in written
+    assert "- [Tasks](../../courses/async/02-tasks.md)" in written
+
+
+def test_a_renamed_page_links_to_its_new_path(community):
+    profile = pages_of(community).pages["leaderboard/people/lin-wei.md"]
+    assert "(../../articles/distributed-tracing.md)" in profile
+    assert "(../../articles/tracing.md)" not in profile
+
+
+def test_section_board_shows_only_that_section(community):
+    salons = pages_of(community).pages["leaderboard/salons.md"]
+    assert "李雷" in salons and "Maya Ortiz" not in salons
+
+
+def test_course_pages_get_a_contributor_list(community):
+    snippet = pages_of(community).course_contributors
+    assert snippet == {"async": '<div class="folio-contributors" markdown>\n\n'
+                                "**Contributors:** [Maya Ortiz](../../leaderboard/people/maya-ortiz.md)\n\n</div>\n"}
+
+
+def test_chinese_strings(community):
+    site = pages_of(community, language="zh")
+    assert site.pages["leaderboard/index.md"].startswith('---\ntitle: "贡献榜"\n---\n\n# 贡献榜\n')
+    assert "## 全部时间" in site.pages["leaderboard/index.md"]
+    assert "**贡献者:**" in site.course_contributors["async"]
+
+
+def test_a_folder_outside_git_gets_pages_with_a_notice(tmp_path):
+    docs = tmp_path / "content"
+    docs.mkdir()
+    site = site_pages(tmp_path, docs, {}, "en", TODAY)
+    assert "not a git repository" in site.notice
+    assert set(site.pages) == {"leaderboard/index.md", "leaderboard/courses.md",
+                               "leaderboard/articles.md", "leaderboard/salons.md"}
+    assert "!!! warning" in site.pages["leaderboard/index.md"]
+
+
+def test_a_shallow_clone_shows_the_warning(community, tmp_path):
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{community.root}", str(clone)], check=True)
+    site = site_pages(clone, clone / "content", {}, "en", TODAY)
+    assert site.notice == SHALLOW
+    assert f"!!! warning\n\n    {SHALLOW}" in site.pages["leaderboard/index.md"]
+
+
+def test_disabled_leaderboard_adds_nothing(community):
+    site = pages_of(community, settings={"enabled": False})
+    assert (site.pages, site.course_contributors, site.notice) == ({}, {}, None)
+
+
+def test_bad_settings_fail_the_build_with_the_key(community):
+    with pytest.raises(FolioError, match=r"plugins\.folio\.leaderboard\.top: must be a whole number > 0"):
+        pages_of(community, settings={"top": 0})
