@@ -79,6 +79,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             if asset is not None:
                 files.remove(asset)
         self.timings["content"] = time.perf_counter() - started
+        self.files = files
         return files
 
     def _reset_public_dir(self) -> None:
@@ -232,7 +233,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         }
         if page.kind == "chapter" and page.course in self.site.courses:
             course = self.site.courses[page.course]
-            info.update(course_title=course.title, course_url=course.index.src,
+            info.update(course_title=course.title, course_url=self._site_url(course.index.src),
                         position=course.chapters.index(page) + 1, count=len(course.chapters))
         if page.kind == "salon":
             info.update(location=page.meta.get("location", ""), speakers=page.meta.get("speakers", []),
@@ -241,6 +242,11 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         if page.locked:
             info.update(self._paywall(page))
         return info
+
+    def _site_url(self, src: str) -> str:
+        """The site-root URL of the page at `src` (the templates' `url` filter makes it relative)."""
+        file = self.files.get_file_from_path(src)
+        return file.url if file else src
 
     def _paywall(self, page) -> dict:
         offers = []
