@@ -50,7 +50,12 @@ def build_site(config_file=None, strict: bool = False, site_dir: str | None = No
     staging = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
     config.site_dir = str(staging)
     try:
-        build(config)
+        # As `mkdocs build` does: plugins such as mkdocs-rss-plugin set up their state in on_startup.
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(config)
+        finally:
+            config.plugins.on_shutdown()
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
         if isinstance(exc, exceptions.Abort):
