@@ -67,7 +67,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             return files
         started = time.perf_counter()
         self.site = load_site(Path(config.docs_dir), dict(self.config.membership), self.strict,
-                              Path(config.config_file_path or "mkdocs.yml").name)
+                              config.config_file_path or "mkdocs.yml")
         self.public = make_public(self.site, self.config.teaser_words)
         self._reset_public_dir()
         for src, markdown in self.public.markdown.items():
