@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+import yaml
+
 from toolkit import schema
 from toolkit.errors import ContentError, Problem
 from toolkit.frontmatter import read_front_matter
@@ -156,7 +158,7 @@ def load_site(docs_dir: Path, membership: dict[str, str | None], strict: bool = 
 
 def _display_path(docs_dir: Path, src: str) -> str:
     """How a page is named in messages: relative to the working folder when possible."""
-    full = docs_dir / src
+    full = Path(docs_dir) / src
     try:
         return full.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
@@ -238,11 +240,37 @@ def _chapter_sort_key(name: str) -> tuple[int, str]:
 
 def _membership_prices(membership: dict[str, str | None], problems: list[Problem], config_name: str) -> dict[str, Price]:
     plans: dict[str, Price] = {}
+    shown, lines = None, {}
     for plan, text in (membership or {}).items():
         if text is None:
             continue
         try:
             plans[plan] = Price.parse(text)
         except PriceError as exc:
-            problems.append(Problem(config_name, 0, f"plugins.folio.membership.{plan}", str(exc)))
+            if shown is None:
+                shown, lines = _membership_lines(Path(config_name))
+            problems.append(Problem(shown, lines.get(plan, 0), f"plugins.folio.membership.{plan}", str(exc)))
     return plans
+
+
+def _membership_lines(config_file: Path) -> tuple[str, dict[str, int]]:
+    """How mkdocs.yml is named in messages, and the line of each membership plan in it."""
+    shown = _display_path(config_file.parent, config_file.name)
+    try:
+        # Composing builds nodes only, so MkDocs' custom tags (!ENV, !!python/name) need no constructor.
+        root = yaml.compose(config_file.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return shown, {}
+    plugins = _yaml_child(root, "plugins")
+    entries = plugins.value if isinstance(plugins, yaml.SequenceNode) else [plugins]
+    folio = next((node for node in (_yaml_child(e, "folio") for e in entries) if node is not None), None)
+    membership = _yaml_child(folio, "membership")
+    if not isinstance(membership, yaml.MappingNode):
+        return shown, {}
+    return shown, {str(key.value): key.start_mark.line + 1 for key, _ in membership.value}
+
+
+def _yaml_child(node, key: str):
+    if isinstance(node, yaml.MappingNode):
+        return next((value for k, value in node.value if getattr(k, "value", None) == key), None)
+    return None

@@ -22,7 +22,7 @@ def command(config_file: str, strict: bool, leaks: bool, site_dir: str | None) -
     config = load_mkdocs_config(config_file)
     plugin = folio_plugin(config)
     site = load_site(Path(config.docs_dir), dict(plugin.config.membership), strict or plugin.config.strict,
-                     Path(config_file).name)
+                     config.config_file_path or config_file)
     if not leaks:
         warnings = f", {len(site.warnings)} warnings" if site.warnings else ""
         click.echo(f"{len(site.pages)} pages checked: no errors{warnings}.")
