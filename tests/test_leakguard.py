@@ -330,3 +330,20 @@ def test_every_paid_block_of_8_words_or_12_han_rendered_to_html_is_caught(tmp_pa
     planted = {p.relative_to(site).as_posix() for p in site.glob("part*/index.html")}
     assert len(planted) >= 4
     assert leaked == planted
+
+
+def test_same_leak_in_list_items_of_many_themed_pages_names_every_page(tmp_path, fingerprints):
+    site = clean_site(tmp_path)
+    nav = "".join(f'<li class="md-nav__item"><a href="/p{i}/">Page {i}</a></li>\n' for i in range(50))
+    leaky_item = f"<li>{PAID_SENTENCE}</li>"
+    for number in range(4):
+        write(site / f"p{number}/index.html", html_page(f"<ul>{nav}</ul><ul>{leaky_item}</ul>"))
+    assert files_of(scan(site, fingerprints)) == {f"p{number}/index.html" for number in range(4)}
+
+
+def test_leak_after_repeated_navigation_is_found(tmp_path, fingerprints):
+    site = clean_site(tmp_path)
+    nav = "".join(f'<li class="md-nav__item"><a href="/p{i}/">Page {i}</a></li>\n' for i in range(50))
+    write(site / "a/index.html", html_page(f"<ul>{nav}</ul><p>Public words only.</p>"))
+    write(site / "b/index.html", html_page(f"<ul>{nav}</ul><p>{PAID_SENTENCE}</p>"))
+    assert files_of(scan(site, fingerprints)) == {"b/index.html"}
