@@ -227,9 +227,31 @@ def _streams(markdown: str) -> tuple[list[str], str]:
     return tokens(clean), cjk_stream(clean)
 
 
+# A paid shingle holding this many consecutive public tokens is public text plus a word or
+# two of whatever follows it on a page (a heading, the paywall box): never a fingerprint.
+PUBLIC_RUN = WORD_SHINGLE - 2
+CJK_PUBLIC_RUN = CJK_SHINGLE - 3
+
+
+def _runs(sequence, size: int):
+    return zip(*(sequence[i:] for i in range(size)))
+
+
 def _all_hashes(markdown: str) -> set[int]:
+    """Hashes of every shingle and every shorter public run of the text."""
     words, chars = _streams(markdown)
-    return set(map(hash, _word_shingles(words))) | set(map(hash, _cjk_shingles(chars)))
+    found = set(map(hash, _word_shingles(words))) | set(map(hash, _cjk_shingles(chars)))
+    found |= set(map(hash, _runs(words, PUBLIC_RUN)))
+    found |= set(map(hash, ("\0" + "".join(run) for run in _runs(chars, CJK_PUBLIC_RUN))))
+    return found
+
+
+def _holds_public_run(shingle, public: set[int]) -> bool:
+    if isinstance(shingle, tuple):
+        size = PUBLIC_RUN
+        return any(hash(shingle[i : i + size]) in public for i in range(len(shingle) - size + 1))
+    size = CJK_PUBLIC_RUN
+    return any(hash("\0" + shingle[i : i + size]) in public for i in range(len(shingle) - size + 1))
 
 
 def _paid_hashes(markdown: str, public: set[int]) -> Iterator[int]:
@@ -254,7 +276,7 @@ def _mostly_private(shingles: list, public: set[int], size: int, distinctive) ->
     for flag in covered:
         running.append(running[-1] + flag)
     for i, (shingle, digest) in enumerate(zip(shingles, hashes)):
-        if running[i + size] - running[i] <= size // 2 and distinctive(shingle):
+        if running[i + size] - running[i] <= size // 2 and distinctive(shingle) and not _holds_public_run(shingle, public):
             yield digest
 
 

@@ -1,0 +1,98 @@
+"""Build speed: `folio build` against plain `mkdocs build` on the same generated site.
+
+Both builds run in this process, alternating, on a generated site of 300+
+pages with a third of them paid. The baseline is the same mkdocs.yml with the
+folio plugin removed (Material theme, search, same pages). Reported:
+
+- cold: gated/ emptied before each folio build (everything rendered and packed);
+- warm: rebuild with unchanged content (gated products reused);
+- the plugin's own phases: content (load, validate, split), gated, leak guard.
+
+    python benchmarks/bench_build.py [--pages 300] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from sitegen import generate_site, write_plain_mkdocs_yml  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results" / "build.json"
+
+
+def timed_build(config_file: Path, site_dir: Path):
+    """Seconds for one MkDocs build of `config_file`, and the folio plugin (or None)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(str(config_file), site_dir=str(site_dir))
+    started = time.perf_counter()
+    build(config)
+    elapsed = time.perf_counter() - started
+    return elapsed, config["plugins"].get("folio")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = generate_site(Path(tmp) / "site-src", pages=args.pages)
+        plain = write_plain_mkdocs_yml(root)
+        folio_yml = root / "mkdocs.yml"
+        gated = root / "gated"
+        timed_build(plain, Path(tmp) / "warmup")  # imports, theme caches: not part of any figure
+        baseline, cold, warm, phases = [], [], [], []
+        for _ in range(args.runs):
+            baseline.append(timed_build(plain, Path(tmp) / "plain")[0])
+            shutil.rmtree(gated, ignore_errors=True)
+            seconds, plugin = timed_build(folio_yml, Path(tmp) / "folio")
+            cold.append(seconds)
+            phases.append(dict(plugin.timings))
+            warm.append(timed_build(folio_yml, Path(tmp) / "folio")[0])
+        pages = len(plugin.site.pages)
+        locked = len(plugin.public.locked)
+
+    base = statistics.median(baseline)
+    phase = {k: statistics.median(p.get(k, 0.0) for p in phases) for k in ("content", "gated", "leakguard")}
+    result = {
+        "pages": pages, "locked_pages": locked, "runs": args.runs,
+        "mkdocs_build_s": round(base, 3),
+        "folio_build_cold_s": round(statistics.median(cold), 3),
+        "folio_build_warm_s": round(statistics.median(warm), 3),
+        "ratio_cold": round(statistics.median(cold) / base, 3),
+        "ratio_warm": round(statistics.median(warm) / base, 3),
+        "phases_cold_s": {k: round(v, 3) for k, v in phase.items()},
+        "leakguard_share_of_build": round(phase["leakguard"] / statistics.median(cold), 4),
+    }
+    rows = [
+        ("plain mkdocs build (baseline)", result["mkdocs_build_s"], 1.0),
+        ("folio build, cold gated/", result["folio_build_cold_s"], result["ratio_cold"]),
+        ("folio build, unchanged rebuild", result["folio_build_warm_s"], result["ratio_warm"]),
+        ("  phase: content (load, validate, split)", result["phases_cold_s"]["content"], phase["content"] / base),
+        ("  phase: gated output (cold)", result["phases_cold_s"]["gated"], phase["gated"] / base),
+        ("  phase: leak guard", result["phases_cold_s"]["leakguard"], phase["leakguard"] / base),
+    ]
+    print(f"{pages} pages, {locked} locked; median of {args.runs} runs")
+    print(f"{'measure':<44}{'seconds':>10}{'x baseline':>12}")
+    for name, seconds, ratio in rows:
+        print(f"{name:<44}{seconds:>10.3f}{ratio:>12.3f}")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"wrote {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
