@@ -1,0 +1,82 @@
+"""Shared fixtures: copies of the example site, one session build of it, a clean env for subprocesses.
+
+Other test modules import their own helpers explicitly; everything here is opt-in by
+fixture name, and nothing here runs unless a test asks for it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLE_PARTS = ("mkdocs.yml", "content", "theme")
+# Variables that would point a subprocess at real services, another repository or a user's settings.
+_LEAKY_PREFIXES = ("FOLIO_", "AWS_", "STRIPE_", "GIT_", "MKDOCS_", "PYTEST_")
+
+
+def copy_example(dest: Path) -> Path:
+    """`dest` holding a copy of the repository's example site (mkdocs.yml, content/, theme/)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in EXAMPLE_PARTS:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name)
+        else:
+            shutil.copy2(source, dest / name)
+    return dest
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    """A built copy of a site: its root (mkdocs.yml), public site/ and private gated/."""
+
+    root: Path
+    site: Path
+    gated: Path
+
+    def page(self, url: str) -> str:
+        """The HTML served at `url` (e.g. "courses/async-python/")."""
+        path = self.site / url
+        return (path / "index.html" if url.endswith("/") or not url else path).read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def example_copy(tmp_path: Path) -> Path:
+    """A fresh, unbuilt copy of the example site, free to edit."""
+    return copy_example(tmp_path / "example")
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory) -> BuiltSite:
+    """The example site, built once per session with `build_site` (as `folio build` does). Read only."""
+    from toolkit.sitebuild import build_site
+
+    root = copy_example(tmp_path_factory.mktemp("example-site"))
+    build_site(root / "mkdocs.yml")
+    return BuiltSite(root, root / "site", root / "gated")
+
+
+@pytest.fixture(scope="session")
+def folio_env(tmp_path_factory) -> dict[str, str]:
+    """Environment for `folio`/`mkdocs` subprocesses: no credentials, a throwaway HOME, no colour."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_LEAKY_PREFIXES)}
+    env.update(
+        HOME=str(tmp_path_factory.mktemp("home")),
+        PYTHONDONTWRITEBYTECODE="1",
+        PYTHONIOENCODING="utf-8",
+        NO_COLOR="1",
+        NO_MKDOCS_2_WARNING="1",
+    )
+    return env
+
+
+@pytest.fixture(scope="session")
+def venv_bin() -> Path:
+    """The folder of the installed console scripts (`folio`, `mkdocs`) next to this Python."""
+    return Path(sys.executable).parent
