@@ -62,6 +62,36 @@ def example_site(tmp_path_factory) -> BuiltSite:
     return BuiltSite(root, root / "site", root / "gated")
 
 
+TINY_FILES = {
+    "mkdocs.yml": (
+        "site_name: Tiny\ndocs_dir: content\n"
+        "theme:\n  name: material\n  custom_dir: theme\n  language: en\n"
+        "plugins:\n  - search\n  - folio:\n      membership:\n        monthly: 9 USD\n"
+    ),
+    "content/index.md": "# Tiny\n\nA small community.\n",
+    "content/courses/c/index.md": (
+        "---\ntype: course\ntitle: Tiny course\nprice: 19 USD\nlevel: beginner\nauthors: [Ann]\n---\n\n# Tiny course\n"
+    ),
+    "content/courses/c/01-start.md": "---\ntitle: Start\naccess: free\n---\n\n# Start\n\nFree words.\n",
+    "content/courses/c/02-deeper.md": (
+        "---\ntitle: Deeper\n---\n\n# Deeper\n\nThe teaser.\n\n<!-- more -->\n\n"
+        "The paid part explains the secret handshake of the tiny course in detail.\n"
+    ),
+    "content/articles/note.md": "---\ntitle: A note\ndate: 2026-06-18\ntags: [notes]\n---\n\n# A note\n\nHello.\n",
+}
+
+
+@pytest.fixture
+def tiny_site(tmp_path: Path) -> Path:
+    """A minimal site (one course of two chapters, one article) with the repository's theme; builds in well under a second."""
+    root = tmp_path / "tiny"
+    for name, text in TINY_FILES.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    shutil.copytree(REPO / "theme", root / "theme")
+    return root
+
+
 @pytest.fixture(scope="session")
 def folio_env(tmp_path_factory) -> dict[str, str]:
     """Environment for `folio`/`mkdocs` subprocesses: no credentials, a throwaway HOME, no colour."""
