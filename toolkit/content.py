@@ -11,6 +11,7 @@ import datetime as dt
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path, PurePosixPath
 
 import yaml
@@ -62,7 +63,7 @@ class Page:
     def date(self) -> dt.date | None:
         return self.meta.get("date")
 
-    @property
+    @cached_property
     def minutes(self) -> int:
         return reading_minutes(self.body)
 

@@ -14,7 +14,11 @@ import yaml
 _FENCE = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n(.*?\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 
 
-class _StringDatesLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (several times faster), else pure Python.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StringDatesLoader(_BaseLoader):
     """A safe loader that leaves `2026-13-01` a string, so we can report it instead of crashing."""
 
 
@@ -48,14 +52,17 @@ def read_front_matter(text: str) -> FrontMatter:
     body = text[match.end():]
     body_line = text[: match.end()].count("\n") + 1
     result = FrontMatter(body=body, body_line=body_line)
+    loader = _StringDatesLoader(yaml_text)
     try:
-        node = yaml.compose(yaml_text, Loader=_StringDatesLoader)
-        meta = yaml.load(yaml_text, Loader=_StringDatesLoader) if node is not None else {}
+        node = loader.get_single_node()
+        meta = loader.construct_document(node) if node is not None else {}
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 2 if mark else 1
         result.error = (line, f"front matter is not valid YAML: {exc.problem or exc}")
         return result
+    finally:
+        loader.dispose()
     if meta is None:
         return result
     if not isinstance(meta, dict) or not isinstance(node, yaml.MappingNode):
