@@ -77,11 +77,18 @@ def new_chapter(docs: Path, course: str, title: str, slug: str | None, access: s
 def _append_to_listed_chapters(index: Path, name: str) -> None:
     """Keep an explicit `chapters:` list complete, so the new chapter shows up."""
     text = index.read_text(encoding="utf-8")
-    match = re.search(r"^chapters:\s*\n((?:[ \t]*-[^\n]*\n)+)", text, re.M)
-    if match:
-        indent = re.match(r"[ \t]*", match.group(1)).group(0)
-        text = text[: match.end()] + f"{indent}- {name}\n" + text[match.end():]
-        index.write_text(text, encoding="utf-8")
+    # Block items need a blank after the dash, so the closing `---` fence is never taken for one.
+    block = re.search(r"^chapters:[ \t]*\n((?:[ \t]*-[ \t]+[^\n]*\n)+)", text, re.M)
+    flow = re.search(r"^chapters:[ \t]*\[(.*?)\][ \t]*$", text, re.M)
+    if block:
+        indent = re.match(r"[ \t]*", block.group(1)).group(0)
+        text = text[: block.end()] + f"{indent}- {name}\n" + text[block.end():]
+    elif flow:
+        items = flow.group(1).rstrip().rstrip(",")
+        text = text[: flow.start(1)] + (f"{items}, {name}" if items.strip() else name) + text[flow.end(1):]
+    else:
+        return
+    index.write_text(text, encoding="utf-8")
 
 
 def new_article(docs: Path, title: str, slug: str | None, members: bool, tags: list[str], authors: list[str],
