@@ -25,6 +25,7 @@ import os
 import re
 import zlib
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import Iterable, Iterator, Mapping
 
@@ -49,8 +50,14 @@ _TAG = re.compile(r"<[A-Za-z/!?][^<>]*>")
 # Attribute values that browsers, feeds and crawlers show as text (meta description,
 # alt text, titles): kept, so a leak through them is caught too. One pattern per name:
 # a literal prefix lets the regex engine skip ahead at C speed.
+# `value` and `data-*` attributes are shipped to every reader as well (hidden inputs, data for
+# scripts); single-quoted values count as much as double-quoted ones.
 _TEXT_ATTRS = tuple(
-    (f'{name}="', re.compile(f'{name}="([^"]*)"')) for name in ("alt", "title", "content", "aria-label", "placeholder")
+    (prefix, re.compile(f"{pattern}{quote}([^{quote}]*){quote}"))
+    for prefix, pattern in [(f"{name}=", f"{name}=") for name in
+                            ("alt", "title", "content", "aria-label", "placeholder", "value")]
+    + [("data-", r"data-[\w-]+=")]
+    for quote in ('"', "'")
 )
 # ASCII text is split by str.translate + str.split (several times faster than a regex),
 # giving exactly what _WORD gives on ASCII: runs of letters and digits.
@@ -178,13 +185,17 @@ def _strip_tags(text: str) -> str:
     """Give `text` without HTML comments and tags, keeping text-bearing attribute values."""
     if "<" not in text:
         return text
+    # Comments are deployed bytes too: their text is kept, after the running text.
+    comments = []
     if "<!--" in text:
+        comments = [m[4:-3] for m in _COMMENT.findall(text)]
         text = _COMMENT.sub(" ", text)
     # Attribute values go after the text, each on its own: good enough to find them,
     # without breaking the shingles of the running text around inline tags.
     attributes = [value for prefix, pattern in _TEXT_ATTRS if prefix in text for value in pattern.findall(text)]
     text = _TAG.sub(" ", text)
-    return "\n".join([text, *attributes]) if attributes else text
+    extra = comments + attributes
+    return "\n".join([text, *extra]) if extra else text
 
 
 def tokens(text: str) -> list[str]:
@@ -205,20 +216,11 @@ def _word_shingles(words: list[str]) -> Iterator[tuple[str, ...]]:
     return zip(*(words[i:] for i in range(WORD_SHINGLE)))
 
 
-def _cjk_shingles(chars: str) -> Iterator[str]:
-    count = len(chars) - CJK_SHINGLE + 1
+def _cjk_shingles(chars: str, size: int = CJK_SHINGLE) -> Iterator[str]:
+    count = len(chars) - size + 1
     if count <= 0:
         return iter(())
-    return map(chars.__getitem__, map(slice, range(count), range(CJK_SHINGLE, count + CJK_SHINGLE)))
-
-
-def _is_distinctive(shingle: tuple[str, ...]) -> bool:
-    """Tell whether a word shingle has enough real words to mean something."""
-    return sum(1 for t in shingle if len(t) >= 3 and not t.isdigit()) >= 3
-
-
-def _is_distinctive_cjk(shingle: str) -> bool:
-    return len(set(shingle)) >= 4
+    return map(chars.__getitem__, map(slice, range(count), range(size, count + size)))
 
 
 def _streams(markdown: str) -> tuple[list[str], str]:
@@ -233,51 +235,65 @@ PUBLIC_RUN = WORD_SHINGLE - 2
 CJK_PUBLIC_RUN = CJK_SHINGLE - 3
 
 
-def _runs(sequence, size: int):
-    return zip(*(sequence[i:] for i in range(size)))
+def _windows(units: list[str] | str, size: int) -> list:
+    """Give every `size` consecutive units: tuples of words, or substrings of CJK characters."""
+    if isinstance(units, str):
+        return list(_cjk_shingles(units, size))
+    return list(zip(*(units[i:] for i in range(size))))
 
 
 def _all_hashes(markdown: str) -> set[int]:
-    """Hashes of every shingle and every shorter public run of the text."""
+    """Give the hashes of every shingle and every shorter public run of (public) Markdown."""
     words, chars = _streams(markdown)
-    found = set(map(hash, _word_shingles(words))) | set(map(hash, _cjk_shingles(chars)))
-    found |= set(map(hash, _runs(words, PUBLIC_RUN)))
-    found |= set(map(hash, ("\0" + "".join(run) for run in _runs(chars, CJK_PUBLIC_RUN))))
+    found: set[int] = set()
+    for units, sizes in ((words, (WORD_SHINGLE, PUBLIC_RUN)), (chars, (CJK_SHINGLE, CJK_PUBLIC_RUN))):
+        for size in sizes:
+            found.update(map(hash, _windows(units, size)))
     return found
-
-
-def _holds_public_run(shingle, public: set[int]) -> bool:
-    if isinstance(shingle, tuple):
-        size = PUBLIC_RUN
-        return any(hash(shingle[i : i + size]) in public for i in range(len(shingle) - size + 1))
-    size = CJK_PUBLIC_RUN
-    return any(hash("\0" + shingle[i : i + size]) in public for i in range(len(shingle) - size + 1))
 
 
 def _paid_hashes(markdown: str, public: set[int]) -> Iterator[int]:
     """Give the hashes of the shingles of paid Markdown worth looking for."""
     words, chars = _streams(markdown)
-    yield from _mostly_private(list(_word_shingles(words)), public, WORD_SHINGLE, _is_distinctive)
-    yield from _mostly_private(list(_cjk_shingles(chars)), public, CJK_SHINGLE, _is_distinctive_cjk)
+    strong_words = [len(word) >= 3 and not word.isdigit() for word in words]
+    yield from _private_hashes(words, WORD_SHINGLE, PUBLIC_RUN, public, _enough_strong(strong_words, WORD_SHINGLE, 3))
+    yield from _private_hashes(chars, CJK_SHINGLE, CJK_PUBLIC_RUN, public, _varied(chars, CJK_SHINGLE, 4))
 
 
-def _mostly_private(shingles: list, public: set[int], size: int, distinctive) -> Iterator[int]:
-    """Give the hashes of distinctive shingles of which at most half the tokens are public text.
+def _private_hashes(units, size: int, run: int, public: set[int], distinctive: list[bool]) -> Iterator[int]:
+    """Give the hashes of the distinctive shingles of `units` that are not mostly public text.
 
-    A shingle that is public boilerplate plus one paid word (an import line, then `async`)
-    could otherwise match that boilerplate followed by any word on a public page.
+    Dropped: a shingle holding a public run of `run` units, or one more than half covered
+    by public shingles. Either could match public text followed by any word on a public
+    page (an import line, then `async`; a teaser's last words, then the paywall box).
     """
-    hashes = [hash(s) for s in shingles]
+    hashes = list(map(hash, _windows(units, size)))
+    public_runs = _prefix_sums(hash(w) in public for w in _windows(units, run))
     covered = [0] * (len(hashes) + size)
     for i, digest in enumerate(hashes):
         if digest in public:
             covered[i : i + size] = [1] * size
-    running = [0]
-    for flag in covered:
-        running.append(running[-1] + flag)
-    for i, (shingle, digest) in enumerate(zip(shingles, hashes)):
-        if running[i + size] - running[i] <= size // 2 and distinctive(shingle) and not _holds_public_run(shingle, public):
+    covered = _prefix_sums(covered)
+    span = size - run + 1  # the runs that fit inside one shingle
+    for i, digest in enumerate(hashes):
+        mostly_private = covered[i + size] - covered[i] <= size // 2
+        if mostly_private and distinctive[i] and public_runs[i + span] == public_runs[i]:
             yield digest
+
+
+def _prefix_sums(flags: Iterable) -> list[int]:
+    return list(accumulate(flags, initial=0))
+
+
+def _enough_strong(strong: list[bool], size: int, needed: int) -> list[bool]:
+    """Tell, per shingle, whether it has `needed` real words (3+ letters, not a number)."""
+    sums = _prefix_sums(strong)
+    return [sums[i + size] - sums[i] >= needed for i in range(len(strong) - size + 1)]
+
+
+def _varied(chars: str, size: int, needed: int) -> list[bool]:
+    """Tell, per CJK shingle, whether it has `needed` different characters (not 哈哈哈哈…)."""
+    return [len(set(chars[i : i + size])) >= needed for i in range(len(chars) - size + 1)]
 
 
 # --- fingerprints --------------------------------------------------------------------------
