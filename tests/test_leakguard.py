@@ -350,10 +350,10 @@ def test_leak_after_repeated_navigation_is_found(tmp_path, fingerprints):
 
 
 def test_teaser_words_followed_by_paywall_words_do_not_fire(tmp_path):
-    # The paid part repeats the teaser's last sentence, and its next two words happen to be
-    # the first words of the paywall box: public text plus two words is not a leak.
-    teaser = "We start with the basics of the event loop."
-    paid = "We start with the basics of the event loop. Buy once to see how every ready callback runs in order."
+    # The paid part repeats the teaser's last six words, followed by two words that happen to
+    # open the paywall box: public text plus two words is not a leak.
+    teaser = "Chapter two covers the basics of the event loop"
+    paid = "Recall from above the basics of the event loop. Buy once to see how every ready callback runs in order."
     fingerprints = Fingerprints.build({"courses/c/02.md": paid}, public=[teaser])
     site = tmp_path / "site"
     write(site / "c/02/index.html", html_page(f"<p>{teaser}</p><div class='paywall'>Buy once, read forever.</div>"))
