@@ -17,6 +17,9 @@ _XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
 _IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
 _MD_HREF = re.compile(r'href="([^"#:]+\.md)(#[^"]*)?"')
 _VOID = re.compile(r"<(br|hr|img|input|meta|link|col|source|wbr)\b([^>]*?)(?<!/)>", re.I)
+# A start tag, and one attribute in it: HTML allows `<details open>` and `width=10`, XML does not.
+_START_TAG = re.compile(r"""<([A-Za-z][\w:-]*)((?:\s+[^\s"'=<>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)+)\s*(/?)>""")
+_ATTRIBUTE = re.compile(r"""([^\s"'=<>/]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
 # A fixed modification date keeps the package byte-identical across builds.
 MODIFIED = "2000-01-01T00:00:00Z"
 
@@ -69,7 +72,23 @@ def _xhtml(html_text: str, src: str, image_bytes, images: dict, entries: dict, c
     out = _IMG_SRC.sub(image, html_text)
     out = _MD_HREF.sub(chapter_link, out)
     out = _NAMED_ENTITY.sub(_numeric_entity, out)
+    out = _START_TAG.sub(_xml_attributes, out)
     return _VOID.sub(lambda m: f"<{m.group(1)}{m.group(2)} />", out)
+
+
+def _xml_attributes(match: re.Match) -> str:
+    """The start tag with every attribute written `name="value"` (`open` -> `open="open"`)."""
+
+    def attribute(attr: re.Match) -> str:
+        name, value = attr.group(1), attr.group(2)
+        if value is None:
+            return f'{name}="{name}"'
+        if value[0] not in "\"'":
+            return f'{name}="{value}"'
+        return f"{name}={value}"
+
+    attributes = _ATTRIBUTE.sub(attribute, match.group(2))
+    return f"<{match.group(1)}{attributes}{' /' if match.group(3) else ''}>"
 
 
 def _numeric_entity(match: re.Match) -> str:

@@ -1,0 +1,208 @@
+"""gated/ output: self-contained paid pages, course and membership zips, the EPUB, manifest.json."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import zipfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from tests import sites
+from tests.sites import GATE, MEMBERS_CHINESE, PAID_CHINESE, PAID_MARKERS, PAID_SENTENCE
+from toolkit.sitebuild import build_site
+
+HTML = "text/html; charset=utf-8"
+
+
+@pytest.fixture(scope="module")
+def gated(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("bundles")
+    build_site(sites.adversarial_site(root, plugins=["search"]))
+    return root / "gated"
+
+
+@pytest.fixture(scope="module")
+def manifest(gated) -> dict:
+    return json.loads((gated / "manifest.json").read_text(encoding="utf-8"))
+
+
+def only(folder: Path, pattern: str) -> Path:
+    found = sorted(folder.glob(pattern))
+    assert len(found) == 1, (pattern, found)
+    return found[0]
+
+
+# --- the self-contained page ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def locked_page(gated) -> str:
+    return only(gated / "course/leaklab", "02-locked.*.html").read_text(encoding="utf-8")
+
+
+def test_gated_page_holds_the_full_paid_text(locked_page):
+    assert sites.TEASER.split()[1] in locked_page
+    assert PAID_SENTENCE in locked_page
+    assert PAID_CHINESE in locked_page
+    for construct in ("heading", "paragraph", "code", "table", "admonition", "footnote", "image-alt",
+                      "html-block"):
+        assert PAID_MARKERS[construct] in locked_page, construct
+
+
+def test_gated_page_embeds_its_images_as_data_uris(locked_page):
+    paid_image = "data:image/svg+xml;base64," + base64.b64encode(sites.svg("paid only image")).decode()
+    assert f'src="{paid_image}"' in locked_page
+    assert "img/paid-only.svg" not in locked_page
+    assert "img/shared.svg" not in locked_page
+
+
+def test_gated_page_inlines_styles_and_names_the_product(locked_page):
+    assert "<style>" in locked_page and 'rel="stylesheet"' not in locked_page
+    assert re.search(r'<footer class="bundle-footer">[^<]*Leak Lab Course', locked_page)
+
+
+def test_gated_page_links_locked_siblings_to_gate_read_url_and_free_ones_to_site(locked_page):
+    assert f'href="{GATE}/read/course:leaklab?page=courses/leaklab/03-also-locked.md"' in locked_page
+    assert 'href="https://leak.example/courses/leaklab/01-intro/"' in locked_page
+    assert "03-also-locked.md\"" not in locked_page.replace("?page=courses/leaklab/03-also-locked.md\"", "")
+
+
+def test_members_article_gets_its_own_gated_page(gated):
+    page = only(gated / "membership/articles", "deep-dive.*.html").read_text(encoding="utf-8")
+    assert PAID_MARKERS["members"] in page and MEMBERS_CHINESE in page
+
+
+# --- the course zip -------------------------------------------------------------------------
+
+
+def test_course_zip_is_an_offline_site_of_every_chapter_with_sources_and_images(gated, tmp_path):
+    with zipfile.ZipFile(only(gated / "course/leaklab", "leaklab.*.zip")) as archive:
+        archive.extractall(tmp_path)
+        names = set(archive.namelist())
+    root = tmp_path / "leaklab"
+    for name in ("index.html", "01-intro.html", "02-locked.html", "03-also-locked.html",
+                 "source/courses/leaklab/01-intro.md", "source/courses/leaklab/02-locked.md",
+                 "source/courses/leaklab/03-also-locked.md", "source/courses/leaklab/img/paid-only.svg",
+                 "source/courses/leaklab/img/shared.svg"):
+        assert f"leaklab/{name}" in names, name
+    index = (root / "index.html").read_text(encoding="utf-8")
+    for chapter in ("01-intro.html", "02-locked.html", "03-also-locked.html"):
+        assert f'href="{chapter}"' in index
+    locked = (root / "02-locked.html").read_text(encoding="utf-8")
+    assert PAID_SENTENCE in locked and PAID_MARKERS["table"] in locked
+    assert 'href="03-also-locked.html"' in locked and 'href="01-intro.html"' in locked
+    assert (root / "source/courses/leaklab/02-locked.md").read_text(encoding="utf-8") == sites.LOCKED_CHAPTER
+
+
+def test_membership_zip_holds_members_articles(gated):
+    with zipfile.ZipFile(only(gated / "membership", "membership.*.zip")) as archive:
+        names = archive.namelist()
+        page = archive.read("membership/articles-deep-dive.html").decode()
+    assert "membership/source/articles/deep-dive.md" in names
+    assert "membership/index.html" in names
+    assert PAID_MARKERS["members"] in page
+    assert not any("free-post" in n for n in names)
+
+
+# --- the EPUB -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def epub(gated):
+    with zipfile.ZipFile(only(gated / "course/leaklab", "leaklab.*.epub")) as archive:
+        yield archive
+
+
+def test_epub_starts_with_stored_mimetype(epub):
+    first = epub.infolist()[0]
+    assert first.filename == "mimetype"
+    assert first.compress_type == zipfile.ZIP_STORED
+    assert epub.read("mimetype") == b"application/epub+zip"
+    assert first.extra == b""
+
+
+def test_epub_has_container_pointing_at_package(epub):
+    container = ET.fromstring(epub.read("META-INF/container.xml"))
+    rootfile = container.find(".//{urn:oasis:names:tc:opendocument:xmlns:container}rootfile")
+    package = ET.fromstring(epub.read(rootfile.get("full-path")))
+    hrefs = [item.get("href") for item in package.iter("{http://www.idpf.org/2007/opf}item")]
+    base = rootfile.get("full-path").rsplit("/", 1)[0]
+    for href in hrefs:
+        assert f"{base}/{href}" in epub.namelist(), href
+
+
+def test_epub_chapters_are_well_formed_xhtml_with_paid_text(epub):
+    chapters = [n for n in epub.namelist() if n.endswith(".xhtml")]
+    assert len(chapters) == 4  # three chapters and the nav document
+    for name in chapters:
+        ET.fromstring(epub.read(name))  # raises on malformed XML
+    text = b"".join(epub.read(n) for n in chapters).decode()
+    assert PAID_SENTENCE in text and PAID_MARKERS["html-block"] in text
+
+
+def test_epub_carries_paid_image_as_a_file(epub):
+    images = [n for n in epub.namelist() if n.startswith("OEBPS/images/")]
+    assert sites.svg("paid only image") in [epub.read(n) for n in images]
+
+
+# --- manifest.json --------------------------------------------------------------------------
+
+OBJECT_KEYS = {"key", "sha256", "size", "content_type", "role", "source", "title"}
+CONTENT_TYPES = {"page": HTML, "bundle": "application/zip", "epub": "application/epub+zip"}
+
+
+def test_manifest_top_level_matches_readme(manifest):
+    assert set(manifest) == {"schema", "generator", "products"}
+    assert manifest["schema"] == 1
+    assert re.fullmatch(r"folio \S+", manifest["generator"])
+    assert list(manifest["products"]) == sorted(manifest["products"]) == ["course:leaklab", "membership"]
+
+
+def test_manifest_products_and_prices(manifest):
+    course, membership = manifest["products"]["course:leaklab"], manifest["products"]["membership"]
+    # `inputs` (digest of the product's sources, used to skip unchanged products) is not in gated/README.md.
+    assert set(course) - {"inputs"} == {"kind", "title", "prices", "objects"}
+    assert (course["kind"], course["title"]) == ("course", "Leak Lab Course")
+    assert course["prices"] == [{"plan": "one_time", "amount": 4900, "currency": "USD", "display": "49 USD"}]
+    assert (membership["kind"], membership["title"]) == ("membership", "Membership")
+    assert membership["prices"] == [
+        {"plan": "monthly", "amount": 900, "currency": "USD", "display": "9 USD"},
+        {"plan": "yearly", "amount": 9000, "currency": "USD", "display": "90 USD"},
+    ]
+
+
+def test_manifest_objects_match_files_on_disk(manifest, gated):
+    listed = set()
+    for product in manifest["products"].values():
+        for obj in product["objects"]:
+            assert set(obj) == OBJECT_KEYS
+            data = (gated / obj["key"]).read_bytes()
+            assert obj["sha256"] == hashlib.sha256(data).hexdigest()
+            assert obj["size"] == len(data)
+            assert obj["content_type"] == CONTENT_TYPES[obj["role"]]
+            stem, hash8, _ = obj["key"].rsplit(".", 2)
+            assert hash8 == obj["sha256"][:8]
+            listed.add(obj["key"])
+    on_disk = {p.relative_to(gated).as_posix() for p in gated.rglob("*") if p.is_file()}
+    assert on_disk - listed == {"manifest.json"}
+
+
+def test_manifest_roles_sources_and_keys(manifest):
+    course = {(o["role"], o["source"]): o for o in manifest["products"]["course:leaklab"]["objects"]}
+    assert set(course) == {
+        ("page", "courses/leaklab/02-locked.md"), ("page", "courses/leaklab/03-also-locked.md"),
+        ("bundle", "courses/leaklab"), ("epub", "courses/leaklab"),
+    }
+    assert re.fullmatch(r"course/leaklab/02-locked\.[0-9a-f]{8}\.html", course["page", "courses/leaklab/02-locked.md"]["key"])
+    assert course["page", "courses/leaklab/02-locked.md"]["title"] == "Locked chapter"
+    assert re.fullmatch(r"course/leaklab/leaklab\.[0-9a-f]{8}\.zip", course["bundle", "courses/leaklab"]["key"])
+    assert re.fullmatch(r"course/leaklab/leaklab\.[0-9a-f]{8}\.epub", course["epub", "courses/leaklab"]["key"])
+    members = {(o["role"], o["source"]): o for o in manifest["products"]["membership"]["objects"]}
+    assert set(members) == {("page", "articles/deep-dive.md"), ("bundle", "membership")}
+    assert re.fullmatch(r"membership/articles/deep-dive\.[0-9a-f]{8}\.html", members["page", "articles/deep-dive.md"]["key"])
+    assert re.fullmatch(r"membership/membership\.[0-9a-f]{8}\.zip", members["bundle", "membership"]["key"])
