@@ -155,7 +155,8 @@ def add_one_commit(repo: Path) -> None:
     page = repo / "content" / "articles" / "one-more.md"
     page.write_text("---\ntitle: One more\n---\nA new page.\n", encoding="utf-8")
     run(["git", "add", "-A"], repo)
-    run(["git", "-c", "user.name=Late Writer", "-c", "user.email=late@example.org", "commit", "-q", "-m", "One more"], repo)
+    run(["git", "-c", "user.name=Late Writer", "-c", "user.email=late@example.org",
+         "commit", "-q", "-m", "One more"], repo)
 
 
 def git_fame_seconds(repo: Path) -> float | None:

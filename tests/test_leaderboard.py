@@ -185,8 +185,8 @@ def test_table_format_aligns_cjk_names(community):
                                 "level", "badges"]
     assert lines[2].split()[:3] == ["1", "Maya", "Ortiz"]
     # 李雷 takes four columns on a terminal, so the points column lines up with Maya's.
-    columns_before = [display_width(line[:line.index(points)]) for line, points in [(lines[2], "79.5"), (lines[3], "26.8")]]
-    assert columns_before[0] == columns_before[1]
+    maya_row, lei_row = lines[2], lines[3]
+    assert display_width(maya_row[:maya_row.index("79.5")]) == display_width(lei_row[:lei_row.index("26.8")])
 
 
 def test_csv_format_has_one_row_per_contributor(community):

@@ -60,8 +60,8 @@ def _update(repo: RepoState, pathspecs: list[str], mailmap: Mailmap, state: dict
     return _extend(Ledger(), repo, pathspecs, mailmap, repo.head)
 
 
-def _extend(ledger: Ledger, repo: RepoState, pathspecs: list[str], mailmap: Mailmap, revisions: str) -> tuple[Ledger, int]:
-    newest_first = list(stream_commits(repo.top, pathspecs, revisions))
-    parsed = ledger.add_commits(reversed(newest_first), mailmap)
+def _extend(ledger: Ledger, repo: RepoState, pathspecs: list[str], mailmap: Mailmap,
+            revisions: str) -> tuple[Ledger, int]:
+    parsed = ledger.add_commits(stream_commits(repo.top, pathspecs, revisions), mailmap)
     ledger.head = repo.head
     return ledger, parsed

@@ -95,14 +95,18 @@ def is_ancestor(top: Path, old: str, new: str) -> bool:
 def log_command(pathspecs: Iterable[str], revisions: str = "HEAD") -> list[str]:
     """Return the one `git log` command line that streams the history."""
     return [
-        "git", "-c", "core.quotePath=false", "log", revisions,
+        "git", "-c", "core.quotePath=false", "log", revisions, "--reverse",
         "--no-merges", "-M", "--numstat", "-z", "--no-textconv", "--no-ext-diff",
         "--no-color", f"--format={LOG_FORMAT}", "--", *pathspecs,
     ]
 
 
 def stream_commits(top: Path, pathspecs: Iterable[str], revisions: str = "HEAD") -> Iterator[RawCommit]:
-    """Yield the commits touching `pathspecs`, newest first, while git is still writing."""
+    """Yield the commits touching `pathspecs`, oldest first, while git is still writing.
+
+    Oldest first lets the caller build its ledger while git computes the
+    diffs: git only walks the commit list before it starts writing.
+    """
     process = subprocess.Popen(
         log_command(pathspecs, revisions), cwd=top, env=git_environment(),
         stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -12,6 +12,7 @@ number to its new path, so a moved page is not a new page.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 
 from toolkit.leaderboard.gitlog import RawCommit
@@ -22,6 +23,12 @@ PAGE_SUFFIX = ".md"
 # One ledger commit: (date ordinal, author id, co-author ids, reviewer ids,
 #                     ((page id, lines added, is new page), ...))
 Entry = tuple
+
+
+@functools.lru_cache(maxsize=4096)
+def _day_number(iso_date: str) -> int:
+    """Return the date's ordinal (memoized: thousands of commits share a day)."""
+    return datetime.date.fromisoformat(iso_date).toordinal()
 
 
 class Ledger:
@@ -62,7 +69,7 @@ class Ledger:
         reviewers = self._people(commit.reviewers, mailmap, exclude={author, *coauthors})
         changes = tuple(self._page_change(change) for change in commit.changes
                         if change.path.endswith(PAGE_SUFFIX) and change.added is not None)
-        day = datetime.date.fromisoformat(commit.date).toordinal()
+        day = _day_number(commit.date)
         return (day, author, coauthors, reviewers, changes)
 
     def _people(self, values: tuple[str, ...], mailmap: Mailmap, exclude: set[int]) -> tuple[int, ...]:

@@ -35,7 +35,8 @@ Every key is optional; the defaults are those shown in ``DEFAULTS``.
     Level name -> all-time points needed; you hold the highest level reached.
 ``badges`` (``{author: 3, reviewer: 3, salon_host: 1, course_author: 1}``)
     All-time counts that earn a badge: new pages (Author), reviews
-    (Reviewer), new salon notes (Salon host), new paid chapters (Course author).
+    (Reviewer), new salon notes (Salon host), new paid chapters (Course author);
+    0 turns a badge off.
 ``top`` (50)
     Rows shown on each site board.
 ``sparkline_weeks`` (26)
