@@ -371,11 +371,40 @@ def scan_site(site_dir: Path, fingerprints: Fingerprints, paid_sources: Iterable
     MAX_LEAKS_PER_FILE leaks are reported per file.
     """
     site_dir = Path(site_dir)
+    return scan_files(site_dir, site_files(site_dir), fingerprints, paid_sources)
+
+
+def scan_files(site_dir: Path, paths: Iterable[Path], fingerprints: Fingerprints,
+               paid_sources: Iterable[str] = ()) -> list[Leak]:
+    """Give every leak in `paths`, files inside `site_dir` (a share of the site, for parallel scans)."""
     scan = SiteScan(fingerprints, paid_sources)
     leaks: list[Leak] = []
-    for path in _site_files(site_dir):
+    for path in paths:
         leaks += scan.file(path, path.relative_to(site_dir).as_posix())
     return leaks
+
+
+def site_files(site_dir: Path, trusted_dirs: Iterable[Path] = ()) -> list[Path]:
+    """Every file under `site_dir`, sorted, less those byte-identical to a file at the same
+    relative path in one of `trusted_dirs` (an installed theme's own assets, which no author
+    or plugin wrote)."""
+    files = _site_files(Path(site_dir))
+    trusted = [Path(d) for d in trusted_dirs]
+    if not trusted:
+        return files
+    return [path for path in files if not _shipped_by(path, Path(site_dir), trusted)]
+
+
+def _shipped_by(path: Path, site_dir: Path, trusted: list[Path]) -> bool:
+    rel = path.relative_to(site_dir)
+    for root in trusted:
+        original = root / rel
+        try:
+            if original.stat().st_size == path.stat().st_size and original.read_bytes() == path.read_bytes():
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def check_site(site_dir: Path, fingerprints: Fingerprints, paid_sources: Iterable[str] = ()) -> None:

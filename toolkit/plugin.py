@@ -23,6 +23,7 @@ from mkdocs.structure.nav import Navigation, Section
 from mkdocs.utils import get_relative_url
 
 from toolkit import pages as generated
+from toolkit.background import Job
 from toolkit.config import FolioConfig
 from toolkit.content import Site, load_site
 from toolkit.i18n import language_of, strings
@@ -80,6 +81,10 @@ class FolioPlugin(BasePlugin[FolioConfig]):
                 files.remove(asset)
         self.timings["content"] = time.perf_counter() - started
         self.files = files
+        # gated/ and the leak guard's fingerprints need only the content: make them on the
+        # second core while MkDocs renders the site.
+        self._private_job = Job(_private_outputs, self.site, self.public, self.gated_dir, config,
+                                self.gate_url, self.t, self.config.leak_guard)
         return files
 
     def _reset_public_dir(self) -> None:
@@ -275,29 +280,52 @@ class FolioPlugin(BasePlugin[FolioConfig]):
     def on_post_build(self, config) -> None:
         if not self.config.enabled or self.site is None:
             return
-        started = time.perf_counter()
-        from toolkit.bundles import write_gated
-
-        self.manifest = write_gated(self.site, self.public, self.gated_dir, config, self.gate_url, self.t)
-        self.timings["gated"] = time.perf_counter() - started
+        private = self._private_job.result()
+        self.manifest = private["manifest"]
+        self.timings.update(private["timings"])
         if self.config.leak_guard:
-            self._guard_leaks(Path(config.site_dir))
+            self._guard_leaks(Path(config.site_dir), private["fingerprints"], config)
 
-    def _guard_leaks(self, site_dir: Path) -> None:
-        from toolkit.leakguard import Fingerprints, LeakError, scan_site
+    def on_build_error(self, error) -> None:
+        job = getattr(self, "_private_job", None)
+        if job is not None:
+            job.cancel()
+
+    def _guard_leaks(self, site_dir: Path, fingerprints, config) -> None:
+        from toolkit.leakguard import LeakError, scan_files, site_files
 
         started = time.perf_counter()
-        fingerprints = Fingerprints.build(
-            {src: locked.remainder for src, locked in self.public.locked.items()},
-            self.public.public_texts(self.site),
-        )
-        leaks = scan_site(site_dir, fingerprints, paid_sources=list(self.public.locked))
+        custom_dir = config.theme.custom_dir
+        trusted = [d for d in config.theme.dirs if d != custom_dir]
+        paths = site_files(site_dir, trusted_dirs=trusted)
+        paid = list(self.public.locked)
+        # Half the files in a forked process, half here: the scan is pure CPU.
+        other_half = Job(scan_files, site_dir, paths[1::2], fingerprints, paid)
+        leaks = scan_files(site_dir, paths[0::2], fingerprints, paid) + other_half.result()
         self.timings["leakguard"] = time.perf_counter() - started
         if leaks:
             # Nothing leaky may stay deployable: remove the whole output.
             shutil.rmtree(site_dir, ignore_errors=True)
-            raise LeakError(leaks)
+            raise LeakError(sorted(leaks, key=lambda leak: leak.file))
         log.info("Leak guard: %d paid pages checked against site/, no paid text found", len(self.public.locked))
+
+
+def _private_outputs(site, public, gated_dir, config, gate_url, t, with_fingerprints: bool) -> dict:
+    """gated/ written, and the leak guard's fingerprints of every paid remainder."""
+    from toolkit.bundles import write_gated
+    from toolkit.leakguard import Fingerprints
+
+    started = time.perf_counter()
+    manifest = write_gated(site, public, gated_dir, config, gate_url, t)
+    timings = {"gated": time.perf_counter() - started}
+    fingerprints = None
+    if with_fingerprints:
+        started = time.perf_counter()
+        fingerprints = Fingerprints.build(
+            {src: locked.remainder for src, locked in public.locked.items()}, public.public_texts(site)
+        )
+        timings["fingerprints"] = time.perf_counter() - started
+    return {"manifest": manifest, "timings": timings, "fingerprints": fingerprints}
 
 
 def _pages_of(items):

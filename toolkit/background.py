@@ -1,0 +1,75 @@
+"""Run CPU-heavy build work on the second core while MkDocs renders on the first.
+
+On Linux a forked child inherits the build's state (the content model, the
+Markdown settings, even Python's per-process hash seed, so leak-guard
+fingerprints made there are valid here) and sends back only its result.
+Where forking is not possible or not safe (no `fork`, other threads running,
+as under `mkdocs serve`), the work runs inline when the result is asked for,
+with the same outcome.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import pickle
+import threading
+import traceback
+from typing import Any, Callable
+
+from toolkit.errors import FolioError
+
+
+class Job:
+    """`fn(*args)` started now, its result (or its error) collected by `result()`."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any):
+        self._fn, self._args = fn, args
+        self._process = None
+        self._pipe = None
+        if _can_fork():
+            context = multiprocessing.get_context("fork")
+            receiver, sender = context.Pipe(duplex=False)
+            self._process = context.Process(target=_run_child, args=(sender, fn, args), daemon=True)
+            self._process.start()
+            sender.close()
+            self._pipe = receiver
+
+    @property
+    def forked(self) -> bool:
+        return self._process is not None
+
+    def result(self) -> Any:
+        if self._process is None:
+            return self._fn(*self._args)
+        try:
+            status, payload = pickle.loads(self._pipe.recv_bytes())
+        except EOFError:
+            status, payload = "crash", f"the background build process died (exit code {self._process.exitcode})"
+        finally:
+            self._pipe.close()
+            self._process.join()
+        if status == "ok":
+            return payload
+        if status == "folio":
+            raise FolioError(payload)
+        raise RuntimeError(f"background build step failed:\n{payload}")
+
+    def cancel(self) -> None:
+        if self._process is not None and self._process.is_alive():
+            self._process.terminate()
+            self._process.join()
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def _run_child(sender, fn, args) -> None:
+    try:
+        message = ("ok", fn(*args))
+    except FolioError as exc:
+        message = ("folio", exc.format_message())
+    except BaseException:  # report everything: the parent decides what to do with it
+        message = ("error", traceback.format_exc())
+    sender.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+    sender.close()
