@@ -8,9 +8,6 @@ import re
 import subprocess
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import copy_example
 
 COURSE = "courses/async-python/"
 CHAPTERS = [
@@ -156,10 +153,10 @@ def test_chinese_course_page_builds(example_site):
         "所有权基础", "引用与借用", "生命周期"]
 
 
-def test_theme_language_zh_gives_chinese_ui_strings(tmp_path):
+def test_theme_language_zh_gives_chinese_ui_strings(example_copy):
     from toolkit.sitebuild import build_site
 
-    root = copy_example(tmp_path / "zh")
+    root = example_copy
     config = root / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("language: en", "language: zh"), encoding="utf-8")
     build_site(config)
@@ -171,8 +168,8 @@ def test_theme_language_zh_gives_chinese_ui_strings(tmp_path):
     assert "课程" in nav_titles(chapter) and "沙龙" in nav_titles(chapter)
 
 
-def test_mkdocs_build_gives_the_same_public_pages_as_folio_build(example_site, tmp_path, folio_env, venv_bin):
-    root = copy_example(tmp_path / "mk")
+def test_mkdocs_build_gives_the_same_public_pages_as_folio_build(example_site, example_copy, folio_env, venv_bin):
+    root = example_copy
     result = subprocess.run([str(venv_bin / "mkdocs"), "build", "-q", "-f", str(root / "mkdocs.yml")], cwd=root,
                             env=folio_env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
