@@ -104,7 +104,8 @@ def test_a_folder_outside_git_gets_pages_with_a_notice(tmp_path):
     docs = tmp_path / "content"
     docs.mkdir()
     site = site_pages(tmp_path, docs, {}, "en", TODAY)
-    assert "not a git repository" in site.notice
+    assert "`content` is not inside a git repository" in site.notice
+    assert str(tmp_path) not in site.notice, "a public page must not show the server's paths"
     assert set(site.pages) == {"leaderboard/index.md", "leaderboard/courses.md",
                                "leaderboard/articles.md", "leaderboard/salons.md"}
     assert "!!! warning" in site.pages["leaderboard/index.md"]

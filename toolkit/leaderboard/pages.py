@@ -49,7 +49,8 @@ def site_pages(repo_dir: Path, docs_dir: Path, settings: dict, language: str,
     try:
         history = collect(repo_dir, docs_dir)
     except NotAGitRepository as error:
-        notice = strings["not_a_repo"].format(error.message)
+        # The public page names only the folder: a server's absolute paths are nobody's business.
+        notice = strings["not_a_repo"].format(Path(docs_dir).name)
         return LeaderboardPages(_notice_only(notice, strings), {}, notice)
     notice = SHALLOW_WARNING if history.repo.shallow else None
     return SiteBuilder(history, docs_dir, settings, strings, today, notice).build()

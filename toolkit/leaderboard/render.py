@@ -17,7 +17,7 @@ STRINGS = {
         "empty": "No contributions yet.", "contributors": "Contributors",
         "created": "Pages written", "edited": "Pages improved", "boards": "Boards",
         "author": "Author", "reviewer": "Reviewer", "salon_host": "Salon host", "course_author": "Course author",
-        "not_a_repo": "The leaderboard needs the site's git history, and this build has none: {}",
+        "not_a_repo": "The leaderboard needs the site's git history, and this build has none: `{}` is not inside a git repository.",
         "how": "Points: {}.",
     },
     "zh": {
@@ -30,7 +30,7 @@ STRINGS = {
         "empty": "暂无贡献。", "contributors": "贡献者",
         "created": "撰写的页面", "edited": "改进的页面", "boards": "榜单",
         "author": "作者", "reviewer": "审阅者", "salon_host": "沙龙主持", "course_author": "课程作者",
-        "not_a_repo": "贡献榜需要站点的 git 历史，但本次构建没有：{}",
+        "not_a_repo": "贡献榜需要站点的 git 历史，但本次构建没有：`{}` 不在 git 仓库中。",
         "how": "积分规则：{}。",
         # default level names
         "Newcomer": "新人", "Contributor": "贡献者", "Regular": "常驻作者", "Core": "核心成员", "Luminary": "灯塔",
