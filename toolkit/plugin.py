@@ -42,7 +42,6 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         self.site: Site | None = None
         self.public: PublicSite | None = None
         self.manifest: dict | None = None
-        self.today = dt.date.today()
 
     # -- configuration -------------------------------------------------------------------------
 
@@ -50,6 +49,8 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         if not self.config.enabled:
             return config
         self.timings = {}
+        # Read per build, so a long `folio serve` moves a salon from upcoming to past at midnight.
+        self.today = dt.date.today()
         self.language = language_of(config.theme.get("language"))
         self.t = strings(self.language)
         self.strict = bool(self.config.strict or config.strict)
