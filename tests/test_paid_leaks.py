@@ -250,3 +250,18 @@ def test_check_leaks_on_site_with_planted_sentence_exits_1_naming_it(built, tmp_
     assert "Traceback" not in result.stderr
     assert "courses/leaklab/01-intro/index.html" in result.stderr and LOCKED_SRC in result.stderr, result.stderr
     assert "retry budget must be reset" in result.stderr
+
+
+def test_untitled_chapter_never_takes_its_title_from_the_locked_part(tmp_path):
+    """Without `title:`, a heading or a `# comment` in locked code must not become the public title."""
+    pages = {
+        "index.md": "# Home\n",
+        "courses/c/index.md": "---\ntype: course\ntitle: C\nprice: 5 USD\nlevel: beginner\nauthors: [X]\n---\n\n# C\n",
+        "courses/c/01-heading.md": "Free teaser for everyone.\n\n<!-- more -->\n\n# Secret kiwi-granite-5521\n\nPaid body.\n",
+        "courses/c/02-code.md": "Another free teaser.\n\n<!-- more -->\n\n```bash\n# install plum-cedar-7730 first\n```\n",
+    }
+    build_site(sites.write_site(tmp_path, pages))
+    texts = site_texts(tmp_path / "site")
+    assert find(texts, "kiwi-granite-5521") == []
+    assert find(texts, "plum-cedar-7730") == []
+    assert "<title>Heading - Leak Lab</title>" in (tmp_path / "site/courses/c/01-heading/index.html").read_text()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import unquote
 
 import yaml
@@ -55,6 +55,10 @@ def make_public(site: Site, teaser_words: int) -> PublicSite:
     public = PublicSite()
     for page in site.locked_pages:
         parts = split(page.body, teaser_words)
+        if not page.meta.get("title"):
+            # Without `title:` the title is the first `# heading`: it must be one of the teaser,
+            # never a heading (or a `# comment` in code) of the locked part.
+            page.meta["title"] = replace(page, body=parts.teaser).title
         public.locked[page.src] = LockedPage(page, parts.teaser, parts.remainder)
         public.markdown[page.src] = public_markdown(page, parts.teaser)
     public.paid_only_assets = _paid_only_assets(site, public)
