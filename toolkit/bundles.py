@@ -26,7 +26,7 @@ import jinja2
 import markdown as md
 
 from toolkit import __version__
-from toolkit.content import Page, Site
+from toolkit.content import Page, Site, is_markdown
 from toolkit.epub import build_epub
 from toolkit.public import PublicSite
 
@@ -141,7 +141,7 @@ class _Writer:
         found = set()
         for ref in references(page.body, page.src):
             path = self._inside_docs(ref)
-            if path is not None and path.is_file() and not ref.endswith(".md"):
+            if path is not None and path.is_file() and not is_markdown(ref):
                 found.add(ref)
         return found
 
@@ -190,14 +190,14 @@ class _Writer:
             self._rendered[page.src] = self.markdown.convert(page.body)
         return self._rendered[page.src]
 
-    def _standalone_page(self, product: Product, page: Page, link=None) -> str:
+    def _standalone_page(self, product: Product, page: Page, link=None, index_href: str | None = None) -> str:
         """One self-contained HTML file: inlined style, embedded images, links resolved."""
         link = link or self._online_link
         body = self._rewrite(self._render(page), page, link)
         position, previous, nxt = self._neighbours(product, page, link)
         return self.page_template.render(
             lang=self.lang, title=page.title, product_title=product.title, css=self.css, body=body,
-            position=position, previous=previous, next=nxt, index_href=None, contents=self._t("chapters"),
+            position=position, previous=previous, next=nxt, index_href=index_href, contents=self._t("chapters"),
             footer=self._footer(product),
         )
 
@@ -226,7 +226,7 @@ class _Writer:
 
     def _public_url(self, src: str) -> str:
         path = PurePosixPath(src)
-        if path.suffix != ".md":
+        if not is_markdown(path.name):
             return f"{self.site_url}/{quote(src)}" if self.site_url else src
         if self.use_directory_urls:
             url = str(path.parent / ("" if path.stem in ("index", "README") else path.stem)).strip(".") + "/"
@@ -248,7 +248,7 @@ class _Writer:
             if attr == "src":
                 data = self._image_bytes(src)
                 return f'{attr}="{_data_uri(src, data)}"' if data is not None else match.group(0)
-            if src.endswith(".md"):
+            if is_markdown(src):
                 dest = link(src)
                 return f'{attr}="{escape(dest)}{"#" + fragment if fragment else ""}"'
             return match.group(0)
@@ -271,7 +271,7 @@ class _Writer:
 
         entries: dict[str, bytes] = {}
         for page in product.contents:
-            entries[f"{root}/{names[page.src]}"] = self._standalone_page(product, page, offline_link).encode()
+            entries[f"{root}/{names[page.src]}"] = self._standalone_page(product, page, offline_link, "index.html").encode()
             entries[f"{root}/source/{page.src}"] = (self.site.docs_dir / page.src).read_bytes()
             for asset in self._assets(page):
                 entries[f"{root}/source/{asset}"] = (self.site.docs_dir / asset).read_bytes()

@@ -25,6 +25,12 @@ from toolkit.words import reading_minutes
 log = logging.getLogger("mkdocs.plugins.folio")
 
 LOCKED = {"paid", "members"}
+# Every suffix MkDocs renders as a page: a paid page saved as `.markdown` must be gated too.
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd")
+
+
+def is_markdown(path: str) -> bool:
+    return path.lower().endswith(MARKDOWN_SUFFIXES)
 _PREFIX = re.compile(r"^(\d+)[-_ .]")
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
 
@@ -61,7 +67,8 @@ class Page:
 
     @property
     def date(self) -> dt.date | None:
-        return self.meta.get("date")
+        value = self.meta.get("date")  # only articles and salons validate it into a date
+        return value if isinstance(value, dt.date) else None
 
     @cached_property
     def minutes(self) -> int:
@@ -123,12 +130,13 @@ def _newest_first(pages) -> list[Page]:
 
 def kind_of(src: str) -> tuple[str, str | None]:
     """The page kind for a docs-relative path, and its course slug if any."""
-    parts = PurePosixPath(src).parts
+    path = PurePosixPath(src)
+    parts, is_index = path.parts, path.stem in ("index", "README")
     if len(parts) == 3 and parts[0] == "courses":
-        return ("course" if parts[2] == "index.md" else "chapter"), parts[1]
-    if len(parts) == 2 and parts[0] == "articles" and parts[1] != "index.md":
+        return ("course" if is_index else "chapter"), parts[1]
+    if len(parts) == 2 and parts[0] == "articles" and not is_index:
         return "article", None
-    if len(parts) == 2 and parts[0] == "salons" and parts[1] != "index.md":
+    if len(parts) == 2 and parts[0] == "salons" and not is_index:
         return "salon", None
     return "page", None
 
@@ -139,7 +147,7 @@ def load_site(docs_dir: Path, membership: dict[str, str | None], strict: bool = 
     docs_dir = Path(docs_dir)
     problems: list[Problem] = []
     pages: dict[str, Page] = {}
-    for path in sorted(docs_dir.rglob("*.md")):
+    for path in sorted(p for p in docs_dir.rglob("*") if is_markdown(p.name) and p.is_file()):
         src = path.relative_to(docs_dir).as_posix()
         if any(part.startswith(".") for part in PurePosixPath(src).parts):
             continue

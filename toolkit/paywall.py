@@ -148,6 +148,7 @@ def _with_link_defs(teaser: str, rest: str) -> str:
     extra = []
     for match in _LINK_DEF.finditer(rest):
         label = match.group(1)
-        if re.search(rf"\[{re.escape(label)}\]", teaser, re.I) and not _LINK_DEF.search(teaser):
+        defined_in_teaser = re.search(rf"^[ \t]{{0,3}}\[{re.escape(label)}\]:", teaser, re.I | re.M)
+        if re.search(rf"\[{re.escape(label)}\]", teaser, re.I) and not defined_in_teaser:
             extra.append(f"[{label}]: {match.group(2)}\n")
     return teaser + ("\n" + "".join(extra) if extra else "")

@@ -14,7 +14,7 @@ from urllib.parse import unquote
 
 import yaml
 
-from toolkit.content import Page, Site
+from toolkit.content import Page, Site, is_markdown
 from toolkit.paywall import split
 from toolkit.words import plain_text, reading_minutes, shorten
 
@@ -119,4 +119,4 @@ def _paid_only_assets(site: Site, public: PublicSite) -> set[str]:
             public_refs |= references(public.locked[src].teaser, src)
         else:
             public_refs |= references(page.body, src)
-    return {ref for ref in paid_refs - public_refs if not ref.endswith(".md")}
+    return {ref for ref in paid_refs - public_refs if not is_markdown(ref)}

@@ -80,5 +80,6 @@ def _swap_in(staging: Path, final: Path) -> None:
 
 
 def quiet_mkdocs_logging() -> None:
-    """MkDocs' INFO lines are noise for a CLI user; warnings and errors still show."""
+    """MkDocs' own INFO lines are noise for a CLI user; Folio's (gated products, leak guard) still show."""
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    logging.getLogger("mkdocs.plugins.folio").setLevel(logging.INFO)

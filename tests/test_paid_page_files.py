@@ -1,0 +1,64 @@
+"""Locked pages are gated whatever Markdown suffix MkDocs accepts, and odd front matter never crashes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.sites import find, site_texts, write_site
+from toolkit.errors import FolioError
+from toolkit.sitebuild import build_site
+
+SECRET = "The quartz heron ledger reconciles every refund before the nightly settlement batch closes."
+
+COURSE = """\
+---
+type: course
+title: Suffix Course
+price: 19 USD
+level: beginner
+authors: [Ana]
+---
+# Suffix Course
+"""
+
+
+def chapter(title: str, extra: str = "") -> str:
+    return f"""\
+---
+title: {title}
+{extra}---
+# {title}
+
+A free opening paragraph about reconciling ledgers.
+
+<!-- more -->
+
+{SECRET}
+"""
+
+
+@pytest.mark.parametrize("suffix", [".markdown", ".mkd", ".mdown"])
+def test_a_paid_chapter_with_another_markdown_suffix_is_gated(tmp_path, suffix):
+    config = write_site(tmp_path, {
+        "index.md": "# Home\n",
+        "courses/suffix/index.md": COURSE,
+        f"courses/suffix/01-ledger{suffix}": chapter("Ledger"),
+    })
+    built, plugin = build_site(config)
+    texts = site_texts(tmp_path / "site")
+    assert find(texts, SECRET) == []
+    assert find(texts, "free opening paragraph about reconciling ledgers")
+    pages = [o["source"] for o in plugin.manifest["products"]["course:suffix"]["objects"] if o["role"] == "page"]
+    assert pages == [f"courses/suffix/01-ledger{suffix}"]
+
+
+def test_a_date_key_on_a_chapter_is_a_warning_not_a_crash(tmp_path):
+    config = write_site(tmp_path, {
+        "index.md": "# Home\n",
+        "courses/suffix/index.md": COURSE,
+        "courses/suffix/01-ledger.md": chapter("Ledger", "date: 2026-01-05\n"),
+    })
+    built, plugin = build_site(config)
+    assert (tmp_path / "site" / "courses" / "suffix" / "01-ledger" / "index.html").is_file()
+    with pytest.raises(FolioError, match=r"01-ledger\.md:3: date: unknown key for a chapter page"):
+        build_site(config, strict=True)
