@@ -26,7 +26,7 @@ class Job:
         self._fn, self._args = fn, args
         self._process = None
         self._pipe = None
-        if _can_fork():
+        if can_fork():
             context = multiprocessing.get_context("fork")
             receiver, sender = context.Pipe(duplex=False)
             self._process = context.Process(target=_run_child, args=(sender, fn, args), daemon=True)
@@ -60,7 +60,7 @@ class Job:
             self._process.join()
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 

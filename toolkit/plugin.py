@@ -27,6 +27,7 @@ from toolkit.background import Job
 from toolkit.config import FolioConfig
 from toolkit.content import Site, load_site
 from toolkit.i18n import language_of, strings
+from toolkit.leakwatch import PageScanner
 from toolkit.public import PublicSite, make_public
 
 log = logging.getLogger("mkdocs.plugins.folio")
@@ -82,10 +83,16 @@ class FolioPlugin(BasePlugin[FolioConfig]):
                 files.remove(asset)
         self.timings["content"] = time.perf_counter() - started
         self.files = files
-        # gated/ and the leak guard's fingerprints need only the content: make them on the
-        # second core while MkDocs renders the site.
+        # gated/ and the leak guard need only the content: start them in forked processes so
+        # they run on the second core while MkDocs renders the site.
         self._private_job = Job(_private_outputs, self.site, self.public, self.gated_dir, config,
-                                self.gate_url, self.t, self.config.leak_guard)
+                                self.gate_url, self.t)
+        self._page_scanner = None
+        if self.config.leak_guard:
+            self._page_scanner = PageScanner(
+                {src: locked.remainder for src, locked in self.public.locked.items()},
+                self.public.public_texts(self.site), list(self.public.locked),
+            )
         return files
 
     def _reset_public_dir(self) -> None:
@@ -277,6 +284,15 @@ class FolioPlugin(BasePlugin[FolioConfig]):
 
     # Run after other plugins' on_post_build (sitemaps, feeds, search) so the leak guard sees
     # every file they wrote.
+    # Run last, after other plugins changed the page: the scanner must see the bytes MkDocs writes.
+    @event_priority(-100)
+    def on_post_page(self, output: str, page, config) -> str:
+        if self.config.enabled and self._page_scanner is not None:
+            self._page_scanner.feed(page.file.dest_uri, output)
+        return output
+
+    # Run after other plugins' on_post_build (sitemaps, feeds, search) so the leak guard sees
+    # every file they wrote.
     @event_priority(-100)
     def on_post_build(self, config) -> None:
         if not self.config.enabled or self.site is None:
@@ -284,25 +300,21 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         private = self._private_job.result()
         self.manifest = private["manifest"]
         self.timings.update(private["timings"])
-        if self.config.leak_guard:
-            self._guard_leaks(Path(config.site_dir), private["fingerprints"], config)
+        if self._page_scanner is not None:
+            self._guard_leaks(Path(config.site_dir), config)
 
     def on_build_error(self, error) -> None:
-        job = getattr(self, "_private_job", None)
-        if job is not None:
-            job.cancel()
+        for job in (getattr(self, "_private_job", None), getattr(self, "_page_scanner", None)):
+            if job is not None:
+                job.cancel()
 
-    def _guard_leaks(self, site_dir: Path, fingerprints, config) -> None:
-        from toolkit.leakguard import LeakError, scan_files, site_files
+    def _guard_leaks(self, site_dir: Path, config) -> None:
+        from toolkit.leakguard import LeakError
 
         started = time.perf_counter()
         custom_dir = config.theme.custom_dir
         trusted = [d for d in config.theme.dirs if d != custom_dir]
-        paths = site_files(site_dir, trusted_dirs=trusted)
-        paid = list(self.public.locked)
-        # Half the files in a forked process, half here: the scan is pure CPU.
-        other_half = Job(scan_files, site_dir, paths[1::2], fingerprints, paid)
-        leaks = scan_files(site_dir, paths[0::2], fingerprints, paid) + other_half.result()
+        leaks, scanned_late = self._page_scanner.finish(site_dir, trusted)
         self.timings["leakguard"] = time.perf_counter() - started
         if leaks:
             # Nothing leaky may stay deployable: remove the whole output.
@@ -311,22 +323,13 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         log.info("Leak guard: %d paid pages checked against site/, no paid text found", len(self.public.locked))
 
 
-def _private_outputs(site, public, gated_dir, config, gate_url, t, with_fingerprints: bool) -> dict:
-    """gated/ written, and the leak guard's fingerprints of every paid remainder."""
+def _private_outputs(site, public, gated_dir, config, gate_url, t) -> dict:
+    """gated/ written, with how long it took."""
     from toolkit.bundles import write_gated
-    from toolkit.leakguard import Fingerprints
 
     started = time.perf_counter()
     manifest = write_gated(site, public, gated_dir, config, gate_url, t)
-    timings = {"gated": time.perf_counter() - started}
-    fingerprints = None
-    if with_fingerprints:
-        started = time.perf_counter()
-        fingerprints = Fingerprints.build(
-            {src: locked.remainder for src, locked in public.locked.items()}, public.public_texts(site)
-        )
-        timings["fingerprints"] = time.perf_counter() - started
-    return {"manifest": manifest, "timings": timings, "fingerprints": fingerprints}
+    return {"manifest": manifest, "timings": {"gated": time.perf_counter() - started}}
 
 
 def _pages_of(items):

@@ -1,0 +1,75 @@
+"""The leak guard catches paid text however the build runs: pages scanned as they render in a
+forked process (the `folio` command), or everything scanned after the build (in-process here,
+where pytest's threads make forking unsafe), and pages rewritten after they were scanned."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests import sites
+from tests.sites import PAID_MARKERS, PAID_SENTENCE
+from toolkit.leakguard import LeakError
+from toolkit.sitebuild import build_site
+
+FOLIO = Path(sys.executable).with_name("folio")
+LOCKED_SRC = "courses/leaklab/02-locked.md"
+LOCKED_PAGE = "courses/leaklab/02-locked/index.html"
+PLANTED = f"Paragraph {PAID_MARKERS['paragraph']} continues. {PAID_SENTENCE}"
+
+# Leaks while the page renders: the scanner sees this output.
+WHILE_RENDERING = f'''
+def on_post_page(output, page, config):
+    if page.file.src_uri == "{LOCKED_SRC}":
+        return output.replace("</body>", "<p>{PLANTED}</p></body>")
+    return output
+'''
+
+# Leaks after the page was written and scanned: only the final check of site/ can see it.
+AFTER_WRITING = f'''
+from pathlib import Path
+
+def on_post_build(config):
+    page = Path(config.site_dir) / "{LOCKED_PAGE}"
+    page.write_text(page.read_text(encoding="utf-8").replace("</body>", "<p>{PLANTED}</p></body>"), encoding="utf-8")
+'''
+
+
+def site_with_hook(root: Path, hook: str) -> Path:
+    (root / "hooks").mkdir(parents=True)
+    (root / "hooks/leak.py").write_text(hook, encoding="utf-8")
+    return sites.adversarial_site(root, plugins=["search"], extra={"hooks": ["hooks/leak.py"]})
+
+
+def folio_build(root: Path) -> subprocess.CompletedProcess:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
+    return subprocess.run([str(FOLIO), "build"], cwd=root, capture_output=True, text=True, timeout=180, env=env)
+
+
+@pytest.mark.parametrize("hook", [WHILE_RENDERING, AFTER_WRITING], ids=["while-rendering", "after-writing"])
+def test_folio_build_names_a_page_leak(tmp_path, hook):
+    site_with_hook(tmp_path, hook)
+    result = folio_build(tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr
+    assert LOCKED_PAGE in result.stderr and LOCKED_SRC in result.stderr, result.stderr
+    assert not (tmp_path / "site").exists()
+
+
+@pytest.mark.parametrize("hook", [WHILE_RENDERING, AFTER_WRITING], ids=["while-rendering", "after-writing"])
+def test_in_process_build_names_a_page_leak(tmp_path, hook):
+    config = site_with_hook(tmp_path, hook)
+    with pytest.raises(LeakError) as caught:
+        build_site(config)
+    assert LOCKED_PAGE in str(caught.value) and LOCKED_SRC in str(caught.value)
+
+
+def test_folio_build_of_a_clean_site_scans_pages_early_and_passes(tmp_path):
+    sites.adversarial_site(tmp_path, plugins=["search"])
+    result = folio_build(tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "leak guard: clean" in result.stdout

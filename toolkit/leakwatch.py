@@ -1,0 +1,122 @@
+"""Scan each page for paid text while MkDocs renders the next one.
+
+A forked process builds the leak guard's fingerprints and then scans every
+rendered page handed to it by `on_post_page`, remembering a hash of exactly
+the bytes it scanned. After the build, a file in site/ whose bytes hash the
+same needs no second look; everything else (search index, sitemap, feeds,
+assets, a page another plugin rewrote) is scanned then. Where forking is not
+possible (see `toolkit.background`), nothing is scanned early and the final
+scan covers every file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import pickle
+import queue
+import threading
+import traceback
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from toolkit.background import can_fork
+from toolkit.leakguard import Fingerprints, Leak, SiteScan, scan_files, site_files
+
+_END = b""
+
+
+def page_digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def page_bytes(html: str) -> bytes:
+    """The bytes MkDocs writes for a page's output string."""
+    return html.encode("utf-8", errors="xmlcharrefreplace")
+
+
+class PageScanner:
+    """Fingerprints paid text and scans rendered pages in a second process."""
+
+    def __init__(self, paid: Mapping[str, str], public: Iterable[str], paid_sources: Iterable[str]):
+        self._paid, self._public = dict(paid), list(public)
+        self._sources = list(paid_sources)
+        self._process = None
+        if can_fork():
+            context = multiprocessing.get_context("fork")
+            pages_in, self._pages_out = context.Pipe(duplex=False)
+            self._results_in, results_out = context.Pipe(duplex=False)
+            self._process = context.Process(target=self._child, args=(pages_in, results_out), daemon=True)
+            self._process.start()
+            pages_in.close()
+            results_out.close()
+
+    def feed(self, rel: str, html: str) -> None:
+        """Hand a rendered page (its site-relative path and output) to the scanning process."""
+        if self._process is not None:
+            self._pages_out.send_bytes(pickle.dumps((rel, html), protocol=pickle.HIGHEST_PROTOCOL))
+
+    def cancel(self) -> None:
+        if self._process is not None and self._process.is_alive():
+            self._process.terminate()
+            self._process.join()
+
+    def finish(self, site_dir: Path, trusted_dirs: Iterable[Path] = ()) -> tuple[list[Leak], int]:
+        """Every leak in site_dir, and how many files were scanned after the build."""
+        fingerprints, scanned = self._collect()
+        site_dir = Path(site_dir)
+        leaks: list[Leak] = []
+        rest: list[Path] = []
+        for path in site_files(site_dir, trusted_dirs):
+            rel = path.relative_to(site_dir).as_posix()
+            record = scanned.get(rel)
+            if record is not None and page_digest(path.read_bytes()) == record[0]:
+                leaks += record[1]
+            else:
+                rest.append(path)
+        leaks += scan_files(site_dir, rest, fingerprints, self._sources)
+        return leaks, len(rest)
+
+    def _collect(self) -> tuple[Fingerprints, dict]:
+        if self._process is None:
+            return Fingerprints.build(self._paid, self._public), {}
+        self._pages_out.send_bytes(_END)
+        self._pages_out.close()
+        try:
+            status, payload = pickle.loads(self._results_in.recv_bytes())
+        except EOFError:
+            status, payload = "error", f"the page scanning process died (exit code {self._process.exitcode})"
+        finally:
+            self._results_in.close()
+            self._process.join()
+        if status != "ok":
+            raise RuntimeError(f"leak guard page scan failed:\n{payload}")
+        return payload
+
+    def _child(self, pages_in, results_out) -> None:
+        # A thread empties the pipe while fingerprints are built, so MkDocs never waits on us.
+        inbox: queue.SimpleQueue = queue.SimpleQueue()
+        threading.Thread(target=_drain, args=(pages_in, inbox), daemon=True).start()
+        try:
+            fingerprints = Fingerprints.build(self._paid, self._public)
+            scan = SiteScan(fingerprints, self._sources)
+            scanned = {}
+            while (data := inbox.get()) != _END:
+                rel, html = pickle.loads(data)
+                scanned[rel] = (page_digest(page_bytes(html)), scan.text(rel, html))
+            message = ("ok", (fingerprints, scanned))
+        except BaseException:  # the parent reports it; a silent child would hide leaks
+            message = ("error", traceback.format_exc())
+        results_out.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+        results_out.close()
+
+
+def _drain(pages_in, inbox: queue.SimpleQueue) -> None:
+    while True:
+        try:
+            data = pages_in.recv_bytes()
+        except EOFError:
+            data = _END
+        inbox.put(data)
+        if data == _END:
+            return
