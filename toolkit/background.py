@@ -11,6 +11,7 @@ with the same outcome.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 import threading
 import traceback
@@ -64,7 +65,16 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
+def yield_cpu_to_parent() -> None:
+    """Lower this (child) process's priority: MkDocs' own rendering must not wait for side work."""
+    try:
+        os.nice(10)
+    except (AttributeError, OSError):  # no nice() on this platform, or not allowed: run as is
+        pass
+
+
 def _run_child(sender, fn, args) -> None:
+    yield_cpu_to_parent()
     try:
         message = ("ok", fn(*args))
     except FolioError as exc:

@@ -1,10 +1,12 @@
 """Scan each page for paid text while MkDocs renders the next one.
 
 A forked process builds the leak guard's fingerprints and then scans every
-rendered page handed to it by `on_post_page`, remembering a hash of exactly
-the bytes it scanned. After the build, a file in site/ whose bytes hash the
-same needs no second look; everything else (search index, sitemap, feeds,
-assets, a page another plugin rewrote) is scanned then. Where forking is not
+page MkDocs has written, as it is told of them by `on_post_page` (one page
+behind: when page N+1 is rendered, page N is on disk), remembering a hash of
+exactly the bytes it scanned. Only paths go through the pipe, so MkDocs never
+waits on it. After the build, a file in site/ whose bytes hash the same needs
+no second look; everything else (search index, sitemap, feeds, assets, a page
+another plugin rewrote, a page read while it was being written) is scanned then. Where forking is not
 possible (see `toolkit.background`), nothing is scanned early and the final
 scan covers every file.
 """
@@ -20,7 +22,7 @@ import traceback
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from toolkit.background import can_fork
+from toolkit.background import can_fork, yield_cpu_to_parent
 from toolkit.leakguard import Fingerprints, Leak, SiteScan, scan_files, site_files
 
 _END = b""
@@ -30,18 +32,15 @@ def page_digest(data: bytes) -> bytes:
     return hashlib.blake2b(data, digest_size=16).digest()
 
 
-def page_bytes(html: str) -> bytes:
-    """The bytes MkDocs writes for a page's output string."""
-    return html.encode("utf-8", errors="xmlcharrefreplace")
-
-
 class PageScanner:
     """Fingerprints paid text and scans rendered pages in a second process."""
 
-    def __init__(self, paid: Mapping[str, str], public: Iterable[str], paid_sources: Iterable[str]):
+    def __init__(self, site_dir: Path, paid: Mapping[str, str], public: Iterable[str], paid_sources: Iterable[str]):
+        self._site_dir = Path(site_dir)
         self._paid, self._public = dict(paid), list(public)
         self._sources = list(paid_sources)
         self._process = None
+        self._pending: str | None = None
         if can_fork():
             context = multiprocessing.get_context("fork")
             pages_in, self._pages_out = context.Pipe(duplex=False)
@@ -51,10 +50,13 @@ class PageScanner:
             pages_in.close()
             results_out.close()
 
-    def feed(self, rel: str, html: str) -> None:
-        """Hand a rendered page (its site-relative path and output) to the scanning process."""
-        if self._process is not None:
-            self._pages_out.send_bytes(pickle.dumps((rel, html), protocol=pickle.HIGHEST_PROTOCOL))
+    def feed(self, rel: str) -> None:
+        """Tell the scanning process of the page about to be written; it reads the one before."""
+        if self._process is None:
+            return
+        if self._pending is not None:
+            self._pages_out.send_bytes(self._pending.encode())
+        self._pending = rel
 
     def cancel(self) -> None:
         if self._process is not None and self._process.is_alive():
@@ -80,6 +82,8 @@ class PageScanner:
     def _collect(self) -> tuple[Fingerprints, dict]:
         if self._process is None:
             return Fingerprints.build(self._paid, self._public), {}
+        if self._pending is not None:
+            self._pages_out.send_bytes(self._pending.encode())
         self._pages_out.send_bytes(_END)
         self._pages_out.close()
         try:
@@ -95,6 +99,7 @@ class PageScanner:
 
     def _child(self, pages_in, results_out) -> None:
         # A thread empties the pipe while fingerprints are built, so MkDocs never waits on us.
+        yield_cpu_to_parent()
         inbox: queue.SimpleQueue = queue.SimpleQueue()
         threading.Thread(target=_drain, args=(pages_in, inbox), daemon=True).start()
         try:
@@ -102,8 +107,13 @@ class PageScanner:
             scan = SiteScan(fingerprints, self._sources)
             scanned = {}
             while (data := inbox.get()) != _END:
-                rel, html = pickle.loads(data)
-                scanned[rel] = (page_digest(page_bytes(html)), scan.text(rel, html))
+                rel = data.decode()
+                try:
+                    raw = (self._site_dir / rel).read_bytes()
+                except OSError:
+                    continue  # not written (yet): the final check scans it
+                text = raw.decode("utf-8", errors="replace")
+                scanned[rel] = (page_digest(raw), scan.text(rel, text))
             message = ("ok", (fingerprints, scanned))
         except BaseException:  # the parent reports it; a silent child would hide leaks
             message = ("error", traceback.format_exc())

@@ -90,7 +90,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         self._page_scanner = None
         if self.config.leak_guard:
             self._page_scanner = PageScanner(
-                {src: locked.remainder for src, locked in self.public.locked.items()},
+                Path(config.site_dir), {src: locked.remainder for src, locked in self.public.locked.items()},
                 self.public.public_texts(self.site), list(self.public.locked),
             )
         return files
@@ -284,11 +284,18 @@ class FolioPlugin(BasePlugin[FolioConfig]):
 
     # Run after other plugins' on_post_build (sitemaps, feeds, search) so the leak guard sees
     # every file they wrote.
-    # Run last, after other plugins changed the page: the scanner must see the bytes MkDocs writes.
+    # Static templates (404.html, sitemap.xml) are written before any page: scan them early too.
+    @event_priority(-100)
+    def on_post_template(self, output_content: str, template_name: str, config) -> str:
+        if self.config.enabled and getattr(self, "_page_scanner", None) is not None:
+            self._page_scanner.feed(template_name)
+        return output_content
+
+    # The scanner reads pages from disk after MkDocs writes them; the hook only names them.
     @event_priority(-100)
     def on_post_page(self, output: str, page, config) -> str:
         if self.config.enabled and self._page_scanner is not None:
-            self._page_scanner.feed(page.file.dest_uri, output)
+            self._page_scanner.feed(page.file.dest_uri)
         return output
 
     # Run after other plugins' on_post_build (sitemaps, feeds, search) so the leak guard sees
