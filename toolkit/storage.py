@@ -155,18 +155,10 @@ def normalize_prefix(prefix: str) -> str:
 
 def load_site_settings(config_file: str | os.PathLike) -> tuple[StorageSettings, Path]:
     """Storage settings and the gated/ folder from mkdocs.yml (and the environment)."""
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
+    from toolkit.sitebuild import folio_plugin, load_mkdocs_config
 
-    if not Path(config_file).is_file():
-        raise FolioError(f"{config_file}: no such file; run from the site folder or pass --config-file")
-    try:
-        config = load_config(str(config_file))
-    except ConfigurationError as error:
-        raise FolioError(f"{config_file}: {error}") from None
-    plugin = config["plugins"].get("folio")
-    if plugin is None:
-        raise FolioError(f"{config_file}: the folio plugin is not enabled; add `- folio` under `plugins:`")
+    config = load_mkdocs_config(config_file)
+    plugin = folio_plugin(config)
     site_dir = Path(config.config_file_path).parent
     settings = StorageSettings.from_mapping(plugin.config["storage"], os.environ, Path(config_file).name)
     return settings, site_dir / plugin.config["gated_dir"]

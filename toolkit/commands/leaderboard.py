@@ -42,18 +42,10 @@ def command(since, until, window, section, output_format, config_file, repo) -> 
 
 def _load_site(config_file: Path) -> tuple[Path, dict]:
     """Return the docs folder and the validated leaderboard settings of a mkdocs.yml."""
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import ConfigurationError
-
-    from toolkit.errors import FolioError
     from toolkit.leaderboard.settings import load_settings
+    from toolkit.sitebuild import load_mkdocs_config
 
-    if not config_file.is_file():
-        raise FolioError(f"{config_file}: no such file (pass --config-file PATH to your mkdocs.yml)")
-    try:
-        config = load_config(str(config_file))
-    except ConfigurationError as error:
-        raise FolioError(f"{config_file}: {error}") from None
+    config = load_mkdocs_config(config_file)
     folio = config["plugins"].get("folio")
     raw = folio.config.get("leaderboard", {}) if folio is not None else {}
     return Path(config["docs_dir"]), load_settings(raw, config_file.name)
