@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import click
@@ -9,6 +10,7 @@ import pytest
 
 from toolkit.cli import COMMANDS, LazyGroup, main
 from toolkit.config import FolioConfig
+from toolkit.storage import StorageSettings
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -44,3 +46,27 @@ def test_every_option_is_in_the_readme(name, command):
 def test_every_plugin_setting_is_in_the_configuration_reference(key):
     reference = README.split("## Configuration reference", 1)[1]
     assert f"{key}:" in reference, f"plugins.folio.{key} is not in the configuration reference"
+
+
+def _section(title: str) -> str:
+    return README.split(title, 1)[1].split("\n## ", 1)[0]
+
+
+@pytest.mark.parametrize("key", [field.name for field in dataclasses.fields(StorageSettings)])
+def test_every_storage_setting_is_documented(key):
+    assert f"`{key}`" in _section("## Publishing") or f"{key}:" in _section("## Publishing"), key
+
+
+def _leaderboard_keys() -> list[str]:
+    from toolkit.leaderboard.settings import DEFAULTS
+
+    keys = []
+    for key, value in DEFAULTS.items():
+        # `points` is documented one entry at a time.
+        keys += [f"points.{name}" for name in value] if key == "points" else [key]
+    return keys
+
+
+@pytest.mark.parametrize("key", _leaderboard_keys())
+def test_every_leaderboard_setting_is_documented(key):
+    assert f"`{key}`" in _section("## Leaderboards"), key
