@@ -62,3 +62,15 @@ def test_a_date_key_on_a_chapter_is_a_warning_not_a_crash(tmp_path):
     assert (tmp_path / "site" / "courses" / "suffix" / "01-ledger" / "index.html").is_file()
     with pytest.raises(FolioError, match=r"01-ledger\.md:3: date: unknown key for a chapter page"):
         build_site(config, strict=True)
+
+
+@pytest.mark.parametrize("gated_dir", ["content/private", "site/private", "."])
+def test_a_gated_dir_that_overlaps_the_public_folders_is_refused(tmp_path, gated_dir):
+    config = write_site(tmp_path, {
+        "index.md": "# Home\n",
+        "courses/suffix/index.md": COURSE,
+        "courses/suffix/01-ledger.md": chapter("Ledger"),
+    }, folio={"gated_dir": gated_dir})
+    with pytest.raises(FolioError, match=r"plugins\.folio\.gated_dir: .* overlaps (docs_dir|site_dir)"):
+        build_site(config)
+    assert not (tmp_path / "site").exists()

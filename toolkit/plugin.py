@@ -43,6 +43,8 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         self.site: Site | None = None
         self.public: PublicSite | None = None
         self.manifest: dict | None = None
+        # Set by `folio build`, which renders into a staging folder: where the site will really be.
+        self.final_site_dir: Path | None = None
 
     # -- configuration -------------------------------------------------------------------------
 
@@ -56,7 +58,8 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         self.t = strings(self.language)
         self.strict = bool(self.config.strict or config.strict)
         self.config_dir = Path(config.config_file_path or ".").resolve().parent
-        self.gated_dir = self.config_dir / self.config.gated_dir
+        self.gated_dir = (self.config_dir / self.config.gated_dir).resolve()
+        _refuse_public_gated_dir(self.gated_dir, config, self.final_site_dir)
         self.public_dir = self.config_dir / ".folio-cache" / "public"
         self.gate_url = (self.config.gate_url or "").rstrip("/") or None
         return config
@@ -337,6 +340,20 @@ def _private_outputs(site, public, gated_dir, config, gate_url, t) -> dict:
     started = time.perf_counter()
     manifest = write_gated(site, public, gated_dir, config, gate_url, t)
     return {"manifest": manifest, "timings": {"gated": time.perf_counter() - started}}
+
+
+def _refuse_public_gated_dir(gated_dir: Path, config, final_site_dir: Path | None) -> None:
+    """gated/ inside docs_dir or site_dir would be copied to, or be, the public site."""
+    from toolkit.errors import FolioError
+
+    folders = {"docs_dir": config["docs_dir"], "site_dir": final_site_dir or config["site_dir"]}
+    for name, folder in folders.items():
+        public = Path(folder).resolve()
+        if gated_dir == public or gated_dir.is_relative_to(public) or public.is_relative_to(gated_dir):
+            raise FolioError(
+                f"{Path(config.config_file_path or 'mkdocs.yml').name}: plugins.folio.gated_dir: {gated_dir} "
+                f"overlaps {name} ({public}), so paid files would be published; put it outside both, e.g. `gated`"
+            )
 
 
 def _pages_of(items):

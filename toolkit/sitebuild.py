@@ -49,6 +49,7 @@ def build_site(config_file=None, strict: bool = False, site_dir: str | None = No
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
     config.site_dir = str(staging)
+    plugin.final_site_dir = final
     try:
         # As `mkdocs build` does: plugins such as mkdocs-rss-plugin set up their state in on_startup.
         config.plugins.on_startup(command="build", dirty=False)
