@@ -74,3 +74,15 @@ def test_a_gated_dir_that_overlaps_the_public_folders_is_refused(tmp_path, gated
     with pytest.raises(FolioError, match=r"plugins\.folio\.gated_dir: .* overlaps (docs_dir|site_dir)"):
         build_site(config)
     assert not (tmp_path / "site").exists()
+
+
+def test_an_unwritable_gated_dir_is_a_clear_error_not_a_traceback(tmp_path):
+    config = write_site(tmp_path, {
+        "index.md": "# Home\n",
+        "courses/suffix/index.md": COURSE,
+        "courses/suffix/01-ledger.md": chapter("Ledger"),
+    })
+    (tmp_path / "gated").write_text("a file where the folder should be\n", encoding="utf-8")
+    with pytest.raises(FolioError, match=r"cannot write the private output .*gated_dir") as caught:
+        build_site(config)
+    assert "Traceback" not in str(caught.value)

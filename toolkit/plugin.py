@@ -338,7 +338,14 @@ def _private_outputs(site, public, gated_dir, config, gate_url, t) -> dict:
     from toolkit.bundles import write_gated
 
     started = time.perf_counter()
-    manifest = write_gated(site, public, gated_dir, config, gate_url, t)
+    try:
+        manifest = write_gated(site, public, gated_dir, config, gate_url, t)
+    except OSError as exc:
+        from toolkit.errors import FolioError
+
+        where = exc.filename or gated_dir
+        raise FolioError(f"{where}: cannot write the private output ({exc.strerror or exc}); "
+                         f"check that plugins.folio.gated_dir ({gated_dir}) is a writable folder") from None
     return {"manifest": manifest, "timings": {"gated": time.perf_counter() - started}}
 
 
