@@ -35,25 +35,10 @@ class Job:
             sender.close()
             self._pipe = receiver
 
-    @property
-    def forked(self) -> bool:
-        return self._process is not None
-
     def result(self) -> Any:
         if self._process is None:
             return self._fn(*self._args)
-        try:
-            status, payload = pickle.loads(self._pipe.recv_bytes())
-        except EOFError:
-            status, payload = "crash", f"the background build process died (exit code {self._process.exitcode})"
-        finally:
-            self._pipe.close()
-            self._process.join()
-        if status == "ok":
-            return payload
-        if status == "folio":
-            raise FolioError(payload)
-        raise RuntimeError(f"background build step failed:\n{payload}")
+        return receive_result(self._pipe, self._process, "background build step")
 
     def cancel(self) -> None:
         if self._process is not None and self._process.is_alive():
@@ -75,11 +60,32 @@ def yield_cpu_to_parent() -> None:
 
 def _run_child(sender, fn, args) -> None:
     yield_cpu_to_parent()
+    send_result(sender, fn, *args)
+
+
+def send_result(sender, fn: Callable[..., Any], *args: Any) -> None:
+    """In a child: run `fn(*args)` and send its result, or its error, to the parent."""
     try:
         message = ("ok", fn(*args))
     except FolioError as exc:
         message = ("folio", exc.format_message())
-    except BaseException:  # report everything: the parent decides what to do with it
+    except BaseException:  # report everything: a silent child could hide a failure (or a leak)
         message = ("error", traceback.format_exc())
     sender.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
     sender.close()
+
+
+def receive_result(receiver, process, what: str) -> Any:
+    """In the parent: the child's result; its FolioError or crash raised here."""
+    try:
+        status, payload = pickle.loads(receiver.recv_bytes())
+    except EOFError:
+        status, payload = "error", f"the process died (exit code {process.exitcode})"
+    finally:
+        receiver.close()
+        process.join()
+    if status == "ok":
+        return payload
+    if status == "folio":
+        raise FolioError(payload)
+    raise RuntimeError(f"{what} failed:\n{payload}")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import html
 import mimetypes
 import posixpath
 import re
@@ -141,5 +140,3 @@ def _package(product, chapter_names: dict, images: dict, entries: dict, lang: st
         "  <spine>\n" + "\n".join(spine) + "\n  </spine>\n</package>\n"
     )
 
-
-__all__ = ["build_epub", "html"]

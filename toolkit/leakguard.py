@@ -457,11 +457,6 @@ class SiteScan:
         return []
 
 
-def scan_file(path: Path, rel: str, fingerprints: Fingerprints, paid_sources: Iterable[str] = ()) -> list[Leak]:
-    """Give the leaks in one site file, `rel` being its POSIX path inside the site."""
-    return SiteScan(fingerprints, paid_sources).file(path, rel)
-
-
 def read_text(path: Path) -> str | None:
     """Give the text of a file (gunzipped if .gz), or None for binary or undecodable files."""
     name = path.name.lower()

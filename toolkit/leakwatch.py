@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import multiprocessing
-import pickle
 import queue
 import threading
-import traceback
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from toolkit.background import can_fork, yield_cpu_to_parent
+from toolkit.background import can_fork, receive_result, send_result, yield_cpu_to_parent
 from toolkit.leakguard import Fingerprints, Leak, SiteScan, scan_files, site_files
 
 _END = b""
@@ -86,39 +84,28 @@ class PageScanner:
             self._pages_out.send_bytes(self._pending.encode())
         self._pages_out.send_bytes(_END)
         self._pages_out.close()
-        try:
-            status, payload = pickle.loads(self._results_in.recv_bytes())
-        except EOFError:
-            status, payload = "error", f"the page scanning process died (exit code {self._process.exitcode})"
-        finally:
-            self._results_in.close()
-            self._process.join()
-        if status != "ok":
-            raise RuntimeError(f"leak guard page scan failed:\n{payload}")
-        return payload
+        return receive_result(self._results_in, self._process, "leak guard page scan")
 
     def _child(self, pages_in, results_out) -> None:
         # A thread empties the pipe while fingerprints are built, so MkDocs never waits on us.
         yield_cpu_to_parent()
         inbox: queue.SimpleQueue = queue.SimpleQueue()
         threading.Thread(target=_drain, args=(pages_in, inbox), daemon=True).start()
-        try:
-            fingerprints = Fingerprints.build(self._paid, self._public)
-            scan = SiteScan(fingerprints, self._sources)
-            scanned = {}
-            while (data := inbox.get()) != _END:
-                rel = data.decode()
-                try:
-                    raw = (self._site_dir / rel).read_bytes()
-                except OSError:
-                    continue  # not written (yet): the final check scans it
-                text = raw.decode("utf-8", errors="replace")
-                scanned[rel] = (page_digest(raw), scan.text(rel, text))
-            message = ("ok", (fingerprints, scanned))
-        except BaseException:  # the parent reports it; a silent child would hide leaks
-            message = ("error", traceback.format_exc())
-        results_out.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
-        results_out.close()
+        send_result(results_out, self._scan_pages, inbox)
+
+    def _scan_pages(self, inbox: queue.SimpleQueue) -> tuple[Fingerprints, dict]:
+        """Fingerprints, then every page named in `inbox` scanned, with the digest of what was read."""
+        fingerprints = Fingerprints.build(self._paid, self._public)
+        scan = SiteScan(fingerprints, self._sources)
+        scanned = {}
+        while (data := inbox.get()) != _END:
+            rel = data.decode()
+            try:
+                raw = (self._site_dir / rel).read_bytes()
+            except OSError:
+                continue  # not written (yet): the final check scans it
+            scanned[rel] = (page_digest(raw), scan.text(rel, raw.decode("utf-8", errors="replace")))
+        return fingerprints, scanned
 
 
 def _drain(pages_in, inbox: queue.SimpleQueue) -> None:

@@ -48,7 +48,7 @@ def site_pages(repo_dir: Path, docs_dir: Path, settings: dict, language: str,
         return LeaderboardPages()
     try:
         history = collect(repo_dir, docs_dir)
-    except NotAGitRepository as error:
+    except NotAGitRepository:
         # The public page names only the folder: a server's absolute paths are nobody's business.
         notice = strings["not_a_repo"].format(Path(docs_dir).name)
         return LeaderboardPages(_notice_only(notice, strings), {}, notice)
