@@ -8,25 +8,14 @@ import subprocess
 
 import pytest
 
-from tests.leaderboard_repo import ContentRepo, isolate_git
-from tests.test_leaderboard import build_community
+from tests.leaderboard_repo import ContentRepo
+# The community repository and its expected points are specified in test_leaderboard.
+from tests.test_leaderboard import community, isolated_git  # noqa: F401  (pytest fixtures)
 from toolkit.errors import FolioError
 from toolkit.leaderboard import LeaderboardPages, site_pages
 
 TODAY = datetime.date(2024, 3, 20)
 SHALLOW = "history is shallow: fetch the full history, e.g. fetch-depth: 0"
-
-
-@pytest.fixture(autouse=True)
-def isolated_git(monkeypatch, tmp_path):
-    isolate_git(monkeypatch, tmp_path)
-
-
-@pytest.fixture(scope="module")
-def community(tmp_path_factory) -> ContentRepo:
-    repo = ContentRepo(tmp_path_factory.mktemp("site"))
-    build_community(repo)
-    return repo
 
 
 def pages_of(repo: ContentRepo, language: str = "en", settings: dict | None = None) -> LeaderboardPages:
