@@ -37,7 +37,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sitegen import generate_site, write_plain_mkdocs_yml  # noqa: E402
 
-from toolkit.leakguard import Fingerprints, scan_site  # noqa: E402
+from toolkit.leakguard.scan import Fingerprints, scan_site  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "leakguard.json"
 TEASER_WORDS = 120

@@ -58,8 +58,8 @@ def publish_twice(gated: Path) -> list[dict]:
     """Reports of a first publish into an empty bucket and of an unchanged republish."""
     from moto.server import ThreadedMotoServer
 
-    from toolkit.publish import PublishOptions, publish
-    from toolkit.storage import StorageSettings, make_client
+    from toolkit.store.publish import PublishOptions, publish
+    from toolkit.store.client import StorageSettings, make_client
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()

@@ -55,7 +55,7 @@ def example_copy(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory) -> BuiltSite:
     """The example site, built once per session with `build_site` (as `folio build` does). Read only."""
-    from toolkit.sitebuild import build_site
+    from toolkit.build.staging import build_site
 
     root = copy_example(tmp_path_factory.mktemp("example-site"))
     build_site(root / "mkdocs.yml")

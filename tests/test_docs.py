@@ -10,7 +10,7 @@ import pytest
 
 from toolkit.cli import COMMANDS, LazyGroup, main
 from toolkit.config import FolioConfig
-from toolkit.storage import StorageSettings
+from toolkit.store.client import StorageSettings
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

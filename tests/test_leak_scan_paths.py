@@ -13,8 +13,8 @@ import pytest
 
 from tests import sites
 from tests.sites import PAID_MARKERS, PAID_SENTENCE
-from toolkit.leakguard import LeakError
-from toolkit.sitebuild import build_site
+from toolkit.leakguard.scan import LeakError
+from toolkit.build.staging import build_site
 
 FOLIO = Path(sys.executable).with_name("folio")
 LOCKED_SRC = "courses/leaklab/02-locked.md"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from toolkit.errors import FolioError
-from toolkit.leakguard import Fingerprints, Leak, LeakError, check_site, scan_site
+from toolkit.leakguard.scan import Fingerprints, Leak, LeakError, check_site, scan_site
 
 PAID_PAGE = "courses/async-python/03-tasks.md"
 CHINESE_PAGE = "courses/async-python/04-zh.md"

@@ -6,8 +6,8 @@ import pytest
 from click.testing import CliRunner
 
 from toolkit.cli import main
-from toolkit.content import load_site
-from toolkit.frontmatter import read_front_matter
+from toolkit.content.model import load_site
+from toolkit.content.frontmatter import read_front_matter
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import pytest
 
 from tests import sites
 from tests.sites import GATE, MEMBERS_CHINESE, PAID_CHINESE, PAID_MARKERS, PAID_SENTENCE
-from toolkit.sitebuild import build_site
+from toolkit.build.staging import build_site
 
 HTML = "text/html; charset=utf-8"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests import sites
-from toolkit.sitebuild import build_site
+from toolkit.build.staging import build_site
 
 COURSE_B = {
     "courses/courseb/index.md": """\

@@ -16,8 +16,8 @@ from tests import sites
 from tests.sites import (MEMBERS_CHINESE, MEMBERS_TEASER, PAID_CHINESE, PAID_MARKERS, PAID_SENTENCE, TEASER,
                          find, site_texts)
 from toolkit.errors import FolioError
-from toolkit.leakguard import LeakError
-from toolkit.sitebuild import build_site
+from toolkit.leakguard.scan import LeakError
+from toolkit.build.staging import build_site
 
 FOLIO = Path(sys.executable).with_name("folio")
 LOCKED_SRC = "courses/leaklab/02-locked.md"

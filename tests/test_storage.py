@@ -1,4 +1,4 @@
-"""toolkit.storage: settings, and the presigned links the gate and `folio presign` hand out."""
+"""toolkit.store.client: settings, and the presigned links the gate and `folio presign` hand out."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from click.testing import CliRunner
 
 from tests.gatedsite import GatedSite, keys_of, write_mkdocs_yml
 from tests.s3server import bucket, moto_endpoint, moto_s3, s3_env  # noqa: F401  (pytest fixtures)
-from toolkit import storage
+from toolkit.store import client as storage
 from toolkit.commands.presign import command as presign_command
 from toolkit.errors import FolioError
-from toolkit.publish import PublishOptions, publish
-from toolkit.storage import StorageSettings
+from toolkit.store.publish import PublishOptions, publish
+from toolkit.store.client import StorageSettings
 
 # -- settings ----------------------------------------------------------------------
 

@@ -16,8 +16,8 @@ from toolkit.commands.build import config_option
 @click.argument("site_dir", required=False, type=click.Path(file_okay=False))
 def command(config_file: str, strict: bool, leaks: bool, site_dir: str | None) -> None:
     """Validate all content (no output is written); with --leaks, scan SITE_DIR (default: site/) for paid text."""
-    from toolkit.content import load_site
-    from toolkit.sitebuild import folio_plugin, load_mkdocs_config
+    from toolkit.content.model import load_site
+    from toolkit.build.staging import folio_plugin, load_mkdocs_config
 
     config = load_mkdocs_config(config_file)
     plugin = folio_plugin(config)
@@ -32,8 +32,8 @@ def command(config_file: str, strict: bool, leaks: bool, site_dir: str | None) -
 
 def _check_leaks(site, plugin, site_dir: Path) -> None:
     from toolkit.errors import FolioError
-    from toolkit.leakguard import Fingerprints, LeakError, scan_site
-    from toolkit.public import make_public
+    from toolkit.leakguard.scan import Fingerprints, LeakError, scan_site
+    from toolkit.build.public_pages import make_public
 
     if not site_dir.is_dir():
         raise FolioError(f"{site_dir}: no such folder. Build the site first (folio build), or name the folder to scan.")

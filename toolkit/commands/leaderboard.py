@@ -43,7 +43,7 @@ def command(since, until, window, section, output_format, config_file, repo) -> 
 def _load_site(config_file: Path) -> tuple[Path, dict]:
     """Return the docs folder and the validated leaderboard settings of a mkdocs.yml."""
     from toolkit.leaderboard.settings import load_settings
-    from toolkit.sitebuild import load_mkdocs_config
+    from toolkit.build.staging import load_mkdocs_config
 
     config = load_mkdocs_config(config_file)
     folio = config["plugins"].get("folio")

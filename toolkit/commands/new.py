@@ -11,7 +11,7 @@ from toolkit.commands.build import config_option
 
 
 def _docs_dir(config_file: str) -> Path:
-    from toolkit.sitebuild import load_mkdocs_config
+    from toolkit.build.staging import load_mkdocs_config
 
     return Path(load_mkdocs_config(config_file).docs_dir)
 
@@ -42,8 +42,8 @@ def command() -> None:
 @config_option
 def course(title, slug, price, level, authors, config_file):
     """A course folder with index.md and a free first chapter."""
-    from toolkit.prices import Price, PriceError
-    from toolkit.scaffold import new_course
+    from toolkit.content.prices import Price, PriceError
+    from toolkit.content.scaffolds import new_course
 
     if price:
         try:
@@ -62,7 +62,7 @@ def course(title, slug, price, level, authors, config_file):
 @config_option
 def chapter(course_slug, title, slug, access, config_file):
     """The next numbered chapter of COURSE_SLUG."""
-    from toolkit.scaffold import new_chapter
+    from toolkit.content.scaffolds import new_chapter
 
     _report([new_chapter(_docs_dir(config_file), course_slug, title, slug, access)])
 
@@ -76,7 +76,7 @@ def chapter(course_slug, title, slug, access, config_file):
 @config_option
 def article(title, slug, members, tags, authors, config_file):
     """An article dated today."""
-    from toolkit.scaffold import new_article
+    from toolkit.content.scaffolds import new_article
 
     _report([new_article(_docs_dir(config_file), title, slug, members, list(tags), list(authors), dt.date.today())])
 
@@ -91,6 +91,6 @@ def article(title, slug, members, tags, authors, config_file):
 @config_option
 def salon(title, slug, date, location, speakers, members, config_file):
     """A salon (meetup) note."""
-    from toolkit.scaffold import new_salon
+    from toolkit.content.scaffolds import new_salon
 
     _report([new_salon(_docs_dir(config_file), title, slug, date.date(), location, list(speakers), members)])

@@ -41,7 +41,7 @@ def command(product, config_file, ttl, role, key, local, as_json):
     Links are signed for objects of the published manifest in the bucket, so
     they point at files that exist; --local signs from gated/manifest.json.
     """
-    from toolkit import storage
+    from toolkit.store import client as storage
 
     storage.quiet_botocore()
     settings, gated_dir = storage.load_site_settings(config_file)
@@ -57,7 +57,7 @@ def command(product, config_file, ttl, role, key, local, as_json):
 
 
 def _links(client, settings, manifest, product, ttl, role, key):
-    from toolkit import storage
+    from toolkit.store import client as storage
 
     if key:
         obj = storage.manifest_object(manifest, product, key)

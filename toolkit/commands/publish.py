@@ -1,4 +1,4 @@
-"""`folio publish`: upload gated/ to the private bucket (the work is in toolkit.publish)."""
+"""`folio publish`: upload gated/ to the private bucket (the work is in toolkit.store.publish)."""
 
 from __future__ import annotations
 
@@ -39,8 +39,8 @@ class _TerminalBar:
 @click.option("--keep", type=click.IntRange(min=1), help="N for --prune (default: storage.keep, 3).")
 def command(config_file, dry_run, as_json, create_bucket, allow_public_bucket, prune, keep):
     """Upload gated/ to the private S3 bucket: only what is new, the manifest last."""
-    from toolkit.publish import PublishOptions, publish
-    from toolkit.storage import load_site_settings, make_client, quiet_botocore
+    from toolkit.store.publish import PublishOptions, publish
+    from toolkit.store.client import load_site_settings, make_client, quiet_botocore
 
     if keep and not prune:
         raise click.UsageError("--keep only applies with --prune.")

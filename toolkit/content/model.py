@@ -16,11 +16,11 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from toolkit import schema
+from toolkit.content import schema
 from toolkit.errors import ContentError, Problem
-from toolkit.frontmatter import read_front_matter
-from toolkit.prices import Price, PriceError
-from toolkit.words import reading_minutes
+from toolkit.content.frontmatter import read_front_matter
+from toolkit.content.prices import Price, PriceError
+from toolkit.content.text import reading_minutes
 
 log = logging.getLogger("mkdocs.plugins.folio")
 

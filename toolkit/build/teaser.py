@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from toolkit.words import count_words
+from toolkit.content.text import count_words
 
 MORE = re.compile(r"^[ \t]*<!--\s*more\s*-->[ \t]*$", re.I)
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")

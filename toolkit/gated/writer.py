@@ -17,6 +17,7 @@ import os
 import posixpath
 import re
 import zipfile
+from typing import TYPE_CHECKING
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path, PurePosixPath
@@ -26,9 +27,12 @@ import jinja2
 import markdown as md
 
 from toolkit import __version__
-from toolkit.content import Page, Site, is_markdown
-from toolkit.epub import build_epub
-from toolkit.public import PublicSite
+from toolkit.content.model import Page, Site, is_markdown
+from toolkit.gated.epub import build_epub
+from toolkit.content.references import references
+
+if TYPE_CHECKING:  # the build hands gated/ its public/private split; gated/ never imports build/
+    from toolkit.build.public_pages import PublicSite
 
 log = logging.getLogger("mkdocs.plugins.folio")
 
@@ -136,7 +140,6 @@ class _Writer:
         return h.hexdigest()
 
     def _assets(self, page: Page) -> set[str]:
-        from toolkit.public import references
 
         found = set()
         for ref in references(page.body, page.src):

@@ -31,7 +31,7 @@ CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
 
 def build_epub(product, render: Callable, image_bytes: Callable, lang: str) -> bytes:
     """The course's chapters as an EPUB 3 book: XHTML chapters, images as files, a nav document."""
-    from toolkit.bundles import deterministic_zip
+    from toolkit.gated.writer import deterministic_zip
 
     entries: dict[str, bytes] = {}
     images: dict[str, str] = {}  # docs src -> name inside OEBPS/images

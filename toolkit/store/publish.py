@@ -26,7 +26,7 @@ from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from toolkit.errors import FolioError
-from toolkit.storage import (
+from toolkit.store.client import (
     HISTORY_DIR,
     MANIFEST_NAME,
     RequestCounter,

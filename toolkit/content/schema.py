@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from toolkit.errors import Problem
-from toolkit.frontmatter import FrontMatter
-from toolkit.prices import Price, PriceError
+from toolkit.content.frontmatter import FrontMatter
+from toolkit.content.prices import Price, PriceError
 
 Check = Callable[[Any], Any]  # returns the cleaned value or raises ValueError(message)
 

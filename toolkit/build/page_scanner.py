@@ -7,7 +7,7 @@ exactly the bytes it scanned. Only paths go through the pipe, so MkDocs never
 waits on it. After the build, a file in site/ whose bytes hash the same needs
 no second look; everything else (search index, sitemap, feeds, assets, a page
 another plugin rewrote, a page read while it was being written) is scanned then. Where forking is not
-possible (see `toolkit.background`), nothing is scanned early and the final
+possible (see `toolkit.build.background`), nothing is scanned early and the final
 scan covers every file.
 """
 
@@ -20,8 +20,8 @@ import threading
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from toolkit.background import can_fork, receive_result, send_result, yield_cpu_to_parent
-from toolkit.leakguard import Fingerprints, Leak, SiteScan, scan_files, site_files
+from toolkit.build.background import can_fork, receive_result, send_result, yield_cpu_to_parent
+from toolkit.leakguard.scan import Fingerprints, Leak, SiteScan, scan_files, site_files
 
 _END = b""
 

@@ -7,25 +7,21 @@ text references, which must not be copied into `site/`.
 
 from __future__ import annotations
 
-import posixpath
 import re
 from dataclasses import dataclass, field, replace
-from urllib.parse import unquote
 
 import yaml
 
-from toolkit.content import Page, Site, is_markdown
-from toolkit.paywall import split
-from toolkit.words import plain_text, reading_minutes, shorten
+from toolkit.content.model import Page, Site, is_markdown
+from toolkit.content.references import references
+from toolkit.build.teaser import split
+from toolkit.content.text import plain_text, reading_minutes, shorten
 
 # Front matter that may stay on a locked page's public version. Anything else
 # (description, summary, custom keys a template might print) could carry paid text.
 PUBLIC_KEYS = ("title", "date", "tags", "authors", "hide", "icon", "template", "status",
                "location", "speakers", "slides", "recording", "access", "search")
 
-_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
-_REF_DEF = re.compile(r"^[ \t]{0,3}\[[^\]]+\]:[ \t]*<?(\S+?)>?(?:\s|$)", re.M)
-_HTML_ATTR = re.compile(r"""\b(?:src|href|data|poster|srcset)\s*=\s*["']([^"']+)["']""", re.I)
 
 
 @dataclass(frozen=True)
@@ -84,30 +80,6 @@ def _yaml_safe(value):
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
-
-
-def references(markdown: str, src: str) -> set[str]:
-    """Docs-relative paths of the local files a page's Markdown links to or embeds."""
-    found = set()
-    base = posixpath.dirname(src)
-    for pattern in (_MD_LINK, _REF_DEF, _HTML_ATTR):
-        for match in pattern.finditer(markdown):
-            for target in match.group(1).split(","):
-                resolved = _resolve(target.strip().split(" ")[0], base)
-                if resolved:
-                    found.add(resolved)
-    return found
-
-
-def _resolve(target: str, base: str) -> str | None:
-    if not target or target.startswith(("#", "mailto:", "data:", "tel:")) or "://" in target:
-        return None
-    target = unquote(target.split("#", 1)[0].split("?", 1)[0])
-    if not target:
-        return None
-    joined = target.lstrip("/") if target.startswith("/") else posixpath.join(base, target)
-    normal = posixpath.normpath(joined)
-    return None if normal.startswith("..") else normal
 
 
 def _paid_only_assets(site: Site, public: PublicSite) -> set[str]:

@@ -11,7 +11,7 @@ import datetime as dt
 from html import escape
 from typing import Callable
 
-from toolkit.content import Course, Page, Site
+from toolkit.content.model import Course, Page, Site
 
 UrlFor = Callable[[str], str]  # docs-relative src -> URL relative to the page being written
 

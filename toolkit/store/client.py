@@ -155,7 +155,7 @@ def normalize_prefix(prefix: str) -> str:
 
 def load_site_settings(config_file: str | os.PathLike) -> tuple[StorageSettings, Path]:
     """Storage settings and the gated/ folder from mkdocs.yml (and the environment)."""
-    from toolkit.sitebuild import folio_plugin, load_mkdocs_config
+    from toolkit.build.staging import folio_plugin, load_mkdocs_config
 
     config = load_mkdocs_config(config_file)
     plugin = folio_plugin(config)

@@ -22,13 +22,13 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.utils import get_relative_url
 
-from toolkit import pages as generated
-from toolkit.background import Job
+from toolkit.build import listings as generated
+from toolkit.build.background import Job
 from toolkit.config import FolioConfig
-from toolkit.content import Site, load_site
-from toolkit.i18n import language_of, strings
-from toolkit.leakwatch import PageScanner
-from toolkit.public import PublicSite, make_public
+from toolkit.content.model import Site, load_site
+from toolkit.content.strings import language_of, strings
+from toolkit.build.page_scanner import PageScanner
+from toolkit.build.public_pages import PublicSite, make_public
 
 log = logging.getLogger("mkdocs.plugins.folio")
 
@@ -319,7 +319,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
                 job.cancel()
 
     def _guard_leaks(self, site_dir: Path, config) -> None:
-        from toolkit.leakguard import LeakError
+        from toolkit.leakguard.scan import LeakError
 
         started = time.perf_counter()
         custom_dir = config.theme.custom_dir
@@ -335,7 +335,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
 
 def _private_outputs(site, public, gated_dir, config, gate_url, t) -> dict:
     """gated/ written, with how long it took."""
-    from toolkit.bundles import write_gated
+    from toolkit.gated.writer import write_gated
 
     started = time.perf_counter()
     try:

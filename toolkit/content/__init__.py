@@ -1,0 +1,1 @@
+"""What authors wrote: front matter, schemas, the content model, prices, text helpers, scaffolds, UI strings."""

@@ -1,0 +1,1 @@
+"""S3: the client and its error advice, bucket checks, publish, presign."""
