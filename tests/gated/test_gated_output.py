@@ -201,3 +201,25 @@ def test_a_chinese_course_says_zh_in_its_epub_pages_and_paywall(tmp_path):
     assert "购买课程" in paywall
     english = (tmp_path / "site/courses/optics/01-lenses/index.html").read_text(encoding="utf-8")
     assert "Buy the course" in english or "购买课程" not in english
+
+
+# -- teaser links into the locked part ------------------------------------------------------------
+
+
+def test_links_to_headings_now_in_the_locked_part_go_to_the_gate(tmp_path):
+    config = figures_site(tmp_path, math=False, extra_pages={
+        "courses/optics/03-prisms.md": chapter(
+            "Prisms", "Jump to [dispersion](#dispersion) or stay [here](#prisms).",
+            "## Dispersion\n\nPaid words about dispersion.\n"),
+        "courses/optics/index.md": course_index("optics", "Optics")
+        + "\nRead about [curved mirrors](02-mirrors.md#curved-mirrors).\n",
+    })
+
+    build_site(config)
+
+    teaser = (tmp_path / "site/courses/optics/03-prisms/index.html").read_text(encoding="utf-8")
+    gate = "http://127.0.0.1:8787/read"
+    assert f'href="{gate}/course:optics/courses/optics/03-prisms.md#dispersion"' in teaser
+    assert 'href="#prisms"' in teaser  # a heading of the teaser stays a local anchor
+    index = (tmp_path / "site/courses/optics/index.html").read_text(encoding="utf-8")
+    assert f'href="{gate}/course:optics/courses/optics/02-mirrors.md#curved-mirrors"' in index
