@@ -336,6 +336,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         private = self._private_job.result()
         self.manifest = private["manifest"]
         self.timings.update(private["timings"])
+        self.gated_rendered = private["rendered"]  # the pages rendered this build (not from the cache)
         self._report_gated_problems(private["problems"])
         if self._page_scanner is not None:
             self._guard_leaks(Path(config.site_dir), config)
