@@ -42,7 +42,7 @@ def receive():
         log.warning("Webhook refused: %s", type(error).__name__)
         return jsonify(error="invalid signature"), 400
     kind = event.type
-    session = event.data.object
+    session = event.to_dict()["data"]["object"]
     if kind in FULFILLING:
         result = fulfill_checkout(gate.stripe, session.get("id") or "", gate.manifest())
         return jsonify(received=True, state=result.state)
