@@ -78,17 +78,14 @@ def start_standin(port: int) -> subprocess.Popen:
 
 
 def publish_catalogue(root: Path, endpoint: str):
-    import boto3
-
     from tests.gatedsite import GatedSite
     from toolkit.store.client import StorageSettings, make_client
     from toolkit.store.publish import PublishOptions, publish
 
-    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").create_bucket(Bucket="folio-bench")
     site = GatedSite.sample(root / "gated", pages_per_course=10, padding=20_000)
     manifest = site.write()
     storage = StorageSettings(bucket="folio-bench", prefix="v1/", region="us-east-1", endpoint_url=endpoint)
-    publish(make_client(storage), storage, root / "gated", PublishOptions())
+    publish(make_client(storage), storage, root / "gated", PublishOptions(create_bucket=True))
     return storage, manifest
 
 
