@@ -43,6 +43,16 @@ def test_a_refund_through_the_api_marks_the_charge_refunded(stripe_client, paid_
     assert caught.value.code == "charge_already_refunded"
 
 
+def test_a_sessions_refund_is_seen_by_expanding_its_payment(stripe_standin, stripe_client, paid_session):
+    stripe_standin.refund(paid_session.id)
+    session = stripe_client.v1.checkout.sessions.retrieve(paid_session.id, params={
+        "expand": ["payment_intent.latest_charge", "line_items.data.price.product"]})
+    assert session.payment_intent.latest_charge.refunded is True
+    assert session.line_items.data[0].price.product.name == "Async Python in Production"
+    with pytest.raises(stripe.InvalidRequestError, match="cannot be expanded"):
+        stripe_client.v1.checkout.sessions.retrieve(paid_session.id, params={"expand": ["amount_total"]})
+
+
 def test_a_partial_refund_leaves_the_charge_not_refunded(stripe_standin, stripe_client, paid_session):
     stripe_standin.refund(paid_session.id, amount=900)
     charge = stripe_client.v1.charges.list(params={"payment_intent": paid_session.payment_intent}).data[0]

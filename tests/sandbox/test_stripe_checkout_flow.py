@@ -120,3 +120,23 @@ def test_an_expired_session_cannot_be_paid(stripe_standin, stripe_client, webhoo
     status, _, html = post_form(session.url, {"action": "pay", "email": "ada@example.com"})
     assert status == 409 and "expired" in html
     assert [e.type for e in events_received(webhook_receiver)][-1] == "checkout.session.expired"
+
+
+def test_concurrent_buyers_are_served_at_once_and_each_gets_one_event(
+        stripe_standin, stripe_client, webhook_receiver):
+    from concurrent.futures import ThreadPoolExecutor
+
+    price = make_price(stripe_client)
+
+    def buy(n: int) -> str:
+        session = checkout(stripe_client, price)
+        status, _, _ = post_form(session.url, {"action": "pay", "email": f"buyer{n}@example.com"})
+        assert status == 303
+        return stripe_client.v1.checkout.sessions.retrieve(session.id).payment_status
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        assert list(pool.map(buy, range(20))) == ["paid"] * 20
+    completed = [e for e in events_received(webhook_receiver) if e.type == "checkout.session.completed"]
+    assert len({e.data.object.id for e in completed}) == len(completed) == 20
+    assert sorted(e.data.object.customer_details.email for e in completed) == sorted(
+        f"buyer{n}@example.com" for n in range(20))
