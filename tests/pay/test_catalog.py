@@ -206,3 +206,12 @@ def test_the_example_site_built_for_real_syncs(example_site, stripe_standin, str
             key = ("folio_membership_" + price.plan if product.kind == "membership"
                    else "folio_course_" + product_id.removeprefix("course:"))
             assert prices(stripe_client, key)[key].unit_amount == price.amount
+
+
+def test_a_write_whose_answer_is_lost_is_retried_without_a_duplicate(stripe_standin, site):
+    client = catalog.make_client({"STRIPE_API_KEY": API_KEY, "STRIPE_API_BASE": stripe_standin.url})
+    wanted, _ = catalog.wanted_catalog(catalog.read_manifest_products(site / "gated"))
+    plan = catalog.plan_sync(client, wanted)
+    stripe_standin.drop_next(count=2, after_processing=True)  # the first two writes: done, answer lost
+    assert catalog.apply(client, plan) == 5
+    assert len(client.v1.prices.list().data) == 3 and len(client.v1.products.list().data) == 2

@@ -228,3 +228,14 @@ def test_stripe_python_retries_through_a_500_with_retries_on(stripe_standin):
     stripe_standin.fail_next(500)
     assert client.v1.products.create(params={"name": "A"}).name == "A"
     assert len(client.v1.products.list().data) == 1
+
+
+def test_an_answer_lost_after_processing_is_replayed_for_the_same_idempotency_key(stripe_standin, stripe_client):
+    stripe_standin.drop_next(after_processing=True)
+    with pytest.raises(stripe.APIConnectionError):
+        stripe_client.v1.products.create(params={"name": "A"}, options={"idempotency_key": "once"})
+    # The product was made although the caller never heard so; the retry gets that same one.
+    made = stripe_client.v1.products.list().data
+    assert len(made) == 1
+    again = stripe_client.v1.products.create(params={"name": "A"}, options={"idempotency_key": "once"})
+    assert again.id == made[0].id and len(stripe_client.v1.products.list().data) == 1
