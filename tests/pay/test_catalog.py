@@ -215,3 +215,25 @@ def test_a_write_whose_answer_is_lost_is_retried_without_a_duplicate(stripe_stan
     stripe_standin.drop_next(count=2, after_processing=True)  # the first two writes: done, answer lost
     assert catalog.apply(client, plan) == 5
     assert len(client.v1.prices.list().data) == 3 and len(client.v1.products.list().data) == 2
+
+
+def test_a_new_title_renames_the_product_and_keeps_its_prices(sync, site, stripe_client):
+    assert sync().exit_code == 0
+    before = prices(stripe_client, COURSE)[COURSE].id
+    manifest = Manifest.load(site / "gated" / "manifest.json")
+    manifest.products["course:async-python"].title = "Async Python, Second Edition"
+    manifest.write(site / "gated")
+    result = sync()
+    assert "update product folio_course_async-python: name 'Course async-python' -> " \
+           "'Async Python, Second Edition'" in result.output
+    assert stripe_client.v1.products.retrieve(COURSE).name == "Async Python, Second Edition"
+    assert prices(stripe_client, COURSE)[COURSE].id == before
+
+
+def test_a_price_archived_by_hand_is_reactivated(sync, stripe_client):
+    assert sync().exit_code == 0
+    monthly = prices(stripe_client, MONTHLY)[MONTHLY]
+    stripe_client.v1.prices.update(monthly.id, params={"active": False})
+    result = sync()
+    assert f"activate price folio_membership_monthly: {monthly.id}" in result.output
+    assert stripe_client.v1.prices.retrieve(monthly.id).active is True

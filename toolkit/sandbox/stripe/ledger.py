@@ -352,6 +352,7 @@ class Ledger:
             success_url=urls["success_url"], cancel_url=urls["cancel_url"], created=created,
             expires_at=expires_at,
         )
+        session["locale"] = forms.string(params, "locale")
         self._add(session)
         self.line_items[session_id] = items
         self._pi_metadata[session_id] = forms.metadata(forms.hash_param(params, "payment_intent_data") or {})
