@@ -286,6 +286,30 @@ def _options(change: Change) -> dict:
     return {"idempotency_key": change.idempotency_key}
 
 
+def sync(client, gated_dir: Path, dry_run: bool = False, echo: Callable[[str], None] = lambda line: None,
+         where: str = "Stripe") -> Plan:
+    """Plan, print the plan through `echo`, then (unless `dry_run`) apply it. Returns the plan."""
+    manifest_path = Path(gated_dir) / "manifest.json"
+    wanted, notes = wanted_catalog(read_manifest_products(gated_dir), str(manifest_path))
+    plan = plan_sync(client, wanted, notes)
+    echo(f"Catalog: {plan.price_count} prices for {len(plan.wanted)} products from {manifest_path}, "
+         f"against {where}")
+    for note in plan.notes:
+        echo(f"  note: {note}")
+    if not plan.changes:
+        echo("Up to date: nothing to change.")
+        return plan
+    echo(f"Plan ({len(plan.changes)} change{'s' if len(plan.changes) != 1 else ''}):")
+    for change in plan.changes:
+        echo(change.line())
+    if dry_run:
+        echo("Dry run: nothing was written.")
+        return plan
+    done = apply(client, plan, echo)
+    echo(f"Applied {done} change{'s' if done != 1 else ''}.")
+    return plan
+
+
 # --------------------------------------------------------------------------
 # Client and errors
 
