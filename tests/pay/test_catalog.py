@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import stripe
 from click.testing import CliRunner
 
 from tests.sandbox.stripe_fixtures import API_KEY, stripe_client, stripe_standin  # noqa: F401
@@ -63,9 +64,9 @@ def test_first_sync_creates_every_product_and_price_under_stable_lookup_keys(syn
     assert result.exit_code == 0, result.output
     out = result.output
     # The plan comes first, then the writes.
-    assert out.index("Plan (5 changes):") < out.index("  done: ")
+    assert out.index("Plan (7 changes):") < out.index("  done: ")
     assert "create price folio_course_async-python: 49.00 USD one-time" in out
-    assert "Applied 5 changes." in out
+    assert "Applied 7 changes." in out
 
     found = prices(stripe_client, COURSE, MONTHLY, YEARLY)
     course, monthly, yearly = found[COURSE], found[MONTHLY], found[YEARLY]
@@ -121,7 +122,7 @@ def test_changing_back_makes_yet_another_price(sync, site, stripe_client):
 def test_dry_run_prints_the_plan_and_writes_nothing(sync, stripe_standin, stripe_client):
     result = sync("--dry-run")
     assert result.exit_code == 0, result.output
-    assert "Plan (5 changes):" in result.output and "Dry run: nothing was written." in result.output
+    assert "Plan (7 changes):" in result.output and "Dry run: nothing was written." in result.output
     assert "done:" not in result.output
     assert stripe_client.v1.products.list().data == [] and stripe_client.v1.prices.list().data == []
     assert stripe_standin.events == []
@@ -133,21 +134,39 @@ def test_a_course_dropped_from_the_manifest_has_its_price_archived(sync, site, s
     rust = prices(stripe_client, "folio_course_rust")["folio_course_rust"]
     write_manifest(site / "gated", courses=("async-python",))
     result = sync()
-    assert "archive price folio_course_rust" in result.output and "no longer in the manifest" in result.output
-    assert stripe_client.v1.prices.retrieve(rust.id).active is False
+    # Stripe keeps a product's default price active, so the product itself goes off sale.
+    assert "archive product folio_course_rust" in result.output and "no longer in the manifest" in result.output
+    assert stripe_client.v1.products.retrieve("folio_course_rust").active is False
+    with pytest.raises(stripe.InvalidRequestError, match="inactive product"):
+        stripe_client.v1.checkout.sessions.create(params={
+            "mode": "payment", "line_items": [{"price": rust.id, "quantity": 1}],
+            "success_url": "https://gate.example/success"})
+    assert sync().output.endswith("Up to date: nothing to change.\n")
+
+
+def test_a_dropped_membership_plan_has_its_price_archived(sync, site, stripe_client):
+    assert sync().exit_code == 0
+    yearly = prices(stripe_client, YEARLY)[YEARLY]
+    manifest = Manifest.load(site / "gated" / "manifest.json")
+    manifest.products["membership"].prices = manifest.products["membership"].prices[:1]
+    manifest.write(site / "gated")
+    result = sync()
+    assert f"archive price folio_membership_yearly: {yearly.id} (no longer in the manifest)" in result.output
+    assert stripe_client.v1.prices.retrieve(yearly.id).active is False
+    assert stripe_client.v1.products.retrieve("folio_membership").active is True
 
 
 def test_every_write_carries_an_idempotency_key_derived_from_what_it_writes(stripe_client, site):
     wanted, _ = catalog.wanted_catalog(catalog.read_manifest_products(site / "gated"))
     plan = catalog.plan_sync(stripe_client, wanted)
     again = catalog.plan_sync(stripe_client, wanted)
-    keys = [c.idempotency_key for c in plan.changes]
-    assert keys == [c.idempotency_key for c in again.changes]  # same writes, same keys
+    keys = [c.idempotency_key() for c in plan.changes]
+    assert keys == [c.idempotency_key() for c in again.changes]  # same writes, same keys
     assert len(set(keys)) == len(keys) and all(k.startswith("folio-catalog-") for k in keys)
 
     # A run that crashed after writing, then retried with the same plan, writes nothing twice.
-    assert catalog.apply(stripe_client, plan) == 5
-    assert catalog.apply(stripe_client, plan) == 5
+    assert catalog.apply(stripe_client, plan) == 7
+    assert catalog.apply(stripe_client, plan) == 7
     assert len(stripe_client.v1.prices.list().data) == 3
     assert len(stripe_client.v1.products.list().data) == 2
 
@@ -213,7 +232,7 @@ def test_a_write_whose_answer_is_lost_is_retried_without_a_duplicate(stripe_stan
     wanted, _ = catalog.wanted_catalog(catalog.read_manifest_products(site / "gated"))
     plan = catalog.plan_sync(client, wanted)
     stripe_standin.drop_next(count=2, after_processing=True)  # the first two writes: done, answer lost
-    assert catalog.apply(client, plan) == 5
+    assert catalog.apply(client, plan) == 7
     assert len(client.v1.prices.list().data) == 3 and len(client.v1.products.list().data) == 2
 
 
@@ -232,8 +251,21 @@ def test_a_new_title_renames_the_product_and_keeps_its_prices(sync, site, stripe
 
 def test_a_price_archived_by_hand_is_reactivated(sync, stripe_client):
     assert sync().exit_code == 0
-    monthly = prices(stripe_client, MONTHLY)[MONTHLY]
-    stripe_client.v1.prices.update(monthly.id, params={"active": False})
+    yearly = prices(stripe_client, YEARLY)[YEARLY]
+    stripe_client.v1.prices.update(yearly.id, params={"active": False})
     result = sync()
-    assert f"activate price folio_membership_monthly: {monthly.id}" in result.output
-    assert stripe_client.v1.prices.retrieve(monthly.id).active is True
+    assert f"activate price folio_membership_yearly: {yearly.id}" in result.output
+    assert stripe_client.v1.prices.retrieve(yearly.id).active is True
+
+
+def test_each_product_shows_its_first_plan_as_default_price_and_it_follows_a_price_change(
+        sync, site, stripe_client):
+    assert sync().exit_code == 0
+    assert stripe_client.v1.products.retrieve("folio_membership").default_price == prices(
+        stripe_client, MONTHLY)[MONTHLY].id
+    write_manifest(site / "gated", monthly=1200)
+    result = sync()
+    assert result.exit_code == 0, result.output
+    new_monthly = prices(stripe_client, MONTHLY)[MONTHLY]
+    assert (new_monthly.unit_amount, stripe_client.v1.products.retrieve("folio_membership").default_price) == (
+        1200, new_monthly.id)

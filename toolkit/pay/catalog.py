@@ -70,14 +70,16 @@ class Change:
     params: dict[str, Any]
     object_id: str | None = None  # for updates: the id written to
     replaces: str | None = None  # for a new price: the price it takes the lookup key from
-    idempotency_key: str = ""
 
-    def __post_init__(self) -> None:
-        # Derived from what the write sends, what it acts on and what it replaces, so the
-        # same write (a retry, a re-run after a crash) carries the same key and Stripe
-        # performs it once, while 49 -> 59 -> 49 USD still makes a new price each time.
-        material = json.dumps([self.action, self.object_id, self.replaces, self.params], sort_keys=True)
-        self.idempotency_key = "folio-catalog-" + hashlib.sha256(material.encode()).hexdigest()[:40]
+    def idempotency_key(self, params: dict[str, Any] | None = None) -> str:
+        """Derived from what the write sends (`params` as sent), what it acts on and what it replaces.
+
+        The same write (a retry, a re-run after a crash) carries the same key and Stripe
+        performs it once, while 49 -> 59 -> 49 USD still makes a new price each time.
+        """
+        sent = self.params if params is None else params
+        material = json.dumps([self.action, self.object_id, self.replaces, sent], sort_keys=True)
+        return "folio-catalog-" + hashlib.sha256(material.encode()).hexdigest()[:40]
 
     def line(self) -> str:
         return f"  {self.action.replace('_', ' ')} {self.target}: {self.summary}"
@@ -150,32 +152,71 @@ def wanted_catalog(products, source: str = "gated/manifest.json") -> tuple[list[
 
 
 def plan_sync(client, wanted: list[WantedProduct], notes: list[str] | None = None) -> Plan:
-    """Read Stripe and list the writes that make it match `wanted` (nothing is written)."""
+    """Read Stripe and list the writes that make it match `wanted` (nothing is written).
+
+    Writes come in a safe order: products, then new or reactivated prices, then each
+    product's default price (its first plan's price), then archives. Stripe refuses to
+    archive a product's default price, so an old price is archived only after the default
+    moved off it.
+    """
     plan = Plan(wanted, notes=list(notes or []))
     keys = [price.lookup_key for product in wanted for price in product.prices]
     existing = _prices_by_lookup_key(client, keys)
+    products, prices, defaults, archives = [], [], [], []
     for product in wanted:
-        plan.changes += _product_changes(client, product)
+        current_product = _retrieve_product(client, product.stripe_id)
+        products += _product_changes(product, current_product)
         for price in product.prices:
-            plan.changes += _price_changes(product, price, existing.get(price.lookup_key))
+            changes = _price_changes(product, price, existing.get(price.lookup_key))
+            prices += [c for c in changes if c.action != "archive_price"]
+            archives += [c for c in changes if c.action == "archive_price"]
+        # The product's default price (what the Dashboard shows) is its first plan's price.
+        first = product.prices[0]
+        current = existing.get(first.lookup_key)
+        if current is not None and _same_price(current, product, first):
+            default, shown = current["id"], current["id"]
+        else:
+            default, shown = NEW_PRICE + first.lookup_key, f"the new {first.lookup_key}"
+        if (current_product or {}).get("default_price") != default:
+            defaults.append(Change("update_product", product.stripe_id, f"default price -> {shown}",
+                                   {"default_price": default}, product.stripe_id))
     wanted_keys = set(keys)
     for price in _active_folio_prices(client):
-        if price["lookup_key"] not in wanted_keys:
-            plan.changes.append(Change("archive_price", price["lookup_key"],
-                                       f"{price['id']} (no longer in the manifest)",
-                                       {"active": False}, price["id"]))
+        if price["lookup_key"] in wanted_keys:
+            continue
+        product = _retrieve_product(client, price["product"])
+        if product is not None and not product["active"]:
+            continue  # already off sale
+        if product is not None and product["default_price"] == price["id"]:
+            # Stripe keeps a product's default price active; archiving the product takes it off sale.
+            archives.append(Change("archive_product", product["id"],
+                                   f"(its default price {price['lookup_key']} is no longer in the manifest)",
+                                   {"active": False}, product["id"]))
+        else:
+            archives.append(Change("archive_price", price["lookup_key"], f"{price['id']} (no longer in the manifest)",
+                                   {"active": False}, price["id"]))
+    plan.changes = products + prices + defaults + archives
     return plan
 
 
-def _product_changes(client, product: WantedProduct) -> list[Change]:
+# Stands for "the id of the price this run creates under lookup key ..." until `apply` knows it.
+NEW_PRICE = "@new-price:"
+
+
+def _retrieve_product(client, product_id: str) -> dict | None:
     import stripe
 
-    metadata = {"folio_product": product.product_id}
     try:
-        current = _call(client.v1.products.retrieve, product.stripe_id).to_dict()
+        return _call(client.v1.products.retrieve, product_id).to_dict()
     except stripe.InvalidRequestError as error:
         if error.http_status != 404:
             raise _stripe_error(error) from None
+        return None
+
+
+def _product_changes(product: WantedProduct, current: dict | None) -> list[Change]:
+    metadata = {"folio_product": product.product_id}
+    if current is None:
         params = {"id": product.stripe_id, "name": product.name, "metadata": metadata}
         return [Change("create_product", product.stripe_id, f"\"{product.name}\"", params)]
     update: dict[str, Any] = {}
@@ -261,29 +302,42 @@ def apply(client, plan: Plan, echo: Callable[[str], None] = lambda line: None) -
     """
     import stripe
 
+    def update_product(c, params):
+        return client.v1.products.update(c.object_id, params=params, options=_options(c, params))
+
+    def update_price(c, params):
+        return client.v1.prices.update(c.object_id, params=params, options=_options(c, params))
+
     writers = {
-        "create_product": lambda c: client.v1.products.create(params=c.params, options=_options(c)),
-        "update_product": lambda c: client.v1.products.update(c.object_id, params=c.params, options=_options(c)),
-        "create_price": lambda c: client.v1.prices.create(params=c.params, options=_options(c)),
-        "archive_price": lambda c: client.v1.prices.update(c.object_id, params=c.params, options=_options(c)),
-        "activate_price": lambda c: client.v1.prices.update(c.object_id, params=c.params, options=_options(c)),
+        "create_product": lambda c, params: client.v1.products.create(params=params, options=_options(c, params)),
+        "update_product": update_product,
+        "archive_product": update_product,
+        "create_price": lambda c, params: client.v1.prices.create(params=params, options=_options(c, params)),
+        "archive_price": update_price,
+        "activate_price": update_price,
     }
+    created: dict[str, str] = {}  # lookup key -> id of the price this run created
     done = 0
     for change in plan.changes:
+        params = {name: created[value.removeprefix(NEW_PRICE)]
+                  if isinstance(value, str) and value.startswith(NEW_PRICE) else value
+                  for name, value in change.params.items()}
         try:
-            result = writers[change.action](change)
+            result = writers[change.action](change, params)
         except stripe.StripeError as error:
             raise CatalogError(
                 f"Stripe refused `{change.action.replace('_', ' ')} {change.target}` after {done} of "
                 f"{len(plan.changes)} changes: {_message(error)}\nNothing after it was written; run "
                 "`folio catalog sync` again to continue.") from None
+        if change.action == "create_price":
+            created[change.params["lookup_key"]] = result["id"]
         done += 1
         echo(f"  done: {change.action.replace('_', ' ')} {change.target} ({result['id']})")
     return done
 
 
-def _options(change: Change) -> dict:
-    return {"idempotency_key": change.idempotency_key}
+def _options(change: Change, params: dict[str, Any]) -> dict:
+    return {"idempotency_key": change.idempotency_key(params)}
 
 
 def sync(client, gated_dir: Path, dry_run: bool = False, echo: Callable[[str], None] = lambda line: None,
