@@ -8,9 +8,8 @@ import urllib.request
 import pytest
 import stripe
 
-from tests.sandbox.stripe_fixtures import stripe_client, stripe_standin, webhook_receiver  # noqa: F401
-from tests.sandbox.test_stripe_api import checkout, make_price
-from tests.sandbox.test_stripe_checkout_flow import events_received, post_form
+from tests.sandbox.stripe_fixtures import (  # noqa: F401
+    checkout, events_received, make_price, post_form, stripe_client, stripe_standin, webhook_receiver)
 
 
 @pytest.fixture

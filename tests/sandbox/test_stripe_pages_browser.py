@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.sandbox.stripe_fixtures import stripe_client, stripe_standin, webhook_receiver  # noqa: F401
-from tests.sandbox.test_stripe_api import make_price
-from tests.sandbox.test_stripe_checkout_flow import events_received
+from tests.sandbox.stripe_fixtures import (  # noqa: F401
+    events_received, make_price, stripe_client, stripe_standin, webhook_receiver)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -12,8 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.sandbox.stripe_fixtures import stripe_client, stripe_standin  # noqa: F401
-from tests.sandbox.test_stripe_api import checkout, make_price
+from tests.sandbox.stripe_fixtures import checkout, make_price, stripe_client, stripe_standin  # noqa: F401
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -14,7 +14,7 @@ import threading
 from typing import Callable
 
 from toolkit.sandbox.stripe import forms, objects
-from toolkit.sandbox.stripe.errors import StripeError, invalid, no_such
+from toolkit.sandbox.stripe.errors import invalid, no_such
 from toolkit.sandbox.stripe.objects import new_id, now
 
 SESSION_LIFETIME = 24 * 3600
