@@ -291,15 +291,9 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         return {
             "offers": offers,
             "locked_minutes": self.public.locked[page.src].locked_minutes,
-<<<<<<< HEAD
             "checkout_url": gate and f"{gate}/checkout",
             "read_url": f"{gate}/read/{page.product}/{quote(page.src)}" if gate else None,
             "login_url": f"{gate}/signin" if gate else None,
-=======
-            "checkout_url": f"{gate}/checkout" if gate else None,
-            "read_url": f"{gate}/read/{page.product}/{page.src}" if gate else None,
-            "login_url": f"{gate}/login" if gate else None,
->>>>>>> stripe
         }
 
     # -- after the build -----------------------------------------------------------------------
