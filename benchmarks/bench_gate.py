@@ -86,7 +86,7 @@ def publish_catalogue(root: Path, endpoint: str):
     manifest = site.write()
     storage = StorageSettings(bucket="folio-bench", prefix="v1/", region="us-east-1", endpoint_url=endpoint)
     publish(make_client(storage), storage, root / "gated", PublishOptions(create_bucket=True))
-    return storage, manifest
+    return storage, manifest, root / "gated"
 
 
 def write_config(root: Path, storage, gate_port: int) -> Path:
@@ -118,7 +118,7 @@ def start_gate(config: Path, port: int, workers: int, standin_url: str) -> subpr
     return process
 
 
-def paid_sessions(standin_url: str, manifest, count: int) -> list[str]:
+def paid_sessions(standin_url: str, manifest, gated_dir: Path, count: int) -> list[str]:
     """Sell the catalogue in the stand-in and pay `count` sessions through its hosted page."""
     import requests
     import stripe
@@ -127,7 +127,7 @@ def paid_sessions(standin_url: str, manifest, count: int) -> list[str]:
     from toolkit.pay.checkout import create_session, offer_for
 
     client = stripe.StripeClient(API_KEY, base_addresses={"api": standin_url})
-    sell(client, manifest)
+    sell(client, manifest, gated_dir)
     ids = []
     for _ in range(count):
         session = create_session(client, offer_for(manifest, COURSE, "one_time"),
@@ -254,9 +254,9 @@ def main(argv: list[str] | None = None) -> None:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             host, port = moto.get_host_and_port()
-            storage, manifest = publish_catalogue(Path(tmp), f"http://{host}:{port}")
+            storage, manifest, gated_dir = publish_catalogue(Path(tmp), f"http://{host}:{port}")
             standin_url = f"http://127.0.0.1:{standin_port}"
-            sessions = paid_sessions(standin_url, manifest, 20)
+            sessions = paid_sessions(standin_url, manifest, gated_dir, 20)
             gate = start_gate(write_config(Path(tmp), storage, gate_port), gate_port, args.workers, standin_url)
             base = f"http://127.0.0.1:{gate_port}"
             rows = run_all(base, manifest, sessions, args.rate, seconds)

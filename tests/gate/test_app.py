@@ -134,7 +134,7 @@ def test_folio_gate_without_secrets_exits_1_naming_them(tmp_path, monkeypatch):
 
 
 def test_folio_gate_serves_under_gunicorn(tmp_path, published):
-    storage, _ = published
+    storage, _, _ = published
     config = site(tmp_path, storage={"bucket": storage.bucket, "prefix": storage.prefix,
                                      "endpoint_url": storage.endpoint_url, "region": "us-east-1"})
     port = free_port()

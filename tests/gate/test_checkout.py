@@ -126,12 +126,21 @@ def test_rate_limit_page_says_to_wait(selling):
     assert response.headers["Retry-After"]
 
 
-def test_product_without_a_stripe_price_is_not_sold(gate, selling):
-    # The catalog was never synced for this price: archive it in Stripe.
-    selling.client().v1.prices.update(selling.prices["folio_course_async-python"], params={"active": False})
-    response = post_checkout(gate)
-    assert response.status_code == 404
-    assert sessions(selling) == []
+def test_product_without_a_stripe_price_is_not_sold(selling):
+    # A Stripe account where `folio catalog sync` never ran: no price under any lookup key.
+    from dataclasses import replace
+
+    from tests.sandbox.stripe_fixtures import API_KEY, WEBHOOK_SECRET
+    from toolkit.sandbox.stripe import StripeStandIn
+
+    with StripeStandIn(api_key=API_KEY, webhook_secret=WEBHOOK_SECRET) as empty:
+        server = GateServer(replace(selling.settings(), stripe_api_base=empty.url))
+        try:
+            response = post_checkout(server)
+        finally:
+            server.close()
+        assert response.status_code == 404 and "Not found" in response.text
+        assert empty.client().v1.checkout.sessions.list().data == []
 
 
 def test_stripe_errors_on_checkout_give_a_503_retry_page(gate, selling):
