@@ -168,3 +168,13 @@ def _wait_for(url: str, seconds: float = 20) -> str:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.2)
+
+
+def test_wsgi_module_builds_the_app_from_folio_config(tmp_path):
+    config = site(tmp_path)
+    code = ("from toolkit.gate.wsgi import app; "
+            "print(sorted(r.rule for r in app.url_map.iter_rules() if r.endpoint != 'static'))")
+    result = subprocess.run([sys.executable, "-c", code], env={**os.environ, **ENV, "FOLIO_CONFIG": str(config)},
+                            capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr
+    assert "/checkout/<product>" in result.stdout and "/webhook" in result.stdout
