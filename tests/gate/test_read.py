@@ -11,7 +11,7 @@ import requests
 
 from tests.gate.gatekit import CHAPTER, COURSE, PAID_TEXT, SECRET_KEY, gate, published, selling  # noqa: F401
 from tests.gatedsite import FIGURE
-from tests.s3server import moto_endpoint, s3_env  # noqa: F401
+from tests.s3server import moto_endpoint, s3_env, s3_proxy  # noqa: F401
 from tests.sandbox.stripe_fixtures import stripe_standin  # noqa: F401
 from toolkit.gate.membership import COOKIE_NAME, SALT
 
@@ -159,3 +159,20 @@ def test_query_form_of_a_read_link_redirects_to_the_path_form(gate, selling):
 
 def test_unknown_product_is_not_found(gate, selling):
     assert read(member(gate, selling), gate, "course:nope", CHAPTER).status_code == 404
+
+
+def test_s3_unavailable_gives_a_503_retry_page(selling, s3_proxy):
+    from dataclasses import replace
+
+    from tests.gate.gatekit import GateServer
+
+    storage = replace(selling.storage, endpoint_url=s3_proxy.url, max_attempts=1)
+    server = GateServer(replace(selling.settings(), storage=storage))
+    s3_proxy.fail(-1, status=503, code="SlowDown", when=lambda method, path: path.endswith(".html"))
+    try:
+        http = member(server, selling)
+        response = read(http, server, COURSE, CHAPTER)
+    finally:
+        server.close()
+    assert response.status_code == 503 and "Please try again in a moment" in response.text
+    assert PAID_TEXT not in response.text and "Traceback" not in response.text
