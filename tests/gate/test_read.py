@@ -87,14 +87,39 @@ def test_expired_cookie_is_refused(gate, selling, monkeypatch):
 
     # Signed 13 hours ago with the right key: older than the 12-hour cookie_max_age.
     monkeypatch.setattr(timed.time, "time", lambda: time.time_ns() / 1e9 - 13 * 3600)
-    old = URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps({"p": [COURSE]})
+    old = URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps({"p": [COURSE], "t": {COURSE: int(time.time())}})
     monkeypatch.undo()
     stale = requests.Session()
     stale.cookies.set(COOKIE_NAME, old)
     assert read(stale, gate, COURSE, CHAPTER).status_code == 303
     fresh = requests.Session()
-    fresh.cookies.set(COOKIE_NAME, URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps({"p": [COURSE]}))
+    fresh.cookies.set(COOKIE_NAME, URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps(
+        {"p": [COURSE], "t": {COURSE: int(time.time())}}))
     assert read(fresh, gate, COURSE, CHAPTER).status_code == 200
+
+
+def test_a_grant_expires_after_its_own_confirmation_even_in_a_newer_cookie(gate, selling):
+    from itsdangerous import URLSafeTimedSerializer
+
+    # Freshly signed (say, after buying the membership today), but the course was confirmed 13 h ago.
+    now = int(time.time())
+    value = URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps(
+        {"p": [COURSE, "membership"], "t": {COURSE: now - 13 * 3600, "membership": now}})
+    cookie = requests.Session()
+    cookie.cookies.set(COOKIE_NAME, value)
+    assert read(cookie, gate, "membership", MEMBERS_PAGE).status_code == 200
+    only_course = URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps({"p": [COURSE], "t": {COURSE: now - 13 * 3600}})
+    stale = requests.Session()
+    stale.cookies.set(COOKIE_NAME, only_course)
+    assert read(stale, gate, COURSE, CHAPTER).status_code == 303
+
+
+def test_cookie_without_confirmation_times_is_refused(gate, selling):
+    from itsdangerous import URLSafeTimedSerializer
+
+    forged = requests.Session()
+    forged.cookies.set(COOKIE_NAME, URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps({"p": [COURSE]}))
+    assert read(forged, gate, COURSE, CHAPTER).status_code == 303
 
 
 def test_a_course_cookie_does_not_open_another_product(gate, selling):
