@@ -52,7 +52,7 @@ def test_paywall_offers_post_to_gate_checkout_with_product_plan_and_price(with_g
 
 def test_paywall_links_to_read_and_sign_in(with_gate):
     box = html.unescape(paywall(with_gate))
-    assert f'href="{GATE}/read/course:leaklab?page=courses/leaklab/02-locked.md"' in box
+    assert f'href="{GATE}/read/course:leaklab/courses/leaklab/02-locked.md"' in box
     assert "Read it — I already bought" in box
     assert f'href="{GATE}/login"' in box and "Sign in by email" in box
     assert "no gate_url" not in box

@@ -241,6 +241,23 @@ class FolioPlugin(BasePlugin[FolioConfig]):
                     child.title = self.site.courses[slug].title
                 self._title_section(child)
 
+    def on_page_content(self, html: str, page, config, files: Files) -> str:
+        """Links to headings now in a locked part go to the gate's reading URL (see locked_links)."""
+        if not self.config.enabled or self.site is None or not self.gate_url or not self.public.locked:
+            return html
+        if getattr(self, "_locked_anchors", None) is None or self._locked_anchors.public is not self.public:
+            from toolkit.build.locked_links import LockedAnchors
+
+            self._locked_anchors = LockedAnchors(self.public, config, self.gate_url)
+            urls = {f.url.rstrip("/"): f.src_uri for f in files.documentation_pages()}
+            self._src_of_url = urls.get
+            # Cheap test first: only pages that mention a locked page's URL are parsed.
+            self._locked_names = {PurePosixPath(f.url.rstrip("/")).name or f.url for f in files.documentation_pages()
+                                  if f.src_uri in self.public.locked}
+        if page.file.src_uri not in self.public.locked and not any(n in html for n in self._locked_names):
+            return html
+        return self._locked_anchors.rewrite(html, page.url, self._src_of_url)
+
     def on_page_context(self, context, page, config, nav):
         if not self.config.enabled or self.site is None:
             return context
@@ -319,6 +336,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         private = self._private_job.result()
         self.manifest = private["manifest"]
         self.timings.update(private["timings"])
+        self.gated_rendered = private["rendered"]  # the pages rendered this build (not from the cache)
         self._report_gated_problems(private["problems"])
         if self._page_scanner is not None:
             self._guard_leaks(Path(config.site_dir), config)

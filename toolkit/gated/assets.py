@@ -88,10 +88,11 @@ class AssetStore:
             return
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.tmp")
+        tmp.unlink(missing_ok=True)
         if data is not None:
             tmp.write_bytes(data)
         else:
-            shutil.copyfile(path, tmp)
+            _link_or_copy(path, tmp)
         os.replace(tmp, target)
 
     def save_cache(self) -> None:
@@ -99,6 +100,17 @@ class AssetStore:
             return
         self.cache_file.parent.mkdir(parents=True, exist_ok=True)
         self.cache_file.write_text(json.dumps(self._hashes, sort_keys=True), encoding="utf-8")
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    """A hard link where the filesystem allows it (no bytes written: a 150 MB course costs
+    nothing to store), else a copy. An author who later rewrites the image in place changes
+    the linked bytes too; the next build sees a new hash (a new key, the old one removed),
+    and `folio publish` refuses a file whose bytes no longer match the manifest."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
 
 
 def _file_sha256(path: Path) -> str:

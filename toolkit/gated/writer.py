@@ -32,7 +32,7 @@ from toolkit.gated.assets import Asset, AssetStore
 from toolkit.gated.epub import write_epub
 from toolkit.gated.manifest import AssetRef, Manifest, ManifestError, Price, Product, StoredObject
 from toolkit.gated.math import MathKit, math_enabled
-from toolkit.gated.products import Offer, offers
+from toolkit.gated.products import Offer, offers, page_language
 from toolkit.gated.render import PageRenderer, Places, RenderedPage, bundle_name, page_folder
 
 log = logging.getLogger("mkdocs.plugins.folio")
@@ -59,6 +59,9 @@ def write_gated(site: Site, gated_dir: Path, config, gate_url: str | None, *, bu
     gated_dir.mkdir(parents=True, exist_ok=True)
     cache_dir = Path(cache_dir) if cache_dir else gated_dir.parent / ".folio-cache" / "gated"
     writer = _Writer(site, gated_dir, config, gate_url, cache_dir)
+    # A preview (`folio serve`) writes the pages a buyer reads online, not the downloads: packing
+    # a 150 MB zip and EPUB on every save would make the preview slow, and it is never published.
+    writer.pack_downloads = build == "production"
     previous = _previous_manifest(gated_dir)
     products: dict[str, Product] = {}
     for offer in offers(site, writer.default_language):
@@ -88,6 +91,7 @@ class _Writer:
         self.index_template = env.get_template("index.html")
         self.css = (TEMPLATES / "bundle.css").read_text(encoding="utf-8") + _pygments_css()
         self.settings = self._settings_digest(config)
+        self.pack_downloads = True
         self.problems: list[str] = []
         self.rendered: list[str] = []
 
@@ -161,9 +165,10 @@ class _Writer:
             return Product(offer.id, offer.kind, offer.title, offer.language, prices, previous.objects, inputs)
         t = strings(offer.language)
         objects = [self._page_object(offer, page, rendered[page.src], assets, t) for page in offer.locked]
-        objects.append(self._bundle(offer, rendered, index, assets, t))
-        if offer.kind == "course":
-            objects.append(self._epub(offer, rendered))
+        if self.pack_downloads:
+            objects.append(self._bundle(offer, rendered, index, assets, t))
+            if offer.kind == "course":
+                objects.append(self._epub(offer, rendered))
         log.info("Gated: %s packed, %d files", offer.id, len(objects))
         return Product(offer.id, offer.kind, offer.title, offer.language, prices, objects, inputs)
 
@@ -203,7 +208,9 @@ class _Writer:
         return StoredObject(obj.key, obj.sha256, obj.size, obj.content_type, obj.role, obj.source, obj.title, refs)
 
     def _standalone(self, offer: Offer, page: Page, body: str, head: str, t, link, index_href) -> str:
-        """One page: header, body, previous/next through `link(page)`, footer."""
+        """One page: header, body, previous/next through `link(page)`, footer, in the page's language."""
+        language = page_language(self.site, page, offer.language)
+        t = strings(language) if language != offer.language else t
         pages = offer.contents
         i = pages.index(page)
         position = (t["chapter_of"].format(position=i + 1, count=len(pages)) if offer.kind == "course"
@@ -211,7 +218,7 @@ class _Writer:
         previous = {"href": link(pages[i - 1]), "title": pages[i - 1].title} if i > 0 else None
         nxt = {"href": link(pages[i + 1]), "title": pages[i + 1].title} if i + 1 < len(pages) else None
         return self.page_template.render(
-            lang=offer.language, title=page.title, product_title=offer.title, css=self.css, head=head, body=body,
+            lang=language, title=page.title, product_title=offer.title, css=self.css, head=head, body=body,
             position=position, previous=previous, next=nxt, index_href=index_href, contents=t["bundle_contents"],
             footer=t["bundle_footer"].format(title=offer.title))
 
