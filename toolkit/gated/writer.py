@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import posixpath
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -166,9 +167,13 @@ class _Writer:
         t = strings(offer.language)
         objects = [self._page_object(offer, page, rendered[page.src], assets, t) for page in offer.locked]
         if self.pack_downloads:
-            objects.append(self._bundle(offer, rendered, index, assets, t))
-            if offer.kind == "course":
-                objects.append(self._epub(offer, rendered))
+            # The zip and the EPUB are packed side by side: copying, CRC and hashing release the GIL.
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                bundle = pool.submit(self._bundle, offer, rendered, index, assets, t)
+                book = pool.submit(self._epub, offer, rendered) if offer.kind == "course" else None
+                objects.append(bundle.result())
+                if book is not None:
+                    objects.append(book.result())
         log.info("Gated: %s packed, %d files", offer.id, len(objects))
         return Product(offer.id, offer.kind, offer.title, offer.language, prices, objects, inputs)
 
