@@ -36,6 +36,7 @@ from toolkit.store.client import (
     list_prefix,
     read_published_manifest,
     region_mismatch,
+    s3_errors,
 )
 
 log = logging.getLogger(__name__)
@@ -271,7 +272,7 @@ def ensure_bucket(client, settings: StorageSettings, options: PublishOptions) ->
                 create_private_bucket(client, settings)
             return True
         raise explain(error, settings, f"checking bucket {settings.bucket!r}") from None
-    except Exception as error:
+    except s3_errors() as error:
         raise explain(error, settings, f"checking bucket {settings.bucket!r}") from None
     actual = response.get("BucketRegion")
     if settings.region and actual and actual != settings.region:
@@ -290,7 +291,7 @@ def create_private_bucket(client, settings: StorageSettings) -> None:
             Bucket=settings.bucket,
             PublicAccessBlockConfiguration={flag: True for flag in PUBLIC_ACCESS_FLAGS},
         )
-    except Exception as error:
+    except s3_errors() as error:
         raise explain(error, settings, f"creating bucket {settings.bucket!r}") from None
     log.debug("created private bucket %s", settings.bucket)
 
@@ -310,7 +311,7 @@ def check_private(client, settings: StorageSettings, allow_public: bool) -> None
             problem = "is on a store that cannot report Block Public Access (check it is private in its console)"
         else:
             raise explain(error, settings, "checking that the bucket is private") from None
-    except Exception as error:
+    except s3_errors() as error:
         raise explain(error, settings, "checking that the bucket is private") from None
     if problem is None:
         return
@@ -395,7 +396,7 @@ def upload_objects(client, settings: StorageSettings, objects: list[GatedObject]
             try:
                 future.result()
                 log.debug("uploaded %s", obj.key)
-            except Exception as error:
+            except s3_errors() as error:
                 failures.append((obj, error))
     if failures:
         _raise_upload_failure(settings, failures, len(objects))
@@ -435,7 +436,7 @@ def _put_manifest(client, settings: StorageSettings, key: str, local: LocalManif
             Bucket=settings.bucket, Key=settings.key_for(key), Body=local.body,
             ContentType="application/json", CacheControl=cache, ChecksumSHA256=_b64_sha256(local.sha256),
         )
-    except Exception as error:
+    except s3_errors() as error:
         raise explain(error, settings, f"uploading {key}") from None
 
 
@@ -469,7 +470,7 @@ def delete_objects(client, settings: StorageSettings, keys: list[str]) -> None:
         batch = [{"Key": settings.key_for(key)} for key in keys[start:start + 1000]]
         try:
             response = client.delete_objects(Bucket=settings.bucket, Delete={"Objects": batch, "Quiet": True})
-        except Exception as error:
+        except s3_errors() as error:
             raise explain(error, settings, "pruning old objects") from None
         if response.get("Errors"):
             first = response["Errors"][0]
