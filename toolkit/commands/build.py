@@ -29,18 +29,9 @@ def command(config_file: str, strict: bool, site_dir: str | None) -> None:
 
 def summary(config, plugin) -> str:
     """One line: what was built where, and whether the leak guard checked it."""
-    products = _products(plugin.manifest)
-    files = sum(len(_objects(product)) for product in products.values())
+    products = plugin.manifest.products if plugin.manifest else {}
+    files = len(plugin.manifest.objects()) if plugin.manifest else 0
     guard = "clean" if plugin.config.leak_guard else "OFF, site not checked for paid text"
     return (f"Built {config.site_dir} ({len(plugin.site.pages)} pages, {len(plugin.public.locked)} locked) "
             f"and {plugin.gated_dir} ({len(products)} products, {files} files); leak guard: {guard}.")
 
-
-def _products(manifest) -> dict:
-    if manifest is None:
-        return {}
-    return manifest.products if hasattr(manifest, "products") else manifest.get("products", {})
-
-
-def _objects(product) -> list:
-    return product.objects if hasattr(product, "objects") else product["objects"]
