@@ -24,15 +24,14 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])
               help="The repository folder that holds the cache (default: the config file's folder).")
 def command(since, until, window, section, output_format, config_file, repo) -> None:
     """Rank contributors by the pages, lines, reviews and salon notes in the git history."""
-    import datetime
-
+    from toolkit.content.dates import today
     from toolkit.leaderboard import formats
     from toolkit.leaderboard.report import SHALLOW_WARNING, build_report
     from toolkit.leaderboard.windows import make_window
 
     docs_dir, settings = _load_site(config_file)
     repo_dir = repo or config_file.resolve().parent
-    chosen = make_window(window, datetime.date.today(), since and since.date(), until and until.date())
+    chosen = make_window(window, today(), since and since.date(), until and until.date())
     report = build_report(repo_dir, docs_dir, settings, chosen, section)
     if report.shallow:
         click.echo(f"warning: {SHALLOW_WARNING}", err=True)
