@@ -58,6 +58,21 @@ def test_folio_build_shows_the_plugins_message_not_mkdocs_abort(tmp_path, monkey
     assert result.output.count("overlaps docs_dir") == 1
 
 
+def test_folio_build_shows_another_plugins_error_message_once(tmp_path, monkeypatch):
+    (tmp_path / "hooks.py").write_text(
+        "from mkdocs.exceptions import PluginError\n\n\n"
+        "def on_files(files, config):\n    raise PluginError('the hook refuses this site: fix hooks.py')\n",
+        encoding="utf-8")
+    sites.write_site(tmp_path, PAGES, extra={"hooks": ["hooks.py"]})
+    monkeypatch.chdir(tmp_path)
+
+    result = invoke("build")
+
+    assert_fails_clearly(result, "the hook refuses this site: fix hooks.py")
+    assert "Aborted with a BuildError" not in result.output
+    assert result.output.count("the hook refuses this site") == 1
+
+
 def test_folio_errors_are_mkdocs_plugin_errors():
     from mkdocs.exceptions import PluginError
 
