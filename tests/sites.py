@@ -44,6 +44,7 @@ def write_site(root: Path, pages: dict[str, str], *, assets: dict[str, bytes] | 
     folio plugin's settings; `plugins` are the plugins listed before folio.
     """
     root.mkdir(parents=True, exist_ok=True)
+    (root / ".folio" / "public").mkdir(parents=True, exist_ok=True)
     docs = root / "content"
     for src, text in pages.items():
         path = docs / src
@@ -56,13 +57,13 @@ def write_site(root: Path, pages: dict[str, str], *, assets: dict[str, bytes] | 
     theme = root / "theme"
     if not theme.exists():
         shutil.copytree(THEME, theme)
-    settings = {"gate_url": GATE, "teaser_words": 120, "membership": {"monthly": "9 USD", "yearly": "90 USD"}}
+    settings = {"content_dir": "content", "gate_url": GATE, "teaser_words": 120, "membership": {"monthly": "9 USD", "yearly": "90 USD"}}
     settings.update(folio or {})
     settings = {k: v for k, v in settings.items() if v is not None}
     config = {
         "site_name": "Leak Lab",
         "site_url": "https://leak.example/",
-        "docs_dir": "content",
+        "docs_dir": ".folio/public",
         "theme": {"name": "material", "custom_dir": "theme", "language": language},
         "plugins": list(plugins if plugins is not None else ["search"]) + [{"folio": settings}],
         "markdown_extensions": MARKDOWN_EXTENSIONS,

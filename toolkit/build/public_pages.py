@@ -15,7 +15,7 @@ import yaml
 from toolkit.content.model import Page, Site, is_markdown
 from toolkit.content.references import references
 from toolkit.build.teaser import split
-from toolkit.content.text import plain_text, reading_minutes, shorten
+from toolkit.content.text import count_words, plain_text, reading_minutes, shorten
 
 # Front matter that may stay on a locked page's public version. Anything else
 # (description, summary, custom keys a template might print) could carry paid text.
@@ -32,7 +32,8 @@ class LockedPage:
 
     @property
     def locked_minutes(self) -> int:
-        return reading_minutes(self.remainder)
+        """Reading time of the locked part; 0 when nothing beyond the teaser is locked."""
+        return reading_minutes(self.remainder) if count_words(self.remainder) else 0
 
 
 @dataclass

@@ -11,9 +11,9 @@ from toolkit.commands.build import config_option
 
 
 def _docs_dir(config_file: str) -> Path:
-    from toolkit.build.staging import load_mkdocs_config
+    from toolkit.build.staging import content_dir_of, load_mkdocs_config
 
-    return Path(load_mkdocs_config(config_file).docs_dir)
+    return content_dir_of(load_mkdocs_config(config_file))
 
 
 def _report(paths) -> None:

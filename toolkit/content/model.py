@@ -20,6 +20,7 @@ from toolkit.content import schema
 from toolkit.errors import ContentError, Problem
 from toolkit.content.frontmatter import read_front_matter
 from toolkit.content.prices import Price, PriceError
+from toolkit.content.security_keys import SECURITY_KEYS, near_security_key
 from toolkit.content.text import reading_minutes
 
 log = logging.getLogger("mkdocs.plugins.folio")
@@ -134,6 +135,10 @@ def kind_of(src: str) -> tuple[str, str | None]:
     parts, is_index = path.parts, path.stem in ("index", "README")
     if len(parts) == 3 and parts[0] == "courses":
         return ("course" if is_index else "chapter"), parts[1]
+    if len(parts) > 3 and parts[0] == "courses":
+        # A page in a course's subfolder belongs to the course like any chapter (paid by default
+        # in a priced course): nothing under courses/<slug>/ is free by accident of its depth.
+        return "chapter", parts[1]
     if len(parts) == 2 and parts[0] == "articles" and not is_index:
         return "article", None
     if len(parts) == 2 and parts[0] == "salons" and not is_index:
@@ -151,6 +156,8 @@ def load_site(docs_dir: Path, membership: dict[str, str | None], strict: bool = 
         src = path.relative_to(docs_dir).as_posix()
         if any(part.startswith(".") for part in PurePosixPath(src).parts):
             continue
+        if _shadowed_readme(path):
+            continue  # MkDocs' rule: README.md is ignored where an index.md exists
         page, found = _load_page(path, src, strict, docs_dir)
         pages[src] = page
         problems += found
@@ -163,6 +170,22 @@ def load_site(docs_dir: Path, membership: dict[str, str | None], strict: bool = 
     for warning in warnings:
         log.warning("%s (unknown keys are errors with --strict)", warning)
     return Site(docs_dir, pages, courses, plans, warnings)
+
+
+def _multimarkdown_security_keys(text: str, shown: str) -> list[Problem]:
+    """MkDocs reads `Access: paid` lines at the top of a page without `---` as metadata; Folio does not."""
+    from mkdocs.utils.meta import get_data
+
+    _, data = get_data(text)
+    return [
+        Problem(shown, 1, key, "MultiMarkdown-style metadata is not read by Folio, so this page would be "
+                "published as free: put the keys in YAML front matter between `---` lines")
+        for key in data if key in SECURITY_KEYS or near_security_key(key)
+    ]
+
+
+def _shadowed_readme(path: Path) -> bool:
+    return path.stem == "README" and any((path.parent / f"index{suffix}").is_file() for suffix in MARKDOWN_SUFFIXES)
 
 
 def _display_path(docs_dir: Path, src: str) -> str:
@@ -184,6 +207,8 @@ def _load_page(path: Path, src: str, strict: bool, docs_dir: Path) -> tuple[Page
         return page, [Problem(shown, 1, "", f"is not UTF-8 text ({exc.reason}); save it as UTF-8")]
     fm = read_front_matter(text)
     meta, problems = schema.validate(kind, fm, shown, strict)
+    if not fm.lines and not fm.error:
+        problems += _multimarkdown_security_keys(text, shown)
     return Page(src, kind, meta, fm.body, fm.body_line, fm.lines, course), problems
 
 
@@ -191,10 +216,10 @@ def _assemble_courses(pages: dict[str, Page], problems: list[Problem], docs_dir:
     courses: dict[str, Course] = {}
     by_course: dict[str, list[Page]] = {}
     for page in pages.values():
-        if page.kind == "chapter":
+        if page.kind == "chapter" and len(PurePosixPath(page.src).parts) == 3:
             by_course.setdefault(page.course, []).append(page)
     for slug in sorted({p.course for p in pages.values() if p.course}):
-        index = pages.get(f"courses/{slug}/index.md")
+        index = pages.get(f"courses/{slug}/index.md") or pages.get(f"courses/{slug}/README.md")
         chapters = by_course.get(slug, [])
         if index is None:
             shown = _display_path(docs_dir, f"courses/{slug}")
@@ -204,6 +229,9 @@ def _assemble_courses(pages: dict[str, Page], problems: list[Problem], docs_dir:
         if not ordered:
             problems.append(Problem(_display_path(docs_dir, index.src), 1, "chapters",
                                     "a course needs at least one chapter: add e.g. 01-introduction.md beside index.md"))
+        nested = sorted((p for p in pages.values() if p.kind == "chapter" and p.course == slug
+                         and len(PurePosixPath(p.src).parts) > 3), key=lambda p: p.src)
+        ordered = ordered + nested
         default_access = "paid" if index.meta.get("price") else "free"
         for chapter in ordered:
             chapter.meta.setdefault("access", default_access)
