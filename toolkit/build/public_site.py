@@ -176,6 +176,10 @@ class PublicTreeBuild:
 
         prefix = urlsplit(self.config.site_url or "/").path or "/"
         self.referenced |= site_paths(html, page.url, prefix)
+        # Raw HTML is not rewritten by MkDocs: authors mean its relative paths from the source's
+        # folder, as they work without directory URLs. Counting both publishes nothing unnamed.
+        folder = PurePosixPath(page.file.src_uri).parent.as_posix()
+        self.referenced |= site_paths(html, "" if folder == "." else folder + "/", prefix)
 
     def publish_referenced(self, files: Files) -> None:
         """Keep the candidates public pages refer to (or mkdocs.yml names); drop the rest."""
