@@ -65,10 +65,11 @@ def example_site(tmp_path_factory) -> BuiltSite:
 
 TINY_FILES = {
     "mkdocs.yml": (
-        "site_name: Tiny\ndocs_dir: content\n"
+        "site_name: Tiny\ndocs_dir: .folio/public\n"
         "theme:\n  name: material\n  custom_dir: theme\n  language: en\n"
-        "plugins:\n  - search\n  - folio:\n      membership:\n        monthly: 9 USD\n"
+        "plugins:\n  - search\n  - folio:\n      membership:\n        monthly: 9 USD\n      content_dir: content\n"
     ),
+    ".folio/public/README.md": "# This site is built with Folio\n",
     "content/index.md": "# Tiny\n\nA small community.\n",
     "content/courses/c/index.md": (
         "---\ntype: course\ntitle: Tiny course\nprice: 19 USD\nlevel: beginner\nauthors: [Ann]\n---\n\n# Tiny course\n"
