@@ -42,9 +42,9 @@ def command(since, until, window, section, output_format, config_file, repo) -> 
 def _load_site(config_file: Path) -> tuple[Path, dict]:
     """Return the docs folder and the validated leaderboard settings of a mkdocs.yml."""
     from toolkit.leaderboard.settings import load_settings
-    from toolkit.build.staging import load_mkdocs_config
+    from toolkit.build.staging import content_dir_of, load_mkdocs_config
 
     config = load_mkdocs_config(config_file)
     folio = config["plugins"].get("folio")
     raw = folio.config.get("leaderboard", {}) if folio is not None else {}
-    return Path(config["docs_dir"]), load_settings(raw, config_file.name)
+    return content_dir_of(config), load_settings(raw, config_file.name)
