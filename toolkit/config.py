@@ -17,6 +17,32 @@ class MembershipConfig(base.Config):
     yearly = c.Optional(c.Type(str))
 
 
+class LeakGuardConfig(base.Config):
+    """`leak_guard:` the scan of every built site for paid text (`leak_guard: false` turns it off)."""
+
+    enabled = c.Type(bool, default=True)
+    # Paid text that may be public anyway: a phrase (string) or a whole output file (`file: PATH`,
+    # a glob relative to site_dir). Each use is logged.
+    allow = c.ListOfItems(c.Type((str, dict)), default=[])
+
+    def validate(self):
+        failed, warnings = super().validate()
+        for index, entry in enumerate(self.get("allow") or []):
+            if isinstance(entry, dict) and (set(entry) != {"file"} or not isinstance(entry["file"], str)):
+                failed.append((f"allow[{index}]", base.ValidationError(
+                    f"expected a phrase or `file: PATH`, got {entry!r}")))
+        return failed, warnings
+
+
+class _LeakGuardOption(c.SubConfig[LeakGuardConfig]):
+    """The `leak_guard:` SubConfig, also accepting `true`/`false` for `enabled`."""
+
+    def run_validation(self, value):
+        if isinstance(value, bool):
+            value = {"enabled": value}
+        return super().run_validation(value)
+
+
 class FolioConfig(base.Config):
     """`plugins: - folio: {...}` in mkdocs.yml."""
 
@@ -30,7 +56,7 @@ class FolioConfig(base.Config):
     gated_dir = c.Type(str, default="gated")
     # Unknown front matter keys fail the build instead of warning.
     strict = c.Type(bool, default=False)
-    # Run the leak guard after every build (turning it off is for debugging only).
-    leak_guard = c.Type(bool, default=True)
+    # Scan every build for paid text (turning it off is for debugging only).
+    leak_guard = _LeakGuardOption()
     storage = c.Type(dict, default={})
     leaderboard = c.Type(dict, default={})
