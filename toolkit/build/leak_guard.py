@@ -20,6 +20,7 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Iterable, Iterator
 
 from toolkit.build.background import Job
@@ -183,7 +184,7 @@ def _strings(value) -> list[str]:
     """Give every string in a nested structure of dicts and lists (keys too: nav labels are keys)."""
     if isinstance(value, str):
         return [value]
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return [s for key, item in value.items() for s in (*_strings(key), *_strings(item))]
     if isinstance(value, (list, tuple, set)):
         return [s for item in value for s in _strings(item)]
