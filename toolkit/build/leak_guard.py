@@ -16,8 +16,11 @@ auto_append glossaries; include-markdown; macros' includes) unless those files a
 
 from __future__ import annotations
 
+import atexit
 import logging
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Mapping
@@ -79,6 +82,40 @@ class LeakGuard:
 
 def _scan(fingerprints: Fingerprints, site_dir: Path, sources, trusted_dirs, allow_files) -> Report:
     return scan_report(site_dir, fingerprints, sources, trusted_dirs, allow_files)
+
+
+# The dev server's folder -> a copy of its last build without leaks (this process only).
+_LAST_GOOD: dict[Path, Path] = {}
+
+
+def is_preview(site_dir: Path) -> bool:
+    """Tell MkDocs' dev server folder (`mkdocs serve`, `folio serve`: a fresh temporary `mkdocs_*`)."""
+    site_dir = Path(site_dir).resolve()
+    return site_dir.name.startswith("mkdocs_") and site_dir.parent == Path(tempfile.gettempdir()).resolve()
+
+
+def keep_as_last_good(site_dir: Path) -> None:
+    """Under the dev server, copy a build found clean, so a later leaky build can be rolled back."""
+    site_dir = Path(site_dir).resolve()
+    if not is_preview(site_dir):
+        return  # `folio build` swaps a staging folder in only on success; nothing to keep here
+    if site_dir not in _LAST_GOOD:
+        _LAST_GOOD[site_dir] = Path(tempfile.mkdtemp(prefix="folio-last-good-"))
+        atexit.register(shutil.rmtree, _LAST_GOOD[site_dir], True)
+    snapshot = _LAST_GOOD[site_dir] / "site"
+    shutil.rmtree(snapshot, ignore_errors=True)
+    shutil.copytree(site_dir, snapshot)
+
+
+def discard_leaky_build(site_dir: Path) -> bool:
+    """Remove a leaky build; under the dev server, put the last clean one back. Tell if one was."""
+    site_dir = Path(site_dir).resolve()
+    shutil.rmtree(site_dir, ignore_errors=True)
+    snapshot = _LAST_GOOD.get(site_dir)
+    if snapshot is None or not (snapshot / "site").is_dir():
+        return False
+    shutil.copytree(snapshot / "site", site_dir)
+    return True
 
 
 def summary(report: Report, method: str) -> str:

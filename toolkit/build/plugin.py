@@ -27,7 +27,8 @@ from toolkit.build.background import Job
 from toolkit.config import FolioConfig
 from toolkit.content.model import Site, load_site
 from toolkit.content.strings import language_of, strings
-from toolkit.build.leak_guard import LeakGuard, guard_inputs, summary
+from toolkit.build.leak_guard import LeakGuard, discard_leaky_build, guard_inputs, keep_as_last_good, summary
+from toolkit.leakguard.scan import LeakError
 from toolkit.build.public_pages import PublicSite, make_public
 
 log = logging.getLogger("mkdocs.plugins.folio")
@@ -312,9 +313,14 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         finally:
             self.timings["leakguard"] = time.perf_counter() - started
         if report.leaks:
-            # Nothing leaky may stay deployable: remove the whole output.
-            shutil.rmtree(site_dir, ignore_errors=True)
-            report.raise_for_leaks()
+            # Nothing leaky may stay deployable: remove the whole output. The dev server gets its
+            # last clean build back and keeps serving it (a failed build would stall every page).
+            if not discard_leaky_build(site_dir):
+                report.raise_for_leaks()
+            log.error("%s\nThe preview keeps serving the last build without leaks.", LeakError(report.leaks))
+            self.leak_summary = "leak guard: LEAKS FOUND, last good build kept"
+            return
+        keep_as_last_good(site_dir)
         self.leak_summary = summary(report, self._leak_guard.method)
         log.info("Leak guard: %d paid pages checked against site/, no paid text found", len(self.public.locked))
 
