@@ -62,10 +62,14 @@ def fork_is_safe() -> bool:
 
 
 class Job:
-    """`prepare(*args)` started now; `result(*late_args)` gives `finish(state, *late_args)` (or the state)."""
+    """`prepare(*args)` started now; `result(*late_args)` gives `finish(state, *late_args)` (or the state).
+
+    `yield_cpu` lowers the helper's priority, so MkDocs' rendering never waits for it; a helper
+    whose `finish` the build waits for should not (a busy machine would starve it).
+    """
 
     def __init__(self, prepare: Callable[..., Any], *args: Any, name: str = "background build step",
-                 finish: Callable[..., Any] | None = None, method: str | None = None):
+                 finish: Callable[..., Any] | None = None, method: str | None = None, yield_cpu: bool = True):
         self.name = name
         self._prepare, self._args, self._finish = prepare, args, finish
         self.method = start_method(method)
@@ -74,7 +78,7 @@ class Job:
             context = multiprocessing.get_context(self.method)
             self._pipe, child_end = context.Pipe(duplex=True)
             self._process = context.Process(target=_child, name=f"folio {name}", daemon=True,
-                                            args=(child_end, os.getpid(), prepare, args, finish))
+                                            args=(child_end, os.getpid(), prepare, args, finish, yield_cpu))
             self._process.start()
             child_end.close()
 
@@ -128,9 +132,10 @@ class Job:
             self._pipe.close()
 
 
-def _child(conn, parent_pid: int, prepare, args, finish) -> None:
+def _child(conn, parent_pid: int, prepare, args, finish, yield_cpu: bool) -> None:
     _die_with_parent(parent_pid)
-    _yield_cpu_to_parent()
+    if yield_cpu:
+        _yield_cpu_to_parent()
     try:
         state = prepare(*args)
         if finish is None:

@@ -58,7 +58,7 @@ class LeakGuard:
     def __init__(self, inputs: GuardInputs, method: str | None = None):
         self.inputs = inputs
         self._job = Job(Fingerprints.build, inputs.paid, inputs.public, inputs.allow_phrases,
-                        name="leak guard", finish=_scan, method=method)
+                        name="leak guard", finish=_scan, method=method, yield_cpu=False)
 
     @property
     def method(self) -> str:

@@ -109,12 +109,17 @@ class Fingerprints:
         return frozenset(self._owners.values())
 
     def touches(self, clean: str) -> bool:
-        """Tell whether normalized text shares any shingle with the paid text (fast path)."""
-        shingles = windows(tokens(clean), WORD_SHINGLE)
+        """Tell whether normalized text shares any shingle with the paid text (fast path: lazy, in C)."""
+        words = tokens(clean)
         chars = cjk_stream(clean)
-        if chars:
-            shingles += windows(chars, CJK_SHINGLE)
-        return any(known and not known.isdisjoint(shingles) for known in (self._owners.keys(), self._allowed.keys()))
+        for known in (self._owners.keys(), self._allowed.keys()):
+            if not known:
+                continue
+            if not known.isdisjoint(zip(*(words[i:] for i in range(WORD_SHINGLE)))):
+                return True
+            if chars and not known.isdisjoint(windows(chars, CJK_SHINGLE)):
+                return True
+        return False
 
     def locate(self, clean: str) -> list[Hit]:
         """Give a Hit for every shingle of normalized text that is paid, in order of offset."""
