@@ -79,7 +79,14 @@ def test_in_process_build_names_a_page_leak(tmp_path, hook, monkeypatch):
 @pytest.mark.parametrize("method", sorted(HELPER_PATHS))
 def test_folio_build_of_a_clean_site_passes_and_says_where_it_scanned(tmp_path, method):
     sites.adversarial_site(tmp_path, plugins=["search"])
+    downloads = tmp_path / "content/downloads"
+    downloads.mkdir()
+    (downloads / "handout.pdf").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n%%EOF\n")
+    (downloads / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")
     result = folio_build(tmp_path, method)
     assert result.returncode == 0, result.stderr
-    assert f"leak guard: clean (" in result.stdout
-    assert f"files scanned {HELPER_PATHS[method]}" in result.stdout
+    assert "leak guard: clean (" in result.stdout
+    assert f"files scanned {HELPER_PATHS[method]}; 1 image, font or media file not read)." in result.stdout
+    # A binary the guard cannot fully read is named in the summary, never silently passed.
+    assert "leak guard: 1 file it could not fully read:" in result.stdout
+    assert "downloads/handout.pdf: PDF: only the plain text in its bytes was checked" in result.stdout

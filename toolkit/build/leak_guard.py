@@ -121,16 +121,20 @@ def discard_leaky_build(site_dir: Path) -> bool:
 def summary(report: Report, method: str) -> str:
     """The build summary's leak guard part: never "clean" unless every file was scanned clean."""
     where = "in a helper process" if method != "inline" else "in the build process"
-    text = f"leak guard: clean ({report.scanned} files scanned {where}"
+    text = f"leak guard: clean ({_count(report.scanned, 'file')} scanned {where}"
     if report.media:
-        text += f"; {report.media} images, fonts or media files not read"
-    text += ")"
+        text += f"; {_count(report.media, 'image, font or media file', 'images, fonts or media files')} not read"
+    text += ")."
     if report.allowed:
-        text += f"; {len(report.allowed)} passages let through by leak_guard.allow (listed above)"
+        text += f" {_count(len(report.allowed), 'passage')} let through by leak_guard.allow (logged above)."
     if report.unreadable:
         listed = "\n".join(f"  {name}: {why}" for name, why in report.unreadable)
-        text += f"\nleak guard: {len(report.unreadable)} files it could not fully read:\n{listed}"
+        text += f"\nleak guard: {_count(len(report.unreadable), 'file')} it could not fully read:\n{listed}"
     return text
+
+
+def _count(number: int, one: str, many: str | None = None) -> str:
+    return f"{number} {one if number == 1 else (many or one + 's')}"
 
 
 def guard_inputs(site: Site, public: PublicSite, config, allow: Iterable) -> GuardInputs:

@@ -302,7 +302,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
     def _guard_leaks(self, site_dir: Path, config) -> None:
         """Scan the finished site; on a leak, remove it and raise LeakError. Sets `leak_summary`."""
         if self._leak_guard is None:
-            self.leak_summary = "LEAK GUARD OFF: site/ was not checked for paid text (leak_guard: false in mkdocs.yml)"
+            self.leak_summary = "LEAK GUARD OFF: site/ was not checked for paid text (leak_guard: false in mkdocs.yml)."
             log.warning(self.leak_summary)
             return
         started = time.perf_counter()
@@ -318,7 +318,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             if not discard_leaky_build(site_dir):
                 report.raise_for_leaks()
             log.error("%s\nThe preview keeps serving the last build without leaks.", LeakError(report.leaks))
-            self.leak_summary = "leak guard: LEAKS FOUND, last good build kept"
+            self.leak_summary = "leak guard: LEAKS FOUND, the last good build is kept."
             return
         keep_as_last_good(site_dir)
         self.leak_summary = summary(report, self._leak_guard.method)

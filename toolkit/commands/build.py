@@ -24,5 +24,5 @@ def command(config_file: str, strict: bool, site_dir: str | None) -> None:
     objects = sum(len(p["objects"]) for p in products.values())
     click.echo(
         f"Built {config.site_dir} ({len(plugin.site.pages)} pages, {len(plugin.public.locked)} locked) "
-        f"and {plugin.gated_dir} ({len(products)} products, {objects} files); {plugin.leak_summary}."
+        f"and {plugin.gated_dir} ({len(products)} products, {objects} files); {plugin.leak_summary}"
     )
