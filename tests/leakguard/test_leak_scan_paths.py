@@ -31,10 +31,13 @@ def on_post_page(output, page, config):
     return output
 '''
 
-# Leaks after the page was written and scanned: only the final check of site/ can see it.
+# Leaks after every page was written, from a plugin that itself asks to run "last" and later:
+# the guard still runs after it.
 AFTER_WRITING = f'''
 from pathlib import Path
+from mkdocs.plugins import event_priority
 
+@event_priority(-10000)
 def on_post_build(config):
     page = Path(config.site_dir) / "{LOCKED_PAGE}"
     page.write_text(page.read_text(encoding="utf-8").replace("</body>", "<p>{PLANTED}</p></body>"), encoding="utf-8")

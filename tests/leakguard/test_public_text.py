@@ -133,3 +133,24 @@ def test_control_the_same_sentence_public_nowhere_fails_the_build(tmp_path):
     assert "dead letter queue keeps" in message.lower()
     assert "What to do:" in message and "access: free" not in message
     assert not (tmp_path / "site").exists()
+
+
+def test_files_named_by_include_directives_count_as_public_unless_paid(tmp_path):
+    """include-markdown and macros' Jinja includes are resolved like snippets (whatever plugin renders them)."""
+    from toolkit.build.leak_guard import included_files, public_texts
+    from toolkit.build.public_pages import make_public
+    from toolkit.build.staging import load_mkdocs_config
+    from toolkit.content.model import load_site
+
+    (tmp_path / "content/shared").mkdir(parents=True)
+    (tmp_path / "content/shared/intro.txt").write_text(SHARED + ".\n", encoding="utf-8")
+    page = ('# About\n\n{% include-markdown "shared/intro.txt" %}\n\n'
+            "{% include 'courses/mq/02-paid.md' %}\n")  # names a paid page: never public text
+    config_file = sites.write_site(tmp_path, {**COURSE, "about.md": page}, plugins=["search"])
+    config = load_mkdocs_config(config_file)
+    site = load_site(Path(config.docs_dir), {"monthly": "9 USD", "yearly": "90 USD"}, False, str(config_file))
+    public = make_public(site, 120)
+    included = [path.relative_to(tmp_path / "content").as_posix() for path, _ in included_files(site, public, config)]
+    assert included == ["shared/intro.txt"]
+    assert SHARED + ".\n" in public_texts(site, public, config)
+    assert not any(SECRET in text for text in public_texts(site, public, config))
