@@ -237,10 +237,18 @@ def test_a_build_killed_with_sigkill_leaves_no_helper_behind(tmp_path):
 
 BUSY_HELPER = textwrap.dedent('''
     import sys, time
+    from pathlib import Path
     from toolkit.build.background import Job
 
+    def work(marker):
+        Path(marker).write_text("busy")  # the helper is now in its work, never reading its pipe
+        time.sleep(120)
+
     if __name__ == "__main__":
-        job = Job(time.sleep, 120, name="busy", method=sys.argv[1])  # busy, never reading its pipe
+        marker = Path(sys.argv[2])
+        job = Job(work, str(marker), name="busy", method=sys.argv[1])
+        while not marker.exists():
+            time.sleep(0.05)
         print(job.pid, flush=True)
         time.sleep(120)
 ''')
@@ -252,13 +260,14 @@ def test_a_busy_helper_dies_with_its_build(tmp_path, method):
     """The helper is in the middle of its work (not waiting on the build) when the build is SIGKILLed."""
     script = tmp_path / "busy.py"
     script.write_text(BUSY_HELPER, encoding="utf-8")
-    build = subprocess.Popen([sys.executable, str(script), method], stdout=subprocess.PIPE, text=True)
+    build = subprocess.Popen([sys.executable, str(script), method, str(tmp_path / "busy")],
+                             stdout=subprocess.PIPE, text=True)
     try:
         helper = int(build.stdout.readline())
         assert alive(helper)
         build.send_signal(signal.SIGKILL)
         build.wait(timeout=10)
-        deadline = time.monotonic() + 3
+        deadline = time.monotonic() + 5
         while alive(helper) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not alive(helper)

@@ -171,6 +171,7 @@ class SiteScan:
             contents = read_contents(path, rel)
         except OSError as exc:
             self.report.unreadable.append((rel, f"cannot be read ({exc.strerror or exc})"))
+            self.report.leaks += found
             return
         self.report.scanned += 1
         self.report.media += contents.media
