@@ -166,7 +166,7 @@ def public_texts(site: Site, public: PublicSite, config) -> list[str]:
 def included_files(site: Site, public: PublicSite, config) -> list[tuple[Path, str]]:
     """Give (path, text) of every file a public page includes, or every page appends, that is not paid."""
     config_dir = Path(config.config_file_path or "mkdocs.yml").resolve().parent
-    docs_dir = Path(config["docs_dir"]).resolve()
+    docs_dir = Path(site.docs_dir).resolve()  # the authors' sources (MkDocs' docs_dir may be a generated tree)
     snippets = dict((config.get("mdx_configs") or {}).get("pymdownx.snippets") or {})
     bases = [config_dir / base for base in _as_list(snippets.get("base_path", ["."]))]
     macros = config["plugins"].get("macros") if "plugins" in config else None
