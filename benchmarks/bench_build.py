@@ -8,8 +8,8 @@ folio plugin removed (Material theme, search, same pages). Reported:
   (everything written, rendered and packed);
 - warm: rebuild with unchanged content (gated products and the public tree reused);
 - the plugin's own phases: content (load, validate, split), gated output (on the
-  second core), and the leak guard's share after the build (pages were scanned
-  on the second core as MkDocs wrote them);
+  second core), and the leak guard's share after the build (its fingerprints were
+  built on the second core while MkDocs rendered; the scan of site/ is what is left);
 - the leak guard's share of a whole build of the repository's example site.
 
     python benchmarks/bench_build.py [--pages 300] [--runs 3]
@@ -114,8 +114,8 @@ def main() -> None:
         ("  phase: leak guard, after the build", result["phases_cold_s"]["leakguard"], phase["leakguard"] / base),
     ]
     print(f"{pages} pages, {locked} locked; median of {args.runs} runs")
-    print("gated output, fingerprints and the scan of each written page run in forked processes")
-    print("while MkDocs renders (Linux): they overlap the build; the leak guard row is what is left after it")
+    print("gated output and leak-guard fingerprints run in forked processes while MkDocs renders (Linux);")
+    print("the leak guard row is the scan of the finished site/, after the build")
     print(f"{'measure':<44}{'seconds':>10}{'x baseline':>12}")
     for name, seconds, ratio in rows:
         print(f"{name:<44}{seconds:>10.3f}{ratio:>12.3f}")

@@ -216,6 +216,35 @@ class StorageConfig(StrictConfig):
     multipart_threshold = Whole(16 * 1024 * 1024, minimum=5 * 1024 * 1024, example="16777216", unit="of bytes")
 
 
+class LeakGuardConfig(StrictConfig):
+    """`leak_guard:` the scan of every built site for paid text (`leak_guard: false` turns it off)."""
+
+    enabled = Flag(True)
+    # Paid text that may be public anyway: a phrase (string) or a whole output file (`file: PATH`,
+    # a glob relative to site_dir). Each use is logged.
+    allow = c.ListOfItems(c.Type((str, dict)), default=[])
+
+    def validate(self):
+        failed, warnings = super().validate()
+        for index, entry in enumerate(self.get("allow") or []):
+            if isinstance(entry, dict) and (set(entry) != {"file"} or not isinstance(entry["file"], str)):
+                failed.append((f"allow[{index}]", base.ValidationError(
+                    f"expected a phrase or `file: PATH`, got {entry!r}")))
+        return failed, warnings
+
+
+class _LeakGuardOption(Section):
+    """The `leak_guard:` section, also accepting `true`/`false` for `enabled`."""
+
+    def __init__(self):
+        super().__init__(LeakGuardConfig)
+
+    def run_validation(self, value):
+        if isinstance(value, bool):
+            value = {"enabled": value}
+        return super().run_validation(value)
+
+
 class FolioConfig(StrictConfig):
     """`plugins: - folio: {...}` in mkdocs.yml."""
 
@@ -234,8 +263,8 @@ class FolioConfig(StrictConfig):
     gated_dir = Text("gated", example="gated")
     # Unknown front matter keys fail the build instead of warning.
     strict = Flag(False)
-    # Run the leak guard after every build (turning it off is for debugging only).
-    leak_guard = Flag(True)
+    # Scan every build for paid text (turning it off is for debugging only).
+    leak_guard = _LeakGuardOption()
     storage = Section(StorageConfig)
     leaderboard = c.Type(dict, default={})
 

@@ -33,8 +33,9 @@ from toolkit.config import FolioConfig
 from toolkit.content.dates import today
 from toolkit.content.model import Site
 from toolkit.content.strings import language_of, strings
-from toolkit.build.page_scanner import PageScanner
-from toolkit.build.public_pages import PublicSite
+from toolkit.build.leak_guard import LeakGuard, discard_leaky_build, guard_inputs, keep_as_last_good, summary
+from toolkit.leakguard.scan import LeakError
+from toolkit.build.public_pages import PublicSite, make_public
 
 log = logging.getLogger("mkdocs.plugins.folio")
 
@@ -166,12 +167,9 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         # they run on the second core while MkDocs renders the site.
         self._private_job = Job(_private_outputs, self.site, self.public, self.gated_dir, config,
                                 self.gate_url, self.t)
-        self._page_scanner = None
-        if self.config.leak_guard:
-            self._page_scanner = PageScanner(
-                Path(config.site_dir), {src: locked.remainder for src, locked in self.public.locked.items()},
-                self.public.public_texts(self.site), list(self.public.locked),
-            )
+        self._leak_guard = None
+        if self.config.leak_guard.enabled:
+            self._leak_guard = LeakGuard(guard_inputs(self.site, self.public, config, self.config.leak_guard.allow))
         return files
 
     on_files = CombinedEvent(_offer_candidates, _withhold_paid_pages)
@@ -306,40 +304,20 @@ class FolioPlugin(BasePlugin[FolioConfig]):
 
     # -- after the build -----------------------------------------------------------------------
 
-    # Run after other plugins' on_post_build (sitemaps, feeds, search) so the leak guard sees
-    # every file they wrote.
-    # Static templates (404.html, sitemap.xml) are written before any page: scan them early too.
-    @event_priority(-100)
-    def on_post_template(self, output_content: str, template_name: str, config) -> str:
-        if self.config.enabled and getattr(self, "_page_scanner", None) is not None:
-            self._page_scanner.feed(template_name)
-        return output_content
-
-    # The scanner reads pages from disk after MkDocs writes them; the hook only names them.
-    @event_priority(-100)
-    def on_post_page(self, output: str, page, config) -> str:
-        if self.config.enabled and self._page_scanner is not None:
-            self._page_scanner.feed(page.file.dest_uri)
-        return output
-
-    # Run after other plugins' on_post_build (sitemaps, feeds, search) so the leak guard sees
-    # every file they wrote.
-    @event_priority(-100)
+    # Run after every other plugin's on_post_build (sitemaps, feeds, search, privacy, hooks)
+    # so the leak guard sees every file they wrote.
+    @event_priority(float("-inf"))
     def on_post_build(self, config) -> None:
         if not self.config.enabled or self.site is None:
             return
         private = self._private_job.result()
         self.manifest = private["manifest"]
         self.timings.update(private["timings"])
-        if self._page_scanner is not None:
-            self._guard_leaks(Path(config.site_dir), config)
-        else:
-            log.warning("LEAK GUARD OFF (plugins.folio.leak_guard: false): site/ was NOT checked for paid text; "
-                        "do not deploy it")
+        self._guard_leaks(Path(config.site_dir), config)
         self._release_lock()
 
     def on_build_error(self, error) -> None:
-        for job in (getattr(self, "_private_job", None), getattr(self, "_page_scanner", None)):
+        for job in (getattr(self, "_private_job", None), getattr(self, "_leak_guard", None)):
             if job is not None:
                 job.cancel()
         self._release_lock()
@@ -350,17 +328,28 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             lock.release()
 
     def _guard_leaks(self, site_dir: Path, config) -> None:
-        from toolkit.leakguard.scan import LeakError
-
+        """Scan the finished site; on a leak, remove it and raise LeakError. Sets `leak_summary`."""
+        if self._leak_guard is None:
+            self.leak_summary = "LEAK GUARD OFF: site/ was not checked for paid text (leak_guard: false in mkdocs.yml)."
+            log.warning(self.leak_summary)
+            return
         started = time.perf_counter()
         custom_dir = config.theme.custom_dir
         trusted = [d for d in config.theme.dirs if d != custom_dir]
-        leaks, scanned_late = self._page_scanner.finish(site_dir, trusted)
-        self.timings["leakguard"] = time.perf_counter() - started
-        if leaks:
-            # Nothing leaky may stay deployable: remove the whole output.
-            shutil.rmtree(site_dir, ignore_errors=True)
-            raise LeakError(sorted(leaks, key=lambda leak: leak.file))
+        try:
+            report = self._leak_guard.check(site_dir, trusted)
+        finally:
+            self.timings["leakguard"] = time.perf_counter() - started
+        if report.leaks:
+            # Nothing leaky may stay deployable: remove the whole output. The dev server gets its
+            # last clean build back and keeps serving it (a failed build would stall every page).
+            if not discard_leaky_build(site_dir):
+                report.raise_for_leaks()
+            log.error("%s\nThe preview keeps serving the last build without leaks.", LeakError(report.leaks))
+            self.leak_summary = "leak guard: LEAKS FOUND, the last good build is kept."
+            return
+        keep_as_last_good(site_dir)
+        self.leak_summary = summary(report, self._leak_guard.method)
         log.info("Leak guard: %d paid pages checked against site/, no paid text found", len(self.public.locked))
 
 

@@ -21,17 +21,15 @@ def command(config_file: str, strict: bool, site_dir: str | None) -> None:
     quiet_mkdocs_logging()
     config, plugin = build_site(config_file, strict=strict, site_dir=site_dir)
     click.echo(summary(config, plugin))
-    if not plugin.config.leak_guard:
+    if not plugin.config.leak_guard.enabled:
         click.secho("WARNING: the leak guard is OFF (plugins.folio.leak_guard: false): nothing checked that "
                     f"{config.site_dir} holds no paid text. Do not deploy it; turn the guard back on.",
                     err=True, fg="red", bold=True)
 
 
 def summary(config, plugin) -> str:
-    """One line: what was built where, and whether the leak guard checked it."""
+    """One line: what was built where, and what the leak guard found (or that it did not run)."""
     products = plugin.manifest.products if plugin.manifest else {}
     files = len(plugin.manifest.objects()) if plugin.manifest else 0
-    guard = "clean" if plugin.config.leak_guard else "OFF, site not checked for paid text"
     return (f"Built {config.site_dir} ({len(plugin.site.pages)} pages, {len(plugin.public.locked)} locked) "
-            f"and {plugin.gated_dir} ({len(products)} products, {files} files); leak guard: {guard}.")
-
+            f"and {plugin.gated_dir} ({len(products)} products, {files} files); {plugin.leak_summary}")

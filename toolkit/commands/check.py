@@ -28,19 +28,18 @@ def command(config_file: str, strict: bool, leaks: bool, site_dir: str | None) -
         warnings = f", {len(site.warnings)} warnings" if site.warnings else ""
         click.echo(f"{len(site.pages)} pages checked: no errors{warnings}.")
         return
-    _check_leaks(site, plugin, Path(site_dir or config.site_dir))
+    _check_leaks(site, plugin, config, Path(site_dir or config.site_dir))
 
 
-def _check_leaks(site, plugin, site_dir: Path) -> None:
+def _check_leaks(site, plugin, config, site_dir: Path) -> None:
     from toolkit.errors import FolioError
-    from toolkit.leakguard.scan import Fingerprints, LeakError, scan_site
+    from toolkit.build.leak_guard import LeakGuard, guard_inputs
     from toolkit.build.public_pages import make_public
 
     if not site_dir.is_dir():
         raise FolioError(f"{site_dir}: no such folder. Build the site first (folio build), or name the folder to scan.")
     public = make_public(site, plugin.config.teaser_words)
-    fingerprints = Fingerprints.build({s: lp.remainder for s, lp in public.locked.items()}, public.public_texts(site))
-    leaks = scan_site(site_dir, fingerprints, paid_sources=list(public.locked))
-    if leaks:
-        raise LeakError(leaks)
+    # The same inputs as the build's guard (public text, allow-list), run in this process.
+    guard = LeakGuard(guard_inputs(site, public, config, plugin.config.leak_guard.allow), method="inline")
+    guard.check(site_dir).raise_for_leaks()
     click.echo(f"{site_dir}: no paid text found ({len(public.locked)} paid pages checked).")
