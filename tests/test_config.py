@@ -122,6 +122,6 @@ def test_valid_settings_load_with_their_defaults(tmp_path):
 
     settings = folio_plugin(load_mkdocs_config(path)).config
 
-    assert (settings.teaser_words, settings.gate_url, settings.leak_guard) == (120, sites.GATE, True)
+    assert (settings.teaser_words, settings.gate_url, settings.leak_guard.enabled) == (120, sites.GATE, True)
     assert dict(settings.membership) == {"monthly": "9 USD", "yearly": "90 USD"}
     assert (settings.storage.bucket, settings.storage.prefix, settings.storage.keep) == ("my-gated", "v1/", 3)

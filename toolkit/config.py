@@ -271,7 +271,8 @@ class FolioConfig(StrictConfig):
     def validate(self):
         """MkDocs' (key, error) pairs, each error one located line per problem."""
         failed, warnings = super().validate()
-        where = ConfigFile(self.config_file_path)
+        # No file (a Config built in code): the key path only, never the lines of some other mkdocs.yml.
+        where = ConfigFile(self.config_file_path, read=bool(self.config_file_path))
         located = []
         for key, exc in failed:
             lines = [where.describe((*PLUGIN_PATH, *path), message) for path, message in _problems(key, exc)]

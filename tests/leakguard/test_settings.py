@@ -42,9 +42,10 @@ def test_guard_on_by_default_and_with_true(tmp_path, setting):
 
 
 @pytest.mark.parametrize("allow, expected", [
-    ([{"path": "x.txt"}], "Sub-option 'allow[0]': expected a phrase or `file: PATH`, got {'path': 'x.txt'}"),
-    ([3], "Sub-option 'allow': Expected type"),
-    ({"file": "x"}, "Sub-option 'allow': Expected a list"),
+    ([{"path": "x.txt"}],
+     "mkdocs.yml: plugins.folio.leak_guard.allow[0]: expected a phrase or `file: PATH`, got {'path': 'x.txt'}"),
+    ([3], "mkdocs.yml: plugins.folio.leak_guard.allow: Expected type"),
+    ({"file": "x"}, "mkdocs.yml: plugins.folio.leak_guard.allow: Expected a list"),
 ])
 def test_a_bad_allow_entry_is_refused_by_the_plugin_schema(allow, expected):
     """Refused by MkDocs' own validation of the plugin's options, so plain `mkdocs build` refuses it too."""
