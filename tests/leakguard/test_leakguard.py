@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from toolkit.errors import FolioError
-from toolkit.leakguard.scan import Fingerprints, Leak, LeakError, check_site, scan_site
+from toolkit.leakguard.scan import Fingerprints, Leak, LeakError, check_site, scan_report, scan_site
 
 PAID_PAGE = "courses/async-python/03-tasks.md"
 CHINESE_PAGE = "courses/async-python/04-zh.md"
@@ -274,13 +274,33 @@ def test_source_map_with_paid_sources_content_is_found(tmp_path, fingerprints):
     assert [(leak.file, leak.page) for leak in scan(site, fingerprints)] == [("assets/app.js.map", CHINESE_PAGE)]
 
 
-def test_binary_files_are_skipped(tmp_path, fingerprints):
+def test_images_and_fonts_are_not_read_but_counted(tmp_path, fingerprints):
+    site = clean_site(tmp_path)  # assets/logo.png: a PNG with paid bytes after its header
+    (site / "fonts").mkdir()
+    (site / "fonts/x.woff2").write_bytes(b"wOF2\0\1\0\0" + PAID_EN.encode())
+    report = scan_report(site, fingerprints, (PAID_PAGE, CHINESE_PAGE))
+    assert report.leaks == []
+    assert report.media == 2
+    assert report.unreadable == []
+
+
+def test_text_under_a_binary_name_is_read(tmp_path, fingerprints):
     site = clean_site(tmp_path)
     (site / "fonts").mkdir()
     (site / "fonts/x.woff2").write_bytes(PAID_EN.encode())
-    (site / "blob.bin").write_bytes(b"\0\1" + PAID_EN.encode())
     (site / "bundle.zip").write_bytes(PAID_EN.encode())
-    assert scan(site, fingerprints) == []
+    (site / "photo.png").write_bytes(PAID_SENTENCE.encode())
+    assert files_of(scan(site, fingerprints)) == {"fonts/x.woff2", "bundle.zip", "photo.png"}
+
+
+def test_unknown_binary_is_searched_for_text_and_listed(tmp_path, fingerprints):
+    site = clean_site(tmp_path)
+    (site / "blob.bin").write_bytes(b"\0\1\2\3" * 50 + PAID_EN.encode() + b"\0\7")
+    (site / "clean.wasm").write_bytes(b"\0asm\1\0\0\0" + bytes(range(256)))
+    report = scan_report(site, fingerprints, (PAID_PAGE,))
+    assert [(leak.file, leak.page) for leak in report.leaks][:1] == [("blob.bin", PAID_PAGE)]
+    assert {name for name, _ in report.unreadable} == {"blob.bin", "clean.wasm"}
+    assert all("only the plain text" in why for _, why in report.unreadable)
 
 
 def test_at_most_three_leaks_per_file(tmp_path, fingerprints):
@@ -306,7 +326,8 @@ def test_check_site_raises_leak_error_listing_each_leak(tmp_path, fingerprints):
     assert f"x/index.html: paid text of {PAID_PAGE}:" in message
     assert "cancels its siblings" in message
     assert f"{PAID_PAGE}: must not be deployed" in message
-    assert "mark the text free" in message
+    assert "What to do:" in message and "leak_guard > allow" in message
+    assert "access: free" not in message and "mark" not in message
 
 
 def test_check_site_is_quiet_on_a_clean_site(tmp_path, fingerprints):

@@ -323,7 +323,8 @@ def assert_clear_error(result, *phrases: str) -> None:
 def test_missing_bucket_names_the_setting_and_the_variable(site):
     site.configure(bucket=None)
 
-    assert_clear_error(site.publish(), "mkdocs.yml: plugins.folio.storage.bucket", "FOLIO_S3_BUCKET")
+    assert_clear_error(site.publish(), "mkdocs.yml:", ": plugins.folio.storage.bucket: no bucket configured",
+                       "FOLIO_S3_BUCKET")
 
 
 def test_every_bad_setting_is_reported_at_once(site):

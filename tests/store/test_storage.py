@@ -59,7 +59,7 @@ def test_every_problem_is_reported_at_once_with_its_key_path():
 
 
 def test_a_bad_environment_value_names_the_variable():
-    with pytest.raises(FolioError, match="FOLIO_S3_ENDPOINT_URL: expected a URL"):
+    with pytest.raises(FolioError, match="FOLIO_S3_ENDPOINT_URL: must be an http:// or https:// address"):
         StorageSettings.from_mapping({"bucket": "bkt"}, {"FOLIO_S3_ENDPOINT_URL": "localhost:9000"})
 
 

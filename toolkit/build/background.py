@@ -1,91 +1,183 @@
-"""Run CPU-heavy build work on the second core while MkDocs renders on the first.
+"""Helper processes: CPU-heavy build work on the second core while MkDocs renders on the first.
 
-On Linux a forked child inherits the build's state (the content model, the
-Markdown settings, even Python's per-process hash seed, so leak-guard
-fingerprints made there are valid here) and sends back only its result.
-Where forking is not possible or not safe (no `fork`, other threads running,
-as under `mkdocs serve`), the work runs inline when the result is asked for,
-with the same outcome.
+A `Job` runs `prepare(*args)` at once in a helper process and, when asked for its result,
+`finish(state, *late_args)` there too (late arguments are what only exists after the
+build, like the finished site/). Only arguments and results cross the process boundary,
+pickled; nothing that depends on the per-process hash seed does.
+
+Where: forked on Linux when the build process has no other thread (forking a threaded
+process can deadlock the child: `mkdocs serve` runs a watcher and a web server);
+otherwise inline, in the build process, when the result is asked for, with the same
+outcome. FOLIO_BACKGROUND=inline forces inline everywhere (`fork` is the default);
+tests pass `method=` to run each path on purpose, `spawn` included.
+
+A helper never outlives its build: the kernel kills it when the build process dies
+(PR_SET_PDEATHSIG on Linux), and a watchdog thread ends it when its parent changes
+(any platform). A helper that dies is reported as such (`HelperDied`), never as a
+failure of whatever page was being built.
 """
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import pickle
+import signal
+import sys
 import threading
+import time
 import traceback
 from typing import Any, Callable
 
 from toolkit.errors import FolioError
 
+ENV = "FOLIO_BACKGROUND"
+METHODS = ("fork", "spawn", "inline")
+_PR_SET_PDEATHSIG = 1
+
+
+class HelperDied(FolioError):
+    """A helper process stopped before it sent its result."""
+
+
+def start_method(requested: str | None = None) -> str:
+    """Give how to run a job: "fork" (where safe), "spawn", or "inline".
+
+    `requested` (tests) or FOLIO_BACKGROUND chooses; "fork" falls back to "inline" where
+    forking is unsafe, whoever asked for it.
+    """
+    wanted = (requested or os.environ.get(ENV) or "fork").strip().lower()
+    if wanted not in METHODS:
+        raise FolioError(f"{ENV}={wanted}: unknown value; use one of {', '.join(METHODS)} (default: fork where safe)")
+    if wanted == "fork" and not fork_is_safe():
+        return "inline"
+    return wanted
+
+
+def fork_is_safe() -> bool:
+    """Forking copies only the calling thread: safe on Linux when no other thread exists."""
+    return (sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+            and threading.active_count() == 1)
+
 
 class Job:
-    """`fn(*args)` started now, its result (or its error) collected by `result()`."""
+    """`prepare(*args)` started now; `result(*late_args)` gives `finish(state, *late_args)` (or the state).
 
-    def __init__(self, fn: Callable[..., Any], *args: Any):
-        self._fn, self._args = fn, args
+    `yield_cpu` lowers the helper's priority, so MkDocs' rendering never waits for it; a helper
+    whose `finish` the build waits for should not (a busy machine would starve it).
+    """
+
+    def __init__(self, prepare: Callable[..., Any], *args: Any, name: str = "background build step",
+                 finish: Callable[..., Any] | None = None, method: str | None = None, yield_cpu: bool = True):
+        self.name = name
+        self._prepare, self._args, self._finish = prepare, args, finish
+        self.method = start_method(method)
         self._process = None
-        self._pipe = None
-        if can_fork():
-            context = multiprocessing.get_context("fork")
-            receiver, sender = context.Pipe(duplex=False)
-            self._process = context.Process(target=_run_child, args=(sender, fn, args), daemon=True)
+        if self.method != "inline":
+            context = multiprocessing.get_context(self.method)
+            self._pipe, child_end = context.Pipe(duplex=True)
+            self._process = context.Process(target=_child, name=f"folio {name}", daemon=True,
+                                            args=(child_end, os.getpid(), prepare, args, finish, yield_cpu))
             self._process.start()
-            sender.close()
-            self._pipe = receiver
+            child_end.close()
 
-    def result(self) -> Any:
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    def result(self, *late_args: Any) -> Any:
+        """Give the job's result; its FolioError is raised here, a crash or a death as HelperDied."""
         if self._process is None:
-            return self._fn(*self._args)
-        return receive_result(self._pipe, self._process, "background build step")
+            state = self._prepare(*self._args)
+            return self._finish(state, *late_args) if self._finish is not None else state
+        try:
+            if self._finish is not None:
+                try:
+                    self._pipe.send_bytes(pickle.dumps(late_args, protocol=pickle.HIGHEST_PROTOCOL))
+                except OSError:
+                    pass  # the helper is gone; what it left in the pipe (an error, or nothing) says why
+            status, payload = pickle.loads(self._pipe.recv_bytes())
+        except (EOFError, OSError):
+            status, payload = "died", None
+        finally:
+            self._pipe.close()
+            self._process.join(timeout=10)
+        if status == "ok":
+            return payload
+        if status == "folio":
+            raise FolioError(payload)
+        if status == "died":
+            raise HelperDied(self._death_notice())
+        raise HelperDied(f"{self.name}: its helper process (pid {self._process.pid}) failed, so the build "
+                         f"stopped; nothing was published. This is a bug in Folio, not in your content:\n{payload}")
+
+    def _death_notice(self) -> str:
+        code = self._process.exitcode
+        if code is not None and code < 0:
+            how = f"was killed by signal {signal.Signals(-code).name}"
+        else:
+            how = f"exited with status {code}" if code is not None else "stopped answering"
+        return (f"{self.name}: its helper process (pid {self._process.pid}) {how} before it finished, so the "
+                f"build stopped and nothing was published. Nothing points at your content: build again "
+                f"(if it keeps happening, look for what kills processes, e.g. the out-of-memory killer, "
+                f"or set {ENV}=inline).")
 
     def cancel(self) -> None:
+        """Stop the helper now (the build failed or was interrupted)."""
         if self._process is not None and self._process.is_alive():
-            self._process.terminate()
-            self._process.join()
+            self._process.kill()
+            self._process.join(timeout=10)
+        if self._process is not None:
+            self._pipe.close()
 
 
-def can_fork() -> bool:
-    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+def _child(conn, parent_pid: int, prepare, args, finish, yield_cpu: bool) -> None:
+    _die_with_parent(parent_pid)
+    if yield_cpu:
+        _yield_cpu_to_parent()
+    try:
+        state = prepare(*args)
+        if finish is None:
+            message = ("ok", state)
+        else:
+            try:
+                late_args = pickle.loads(conn.recv_bytes())
+            except EOFError:  # the build went away without asking: nothing to report to anyone
+                os._exit(0)
+            message = ("ok", finish(state, *late_args))
+    except FolioError as exc:
+        message = ("folio", exc.format_message())
+    except BaseException:  # report everything: a silent helper could hide a failure (or a leak)
+        message = ("error", traceback.format_exc())
+    try:
+        conn.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        pass  # the build is gone
+    conn.close()
 
 
-def yield_cpu_to_parent() -> None:
-    """Lower this (child) process's priority: MkDocs' own rendering must not wait for side work."""
+def _die_with_parent(parent_pid: int) -> None:
+    """End this helper as soon as the build process that started it dies, however it dies."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # no prctl here: the watchdog below still applies
+            pass
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent_pid,), name="parent watchdog", daemon=True).start()
+
+
+def _watch_parent(parent_pid: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _yield_cpu_to_parent() -> None:
+    """Lower this (helper) process's priority: MkDocs' own rendering must not wait for side work."""
     try:
         os.nice(10)
     except (AttributeError, OSError):  # no nice() on this platform, or not allowed: run as is
         pass
-
-
-def _run_child(sender, fn, args) -> None:
-    yield_cpu_to_parent()
-    send_result(sender, fn, *args)
-
-
-def send_result(sender, fn: Callable[..., Any], *args: Any) -> None:
-    """In a child: run `fn(*args)` and send its result, or its error, to the parent."""
-    try:
-        message = ("ok", fn(*args))
-    except FolioError as exc:
-        message = ("folio", exc.format_message())
-    except BaseException:  # report everything: a silent child could hide a failure (or a leak)
-        message = ("error", traceback.format_exc())
-    sender.send_bytes(pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
-    sender.close()
-
-
-def receive_result(receiver, process, what: str) -> Any:
-    """In the parent: the child's result; its FolioError or crash raised here."""
-    try:
-        status, payload = pickle.loads(receiver.recv_bytes())
-    except EOFError:
-        status, payload = "error", f"the process died (exit code {process.exitcode})"
-    finally:
-        receiver.close()
-        process.join()
-    if status == "ok":
-        return payload
-    if status == "folio":
-        raise FolioError(payload)
-    raise RuntimeError(f"{what} failed:\n{payload}")

@@ -16,30 +16,30 @@ from toolkit.commands.build import config_option
 @click.argument("site_dir", required=False, type=click.Path(file_okay=False))
 def command(config_file: str, strict: bool, leaks: bool, site_dir: str | None) -> None:
     """Validate all content (no output is written); with --leaks, scan SITE_DIR (default: site/) for paid text."""
-    from toolkit.content.model import load_site
-    from toolkit.build.staging import folio_plugin, load_mkdocs_config
+    from toolkit.build.staging import content_dir_of
+    from toolkit.config import folio_plugin, load_mkdocs_config
+    from toolkit.content.loading import load_site
 
     config = load_mkdocs_config(config_file)
     plugin = folio_plugin(config)
-    site = load_site(Path(config.docs_dir), dict(plugin.config.membership), strict or plugin.config.strict,
+    site = load_site(content_dir_of(config), dict(plugin.config.membership), strict or plugin.config.strict,
                      config.config_file_path or config_file)
     if not leaks:
         warnings = f", {len(site.warnings)} warnings" if site.warnings else ""
         click.echo(f"{len(site.pages)} pages checked: no errors{warnings}.")
         return
-    _check_leaks(site, plugin, Path(site_dir or config.site_dir))
+    _check_leaks(site, plugin, config, Path(site_dir or config.site_dir))
 
 
-def _check_leaks(site, plugin, site_dir: Path) -> None:
+def _check_leaks(site, plugin, config, site_dir: Path) -> None:
     from toolkit.errors import FolioError
-    from toolkit.leakguard.scan import Fingerprints, LeakError, scan_site
+    from toolkit.build.leak_guard import LeakGuard, guard_inputs
     from toolkit.build.public_pages import make_public
 
     if not site_dir.is_dir():
         raise FolioError(f"{site_dir}: no such folder. Build the site first (folio build), or name the folder to scan.")
     public = make_public(site, plugin.config.teaser_words)
-    fingerprints = Fingerprints.build({s: lp.remainder for s, lp in public.locked.items()}, public.public_texts(site))
-    leaks = scan_site(site_dir, fingerprints, paid_sources=list(public.locked))
-    if leaks:
-        raise LeakError(leaks)
+    # The same inputs as the build's guard (public text, allow-list), run in this process.
+    guard = LeakGuard(guard_inputs(site, public, config, plugin.config.leak_guard.allow), method="inline")
+    guard.check(site_dir).raise_for_leaks()
     click.echo(f"{site_dir}: no paid text found ({len(public.locked)} paid pages checked).")

@@ -1,95 +1,39 @@
-"""Leak guard: find paid text anywhere in a built site.
+"""Scanning: every file of a built site checked against the fingerprints of paid text.
 
-Every paid remainder is cut into overlapping shingles (8 consecutive word
-tokens, and 12 consecutive CJK characters), hashed to ints. After a build,
-every file in the site is decoded (gzip included), reduced by the same
-normalization, and its shingles are looked up. A hit names the file, the paid
-page and a snippet of the text around it.
-
-Normalization is shared by both sides so that Markdown source on one side and
-HTML, JSON, XML or JS on the other reduce to the same token stream: tags and
-Markdown marks are dropped, entities and (in JSON/JS files) string escapes are
-undone, text is casefolded, and punctuation and underscores separate words.
-
-Hashes use Python's built-in ``hash``: str hashing is randomized per process,
-so fingerprints are only valid within the process that built them. That is
-fine, they are rebuilt on every build and never stored.
+Each file is read as a reader could read it (`contents`: unpacked, decoded), reduced to
+its visible words (`normalize`) and its shingles looked up (`fingerprints`). A hit names
+the file, the paid page and a snippet of the text around it. A hit on an allow-listed
+phrase, or in an allow-listed file, is logged instead. A deployed copy of a paid page's
+Markdown source, or a source map naming one, is a leak however little text it holds.
 """
 
 from __future__ import annotations
 
-import gzip
-import html
+import fnmatch
 import json
 import os
 import re
-import zlib
-from dataclasses import dataclass
-from itertools import accumulate
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
+from typing import Iterable
 
 from toolkit.errors import FolioError
+from toolkit.leakguard.contents import read_contents
+from toolkit.leakguard.fingerprints import Fingerprints, Hit
+from toolkit.leakguard.normalize import kind_of, normalize
 
-WORD_SHINGLE = 8  # a sentence of 8+ words is caught; common short phrases are not
-CJK_SHINGLE = 12  # about half a Chinese sentence; short idioms stay below it
 MAX_LEAKS_PER_FILE = 3
 SNIPPET_CHARS = 80
 
-# Han, Hiragana, Katakana, Hangul (jamo, compatibility jamo, syllables), CJK compatibility.
-_CJK = "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-# Words are letters/digits only: `_` and punctuation separate them, so `foo_bar`,
-# `foo\_bar` and `foo.bar` give the same tokens. A CJK run is one word-stream token;
-# its characters are shingled separately in the CJK stream.
-_WORD = re.compile(rf"[^\W_{_CJK}]+|[{_CJK}]+")
-_CJK_RUN = re.compile(rf"[{_CJK}]+")
-
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_CDATA = re.compile(r"<!\[CDATA\[|\]\]>")
-_TAG = re.compile(r"<[A-Za-z/!?][^<>]*>")
-# Attribute values that browsers, feeds and crawlers show as text (meta description,
-# alt text, titles): kept, so a leak through them is caught too. One pattern per name:
-# a literal prefix lets the regex engine skip ahead at C speed.
-# `value` and `data-*` attributes are shipped to every reader as well (hidden inputs, data for
-# scripts); single-quoted values count as much as double-quoted ones.
-_TEXT_ATTRS = tuple(
-    (prefix, re.compile(f"{pattern}{quote}([^{quote}]*){quote}"))
-    for prefix, pattern in [(f"{name}=", f"{name}=") for name in
-                            ("alt", "title", "content", "aria-label", "placeholder", "value")]
-    + [("data-", r"data-[\w-]+=")]
-    for quote in ('"', "'")
-)
-# ASCII text is split by str.translate + str.split (several times faster than a regex),
-# giving exactly what _WORD gives on ASCII: runs of letters and digits.
-_ASCII_SEPARATORS = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
-_ENTITY = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z]\w{0,31});")
-_JS_UNICODE_RUN = re.compile(r"(?:\\u[0-9a-fA-F]{4})+")
-_JS_ESCAPES = (("\\n", " "), ("\\r", " "), ("\\t", " "), ('\\"', '"'), ("\\'", "'"), ("\\/", "/"))
-
-# Markdown syntax that produces no visible text: link destinations, reference
-# definitions, attribute lists, admonition keywords, fence info strings.
-_MD_LINK_DEST = re.compile(r"\]\(\s*<?[^()\s>]*>?(?:\s+(\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)")
-_MD_IMAGE_ALT = re.compile(r"!\[([^\]\n]*)\]")
-_MD_REF_LINK = re.compile(r"\]\[[^\]\n]*\]")
-_MD_REF_DEF = re.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*\S+.*$", re.M)
-_MD_ATTR_LIST = re.compile(r"\{:?[ \t]*[#.][^}\n]*\}")
-_MD_ADMONITION = re.compile(r"^[ \t]*(?:!!!|\?\?\?\+?)[ \t]*[\w-]+(?:[ \t]+[\w-]+)*", re.M)
-_MD_FENCE_INFO = re.compile(r"^[ \t]*(?:```|~~~)[^\n]*", re.M)
-
-_JSON_SUFFIXES = frozenset({".json", ".js", ".mjs", ".cjs", ".map", ".jsonl", ".webmanifest"})
-_MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
-# Read nothing from these: they cannot carry readable text (and zip is not unpacked).
-_BINARY_SUFFIXES = frozenset(
-    ".png .jpg .jpeg .gif .webp .avif .ico .bmp .tif .tiff .woff .woff2 .ttf .otf .eot "
-    ".zip .epub .pdf .mp3 .mp4 .webm .ogg .wav .mov .7z .bz2 .xz .br .wasm".split()
-)
+__all__ = ["Allowed", "Fingerprints", "Leak", "LeakError", "Report", "SiteScan", "check_site", "scan_report",
+           "scan_site", "site_files"]
 
 
 @dataclass(frozen=True)
 class Leak:
     """One piece of paid text (or one forbidden file) found in the site."""
 
-    file: str  # path relative to the site dir, POSIX
+    file: str  # path relative to the site dir, POSIX (`book.epub!/ch1.xhtml` inside an archive)
     page: str  # source page of the paid text, or "" for a forbidden file
     snippet: str  # the leaked text as found, or why the file must not be deployed
 
@@ -99,300 +43,93 @@ class Leak:
         return f'{self.file}: paid text of {self.page}: "{self.snippet}"'
 
 
+@dataclass(frozen=True)
+class Allowed:
+    """Paid text found where the `leak_guard: allow:` list says it may be: logged, not raised."""
+
+    file: str
+    page: str
+    rule: str  # the allow-list entry that let it through
+
+    def __str__(self) -> str:
+        return f"{self.file}: paid text of {self.page} allowed by `{self.rule}`"
+
+
+@dataclass
+class Report:
+    """What a scan of a site found and what it could not read."""
+
+    leaks: list[Leak] = field(default_factory=list)
+    allowed: list[Allowed] = field(default_factory=list)
+    unreadable: list[tuple[str, str]] = field(default_factory=list)  # (file, why), read in part or not at all
+    scanned: int = 0  # files read
+    media: int = 0  # images, fonts, audio, video: not read
+
+    def raise_for_leaks(self) -> None:
+        if self.leaks:
+            raise LeakError(self.leaks)
+
+
 class LeakError(FolioError):
     """Raised when the built site contains paid text or a forbidden file."""
 
     def __init__(self, leaks: list[Leak]):
-        self.leaks = list(leaks)
+        self.leaks = sorted(leaks, key=lambda leak: leak.file)
         count = len(self.leaks)
         lines = [f"Leak guard: {count} leak{'s' if count != 1 else ''} of paid content in the built site:"]
         lines += [f"  {leak}" for leak in self.leaks]
-        lines.append(
-            "Remove it from the template/extra file that put it there (or delete the deployed file), "
-            "or mark the text free (`access: free`) if it is meant to be public; then build again."
-        )
+        lines += [
+            "What to do: find what wrote that text into that file (a theme template or override, a hook, "
+            "another plugin, an extra file, an include in a public page) and remove it there, then build again.",
+            "If the text is meant to be public anyway, list it in mkdocs.yml under "
+            "plugins > folio > leak_guard > allow (the sentence, or `file: PATH` for a whole output file); "
+            "each use is logged.",
+        ]
         super().__init__("\n".join(lines))
 
 
-# --- normalization -------------------------------------------------------------------------
-
-
-def normalize(text: str, kind: str = "text") -> str:
-    """Give the visible text of `text`, a "markdown", "json" (JSON/JS) or other ("text") file.
-
-    The result keeps case and layout (for snippets); `tokens` casefolds it.
-    """
-    if kind == "json" and "\\" in text:
-        text = _unescape_js(text)
-    if kind == "markdown":
-        text = _strip_markdown(text)
-    if "CDATA[" in text:
-        text = _CDATA.sub(" ", text)
-    # Feeds and search indexes carry HTML escaped once or twice more: peel each layer.
-    for _ in range(3):
-        text = _strip_tags(text)
-        if "&" not in text or not _ENTITY.search(text):
-            break
-        text = html.unescape(text)
-    return " ".join(text.split())
-
-
-def _unescape_js(text: str) -> str:
-    """Give `text` with JSON/JS string escapes undone (\\u4e2d, \\n, \\", \\/ …).
-
-    Plain str.replace runs at C speed; only \\uXXXX runs need a regex. An escaped
-    backslash becomes a space: a backslash separates tokens anyway.
-    """
-    text = text.replace("\\\\", " ")
-    if "\\u" in text:
-        text = _JS_UNICODE_RUN.sub(_decode_unicode_run, text)
-    for escape, value in _JS_ESCAPES:
-        if escape in text:
-            text = text.replace(escape, value)
-    return text
-
-
-def _decode_unicode_run(match: re.Match) -> str:
-    # A run decodes at once so surrogate pairs (\\ud83d\\ude00) join into one character.
-    decoded = match.group().encode("ascii").decode("unicode_escape")
-    return decoded.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-
-
-def _strip_markdown(text: str) -> str:
-    """Give Markdown source without the syntax that never shows up as text.
-
-    Image alt text and link titles end up in HTML attributes, which `_strip_tags` moves
-    after the running text; they are moved there here too, so both sides line up.
-    """
-    moved: list[str] = []
-    text = _MD_FENCE_INFO.sub(" ", text)
-    text = _MD_ADMONITION.sub(" ", text)
-    text = _MD_REF_DEF.sub(" ", text)
-    text = _MD_IMAGE_ALT.sub(lambda m: _move(m.group(1), moved, "[]"), text)
-    text = _MD_LINK_DEST.sub(lambda m: _move((m.group(1) or "  ")[1:-1], moved, "] "), text)
-    text = _MD_REF_LINK.sub("] ", text)
-    text = _MD_ATTR_LIST.sub(" ", text)
-    return "\n".join([text, *moved]) if moved else text
-
-
-def _move(value: str, moved: list[str], replacement: str) -> str:
-    if value.strip():
-        moved.append(value)
-    return replacement
-
-
-def _strip_tags(text: str) -> str:
-    """Give `text` without HTML comments and tags, keeping text-bearing attribute values."""
-    if "<" not in text:
-        return text
-    # Comments are deployed bytes too: their text is kept, after the running text.
-    comments = []
-    if "<!--" in text:
-        comments = [m[4:-3] for m in _COMMENT.findall(text)]
-        text = _COMMENT.sub(" ", text)
-    # Attribute values go after the text, each on its own: good enough to find them,
-    # without breaking the shingles of the running text around inline tags.
-    attributes = [value for prefix, pattern in _TEXT_ATTRS if prefix in text for value in pattern.findall(text)]
-    text = _TAG.sub(" ", text)
-    extra = comments + attributes
-    return "\n".join([text, *extra]) if extra else text
-
-
-def tokens(text: str) -> list[str]:
-    """Give the casefolded word tokens of normalized text (a CJK run is one token)."""
-    folded = text.casefold()
-    if folded.isascii():
-        return folded.translate(_ASCII_SEPARATORS).split()
-    return _WORD.findall(folded)
-
-
-def cjk_stream(text: str) -> str:
-    """Give every CJK character of `text`, in order, with everything else left out."""
-    return "" if text.isascii() else "".join(_CJK_RUN.findall(text))
-
-
-def _word_shingles(words: list[str]) -> Iterator[tuple[str, ...]]:
-    # zip over shifted lists builds every window in C: no Python-level loop per token.
-    return zip(*(words[i:] for i in range(WORD_SHINGLE)))
-
-
-def _cjk_shingles(chars: str, size: int = CJK_SHINGLE) -> Iterator[str]:
-    count = len(chars) - size + 1
-    if count <= 0:
-        return iter(())
-    return map(chars.__getitem__, map(slice, range(count), range(size, count + size)))
-
-
-def _streams(markdown: str) -> tuple[list[str], str]:
-    """Give the word tokens and the CJK characters of Markdown source."""
-    clean = normalize(markdown, "markdown")
-    return tokens(clean), cjk_stream(clean)
-
-
-# A paid shingle holding this many consecutive public tokens is public text plus a word or
-# two of whatever follows it on a page (a heading, the paywall box): never a fingerprint.
-PUBLIC_RUN = WORD_SHINGLE - 2
-CJK_PUBLIC_RUN = CJK_SHINGLE - 3
-
-
-def _windows(units: list[str] | str, size: int) -> list:
-    """Give every `size` consecutive units: tuples of words, or substrings of CJK characters."""
-    if isinstance(units, str):
-        return list(_cjk_shingles(units, size))
-    return list(zip(*(units[i:] for i in range(size))))
-
-
-def _all_hashes(markdown: str) -> set[int]:
-    """Give the hashes of every shingle and every shorter public run of (public) Markdown."""
-    words, chars = _streams(markdown)
-    found: set[int] = set()
-    for units, sizes in ((words, (WORD_SHINGLE, PUBLIC_RUN)), (chars, (CJK_SHINGLE, CJK_PUBLIC_RUN))):
-        for size in sizes:
-            found.update(map(hash, _windows(units, size)))
-    return found
-
-
-def _paid_hashes(markdown: str, public: set[int]) -> Iterator[int]:
-    """Give the hashes of the shingles of paid Markdown worth looking for."""
-    words, chars = _streams(markdown)
-    strong_words = [len(word) >= 3 and not word.isdigit() for word in words]
-    yield from _private_hashes(words, WORD_SHINGLE, PUBLIC_RUN, public, _enough_strong(strong_words, WORD_SHINGLE, 3))
-    yield from _private_hashes(chars, CJK_SHINGLE, CJK_PUBLIC_RUN, public, _varied(chars, CJK_SHINGLE, 4))
-
-
-def _private_hashes(units, size: int, run: int, public: set[int], distinctive: list[bool]) -> Iterator[int]:
-    """Give the hashes of the distinctive shingles of `units` that are not mostly public text.
-
-    Dropped: a shingle holding a public run of `run` units, or one more than half covered
-    by public shingles. Either could match public text followed by any word on a public
-    page (an import line, then `async`; a teaser's last words, then the paywall box).
-    """
-    hashes = list(map(hash, _windows(units, size)))
-    public_runs = _prefix_sums(hash(w) in public for w in _windows(units, run))
-    covered = [0] * (len(hashes) + size)
-    for i, digest in enumerate(hashes):
-        if digest in public:
-            covered[i : i + size] = [1] * size
-    covered = _prefix_sums(covered)
-    span = size - run + 1  # the runs that fit inside one shingle
-    for i, digest in enumerate(hashes):
-        mostly_private = covered[i + size] - covered[i] <= size // 2
-        if mostly_private and distinctive[i] and public_runs[i + span] == public_runs[i]:
-            yield digest
-
-
-def _prefix_sums(flags: Iterable) -> list[int]:
-    return list(accumulate(flags, initial=0))
-
-
-def _enough_strong(strong: list[bool], size: int, needed: int) -> list[bool]:
-    """Tell, per shingle, whether it has `needed` real words (3+ letters, not a number)."""
-    sums = _prefix_sums(strong)
-    return [sums[i + size] - sums[i] >= needed for i in range(len(strong) - size + 1)]
-
-
-def _varied(chars: str, size: int, needed: int) -> list[bool]:
-    """Tell, per CJK shingle, whether it has `needed` different characters (not 哈哈哈哈…)."""
-    return [len(set(chars[i : i + size])) >= needed for i in range(len(chars) - size + 1)]
-
-
-# --- fingerprints --------------------------------------------------------------------------
-
-
-class Fingerprints:
-    """The shingle hashes of every paid remainder, each mapped to its source page."""
-
-    def __init__(self, owners: dict[int, str]):
-        self._owners = owners
-
-    @classmethod
-    def build(cls, paid: Mapping[str, str], public: Iterable[str] = ()) -> "Fingerprints":
-        """Give fingerprints of `paid` (page -> paid Markdown), minus shingles found in `public` texts.
-
-        Dropping public shingles keeps shared boilerplate (an import line, a phrase the
-        teaser repeats) from ever raising a false alarm.
-        """
-        public_hashes: set[int] = set()
-        for text in public:
-            public_hashes |= _all_hashes(text)
-        owners: dict[int, str] = {}
-        for page, text in paid.items():
-            for digest in _paid_hashes(text, public_hashes):
-                owners.setdefault(digest, page)
-        return cls(owners)
-
-    def __len__(self) -> int:
-        return len(self._owners)
-
-    @property
-    def pages(self) -> frozenset[str]:
-        """Give the paid pages that still have at least one fingerprint."""
-        return frozenset(self._owners.values())
-
-    def touches(self, clean: str) -> bool:
-        """Tell whether normalized text shares any shingle with the paid text (fast path)."""
-        known = self._owners.keys()
-        if not known.isdisjoint(map(hash, _word_shingles(tokens(clean)))):
-            return True
-        chars = cjk_stream(clean)
-        return bool(chars) and not known.isdisjoint(map(hash, _cjk_shingles(chars)))
-
-    def locate(self, clean: str) -> list[tuple[int, str]]:
-        """Give (offset in `clean`, paid page) of every shingle of normalized text that is paid."""
-        folded = clean.casefold()
-        hits = self._locate_words(folded) + self._locate_cjk(folded)
-        if len(folded) != len(clean):  # casefolding changed lengths (ß -> ss): offsets are approximate
-            hits = [(min(offset, len(clean) - 1), page) for offset, page in hits]
-        return sorted(hits)
-
-    def _locate_words(self, folded: str) -> list[tuple[int, str]]:
-        matches = list(_WORD.finditer(folded))
-        words = [m.group() for m in matches]
-        return self._hits(map(hash, _word_shingles(words)), [m.start() for m in matches])
-
-    def _locate_cjk(self, folded: str) -> list[tuple[int, str]]:
-        offsets = [i for m in _CJK_RUN.finditer(folded) for i in range(m.start(), m.end())]
-        chars = "".join(folded[i] for i in offsets)
-        return self._hits(map(hash, _cjk_shingles(chars)), offsets)
-
-    def _hits(self, digests: Iterable[int], offsets: list[int]) -> list[tuple[int, str]]:
-        owners = self._owners
-        return [(offsets[i], owners[d]) for i, d in enumerate(digests) if d in owners]
-
-
-# --- scanning ------------------------------------------------------------------------------
-
-
 def scan_site(site_dir: Path, fingerprints: Fingerprints, paid_sources: Iterable[str] = ()) -> list[Leak]:
-    """Give every leak in `site_dir`: paid text in any textual file, or a file that must not be deployed.
+    """Give every leak in `site_dir` (see `scan_report`)."""
+    return scan_report(site_dir, fingerprints, paid_sources).leaks
 
-    `paid_sources` are docs-relative paths of paid pages; a deployed copy of one (a file
-    whose path ends with it) or a source map naming one is a leak. At most
-    MAX_LEAKS_PER_FILE leaks are reported per file.
+
+def scan_report(site_dir: Path, fingerprints: Fingerprints, paid_sources: Iterable[str] = (),
+                trusted_dirs: Iterable[Path] = (), allow_files: Iterable[str] = ()) -> Report:
+    """Give the report of a scan of every file in `site_dir`.
+
+    `paid_sources` are docs-relative paths of paid pages: a deployed copy of one (a file
+    whose path ends with it) or a source map naming one is a leak. Files byte-identical to
+    one in `trusted_dirs` (an installed theme's own assets) are skipped. A leak in a file
+    matching an `allow_files` pattern is reported as allowed. At most MAX_LEAKS_PER_FILE
+    leaks are reported per file.
     """
     site_dir = Path(site_dir)
-    return scan_files(site_dir, site_files(site_dir), fingerprints, paid_sources)
+    scan = SiteScan(fingerprints, paid_sources, allow_files)
+    for path in site_files(site_dir, trusted_dirs):
+        scan.file(path, path.relative_to(site_dir).as_posix())
+    return scan.report
 
 
-def scan_files(site_dir: Path, paths: Iterable[Path], fingerprints: Fingerprints,
-               paid_sources: Iterable[str] = ()) -> list[Leak]:
-    """Give every leak in `paths`, files inside `site_dir` (a share of the site, for parallel scans)."""
-    scan = SiteScan(fingerprints, paid_sources)
-    leaks: list[Leak] = []
-    for path in paths:
-        leaks += scan.file(path, path.relative_to(site_dir).as_posix())
-    return leaks
+def check_site(site_dir: Path, fingerprints: Fingerprints, paid_sources: Iterable[str] = ()) -> Report:
+    """Raise LeakError naming every leak in `site_dir`; give the report when it is clean."""
+    report = scan_report(site_dir, fingerprints, paid_sources)
+    report.raise_for_leaks()
+    return report
 
 
 def site_files(site_dir: Path, trusted_dirs: Iterable[Path] = ()) -> list[Path]:
     """Every file under `site_dir`, sorted, less those byte-identical to a file at the same
     relative path in one of `trusted_dirs` (an installed theme's own assets, which no author
     or plugin wrote)."""
-    files = _site_files(Path(site_dir))
+    site_dir = Path(site_dir)
+    files = []
+    for root, dirs, names in os.walk(site_dir):
+        dirs.sort()
+        files += [Path(root, name) for name in sorted(names)]
     trusted = [Path(d) for d in trusted_dirs]
     if not trusted:
         return files
-    return [path for path in files if not _shipped_by(path, Path(site_dir), trusted)]
+    return [path for path in files if not _shipped_by(path, site_dir, trusted)]
 
 
 def _shipped_by(path: Path, site_dir: Path, trusted: list[Path]) -> bool:
@@ -407,15 +144,8 @@ def _shipped_by(path: Path, site_dir: Path, trusted: list[Path]) -> bool:
     return False
 
 
-def check_site(site_dir: Path, fingerprints: Fingerprints, paid_sources: Iterable[str] = ()) -> None:
-    """Raise LeakError naming every leak in `site_dir`; return quietly when it is clean."""
-    leaks = scan_site(site_dir, fingerprints, paid_sources)
-    if leaks:
-        raise LeakError(leaks)
-
-
 class SiteScan:
-    """Scans the files of one site, remembering the HTML chunks already found clean.
+    """Scans the files of one site into a Report, remembering the HTML chunks already found clean.
 
     A themed site repeats the same navigation, header, footer and icons in every page:
     most of each HTML file is a block seen, and found clean, in an earlier file. Those
@@ -427,70 +157,55 @@ class SiteScan:
 
     CHUNK_END = re.compile(r"</(?:li|div|nav|header|footer|script|svg)>")
 
-    def __init__(self, fingerprints: Fingerprints, paid_sources: Iterable[str] = ()):
+    def __init__(self, fingerprints: Fingerprints, paid_sources: Iterable[str] = (), allow_files: Iterable[str] = ()):
         self.fingerprints = fingerprints
         self.sources = tuple(_posix(s) for s in paid_sources)
+        self.allow_files = tuple(allow_files)
+        self.report = Report()
         self._clean_chunks: set[str] = set()
 
-    def file(self, path: Path, rel: str) -> list[Leak]:
-        """Give the leaks in one site file (at most MAX_LEAKS_PER_FILE), `rel` being its POSIX path."""
-        leaks = _forbidden_copy(rel, self.sources)
-        text = read_text(path)
-        if text is None:
-            return leaks
-        if rel.endswith(".map"):
-            leaks += _source_map_leaks(rel, text, self.sources)
-        leaks += self.text(rel, text)
-        return leaks[:MAX_LEAKS_PER_FILE]
+    def file(self, path: Path, rel: str) -> None:
+        """Scan one site file, `rel` being its POSIX path in the site."""
+        found = _forbidden_copy(rel, self.sources)
+        try:
+            contents = read_contents(path, rel)
+        except OSError as exc:
+            self.report.unreadable.append((rel, f"cannot be read ({exc.strerror or exc})"))
+            self.report.leaks += found
+            return
+        self.report.scanned += 1
+        self.report.media += contents.media
+        self.report.unreadable += contents.unreadable
+        allowed: list[Allowed] = []
+        for part in contents.parts:
+            if part.name.endswith(".map"):
+                found += _source_map_leaks(part.name, part.text, self.sources)
+            leaks, hits_allowed = self.text(part.name, part.text)
+            found += leaks
+            allowed += hits_allowed
+        rule = next((pattern for pattern in self.allow_files if fnmatch.fnmatchcase(rel, pattern)), None)
+        if rule is not None:
+            allowed += [Allowed(leak.file, leak.page or "(deployed source)", f"file: {rule}") for leak in found]
+            found = []
+        self.report.leaks += _dedupe(found)[:MAX_LEAKS_PER_FILE]
+        self.report.allowed += _dedupe(allowed)
 
-    def text(self, rel: str, text: str) -> list[Leak]:
-        """Give the paid passages in the text of file `rel`."""
-        chunks = self.CHUNK_END.split(text) if rel.endswith((".html", ".htm")) else None
+    def text(self, name: str, text: str) -> tuple[list[Leak], list[Allowed]]:
+        """Give the paid passages in the text of file `name`, and the allow-listed ones."""
+        chunks = self.CHUNK_END.split(text) if name.endswith((".html", ".htm")) else None
         if chunks and len(chunks) > 1:
             known = self._clean_chunks
             text = "\n".join([chunk for chunk in chunks if chunk not in known])
-        clean = normalize(text, _kind_of(rel))
+        clean = normalize(text, kind_of(name))
         if self.fingerprints.touches(clean):
-            return _text_leaks(rel, clean, self.fingerprints)
+            return _text_leaks(name, clean, self.fingerprints.locate(clean))
         if chunks:
             self._clean_chunks.update(chunks)
-        return []
+        return [], []
 
 
-def read_text(path: Path) -> str | None:
-    """Give the text of a file (gunzipped if .gz), or None for binary or undecodable files."""
-    name = path.name.lower()
-    if Path(name.removesuffix(".gz")).suffix in _BINARY_SUFFIXES:
-        return None
-    data = path.read_bytes()
-    if name.endswith(".gz"):
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error):
-            return None
-    if b"\0" in data:
-        return None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return None
-
-
-def _site_files(site_dir: Path) -> list[Path]:
-    files = []
-    for root, dirs, names in os.walk(site_dir):
-        dirs.sort()
-        files += [Path(root, name) for name in sorted(names)]
-    return files
-
-
-def _kind_of(rel: str) -> str:
-    suffix = Path(rel.lower().removesuffix(".gz")).suffix
-    if suffix in _JSON_SUFFIXES:
-        return "json"
-    if suffix in _MARKDOWN_SUFFIXES:
-        return "markdown"
-    return "text"
+def _dedupe(items: list) -> list:
+    return list(dict.fromkeys(items))
 
 
 _LEADING_DOTS = re.compile(r"^(?:\.{0,2}/)+")
@@ -530,18 +245,19 @@ def _source_map_leaks(rel: str, text: str, sources: tuple[str, ...]) -> list[Lea
     return []
 
 
-def _text_leaks(rel: str, clean: str, fingerprints: Fingerprints) -> list[Leak]:
-    """Give up to MAX_LEAKS_PER_FILE leaks, one per separate passage of paid text."""
+def _text_leaks(name: str, clean: str, hits: list[Hit]) -> tuple[list[Leak], list[Allowed]]:
+    """Give up to MAX_LEAKS_PER_FILE leaks, one per separate passage of paid text, and the allowed hits."""
     leaks: list[Leak] = []
+    allowed = _dedupe([Allowed(name, hit.page, hit.allowed_by) for hit in hits if hit.allowed_by])
     passage_end = -1
-    for offset, page in fingerprints.locate(clean):
-        if offset <= passage_end:
-            continue  # still inside the passage already reported
-        leaks.append(Leak(rel, page, snippet_at(clean, offset)))
+    for hit in hits:
+        if hit.allowed_by or hit.offset <= passage_end:
+            continue  # allowed, or still inside the passage already reported
+        leaks.append(Leak(name, hit.page, snippet_at(clean, hit.offset)))
         if len(leaks) == MAX_LEAKS_PER_FILE:
             break
-        passage_end = offset + 4 * SNIPPET_CHARS
-    return leaks
+        passage_end = hit.offset + 4 * SNIPPET_CHARS
+    return leaks, allowed
 
 
 def snippet_at(text: str, offset: int) -> str:

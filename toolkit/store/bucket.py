@@ -10,7 +10,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from toolkit.errors import FolioError
-from toolkit.store.client import StorageSettings, explain, region_mismatch
+from toolkit.store.client import StorageSettings, explain, region_mismatch, s3_errors
 
 if TYPE_CHECKING:
     from toolkit.store.publish import PublishOptions
@@ -34,7 +34,7 @@ def ensure_bucket(client, settings: StorageSettings, options: PublishOptions) ->
                 create_private_bucket(client, settings)
             return True
         raise explain(error, settings, f"checking bucket {settings.bucket!r}") from None
-    except Exception as error:
+    except s3_errors() as error:
         raise explain(error, settings, f"checking bucket {settings.bucket!r}") from None
     actual = response.get("BucketRegion")
     if settings.region and actual and actual != settings.region:
@@ -53,7 +53,7 @@ def create_private_bucket(client, settings: StorageSettings) -> None:
             Bucket=settings.bucket,
             PublicAccessBlockConfiguration={flag: True for flag in PUBLIC_ACCESS_FLAGS},
         )
-    except Exception as error:
+    except s3_errors() as error:
         raise explain(error, settings, f"creating bucket {settings.bucket!r}") from None
     log.debug("created private bucket %s", settings.bucket)
 
@@ -73,7 +73,7 @@ def check_private(client, settings: StorageSettings, allow_public: bool) -> None
             problem = "is on a store that cannot report Block Public Access (check it is private in its console)"
         else:
             raise explain(error, settings, "checking that the bucket is private") from None
-    except Exception as error:
+    except s3_errors() as error:
         raise explain(error, settings, "checking that the bucket is private") from None
     if problem is None:
         return

@@ -35,6 +35,7 @@ from toolkit.store.client import (
     explain,
     list_prefix,
     read_published_manifest,
+    s3_errors,
 )
 
 log = logging.getLogger(__name__)
@@ -296,7 +297,7 @@ def upload_objects(client, settings: StorageSettings, objects: list[GatedObject]
             try:
                 future.result()
                 log.debug("uploaded %s", obj.key)
-            except Exception as error:
+            except s3_errors() as error:
                 failures.append((obj, error))
     if failures:
         _raise_upload_failure(settings, failures, len(objects))
@@ -336,7 +337,7 @@ def _put_manifest(client, settings: StorageSettings, key: str, local: LocalManif
             Bucket=settings.bucket, Key=settings.key_for(key), Body=local.body,
             ContentType="application/json", CacheControl=cache, ChecksumSHA256=_b64_sha256(local.sha256),
         )
-    except Exception as error:
+    except s3_errors() as error:
         raise explain(error, settings, f"uploading {key}") from None
 
 
@@ -370,7 +371,7 @@ def delete_objects(client, settings: StorageSettings, keys: list[str]) -> None:
         batch = [{"Key": settings.key_for(key)} for key in keys[start:start + 1000]]
         try:
             response = client.delete_objects(Bucket=settings.bucket, Delete={"Objects": batch, "Quiet": True})
-        except Exception as error:
+        except s3_errors() as error:
             raise explain(error, settings, "pruning old objects") from None
         if response.get("Errors"):
             first = response["Errors"][0]

@@ -1,0 +1,70 @@
+"""A leak during `folio serve` shows the leak report and the preview keeps serving the last
+build without leaks (the leaky build is never served, not even locally)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from tests import sites
+from tests.sites import PAID_MARKERS, PAID_SENTENCE
+
+FOLIO = Path(sys.executable).with_name("folio")
+LOCKED_SRC = "courses/leaklab/02-locked.md"
+PLANTED = f"Paragraph {PAID_MARKERS['paragraph']} continues. {PAID_SENTENCE}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return 0
+
+
+def wait_for(predicate, seconds: float = 90) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def test_leak_during_serve_is_reported_and_the_last_good_site_stays_served(tmp_path):
+    sites.adversarial_site(tmp_path, plugins=["search"])
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    log = tmp_path / "serve.log"
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
+    with log.open("w") as out:
+        server = subprocess.Popen([str(FOLIO), "serve", "-a", f"127.0.0.1:{port}"], cwd=tmp_path, env=env,
+                                  stdout=out, stderr=subprocess.STDOUT)
+    try:
+        assert wait_for(lambda: status(base) == 200), log.read_text()
+        (tmp_path / "content/notes.txt").write_text(PLANTED + "\n", encoding="utf-8")
+        assert wait_for(lambda: "notes.txt: paid text of" in log.read_text()), log.read_text()
+        assert wait_for(lambda: "The preview keeps serving the last build without leaks" in log.read_text(), 30)
+        output = log.read_text()
+        assert f"notes.txt: paid text of {LOCKED_SRC}" in output and "What to do:" in output
+        assert status(base) == 200  # the last good site, still served
+        assert status(base + "courses/leaklab/01-intro/") == 200
+        assert status(base + "notes.txt") == 404  # the leaky build is not
+        assert "Traceback" not in output
+    finally:
+        server.terminate()
+        server.wait(timeout=20)

@@ -1,0 +1,232 @@
+"""The leak guard in a build: fingerprints on the second core while MkDocs renders, then one
+scan of the whole finished site/, after every other plugin's on_post_build.
+
+One helper process (see `toolkit.build.background`) builds the fingerprints of the paid
+remainders as soon as the content is split, while MkDocs renders; when the build is done
+it is handed the finished site/ and scans every file there. Only strings and the report
+cross the process boundary. Inline (under `folio serve`, or FOLIO_BACKGROUND=inline) the
+same two steps run in the build process, with the same verdict.
+
+What counts as public, so that a paid sentence that is also public is never an alarm:
+the teasers and free pages, every page title, the front matter of free pages (and the
+public keys of locked ones), mkdocs.yml's site_name, site_description, copyright, extra
+and nav labels, and the files that public pages include (pymdownx.snippets, including
+auto_append glossaries; include-markdown; macros' includes) unless those files are paid.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from collections.abc import Mapping
+from typing import Iterable, Iterator
+
+from toolkit.build.background import Job
+from toolkit.build.public_pages import PUBLIC_KEYS, PublicSite
+from toolkit.content.model import Site
+from toolkit.leakguard.fingerprints import Fingerprints
+from toolkit.leakguard.scan import Report, scan_report
+
+log = logging.getLogger("mkdocs.plugins.folio")
+
+# `--8<-- "file"` (also `;--8<--`, any number of dashes), and the block form: one file per line.
+_SNIPPET_LINE = re.compile(r"^[ \t]*-+8<-+[ \t]+(['\"])(.+?)\1", re.M)
+_SNIPPET_BLOCK = re.compile(r"^[ \t]*-+8<-+[ \t]*\n(.*?)^[ \t]*-+8<-+[ \t]*$", re.M | re.S)
+# include-markdown's `{% include-markdown "x" %}` / `{% include "x" %}`, macros' Jinja includes.
+_JINJA_INCLUDE = re.compile(r"\{%-?\s*include(?:-markdown)?\s+(['\"])(.+?)\1")
+
+
+@dataclass(frozen=True)
+class GuardInputs:
+    """What the helper needs: paid text per page, public texts, and the allow-list."""
+
+    paid: dict[str, str]
+    public: list[str]
+    sources: list[str]
+    allow_phrases: list[str]
+    allow_files: list[str]
+
+
+class LeakGuard:
+    """Fingerprints started now (in a helper where safe); `check` scans the finished site."""
+
+    def __init__(self, inputs: GuardInputs, method: str | None = None):
+        self.inputs = inputs
+        self._job = Job(Fingerprints.build, inputs.paid, inputs.public, inputs.allow_phrases,
+                        name="leak guard", finish=_scan, method=method, yield_cpu=False)
+
+    @property
+    def method(self) -> str:
+        return self._job.method
+
+    @property
+    def pid(self) -> int | None:
+        return self._job.pid
+
+    def check(self, site_dir: Path, trusted_dirs: Iterable[Path] = ()) -> Report:
+        """Give the report of the finished site; log every allow-list use."""
+        report = self._job.result(Path(site_dir), self.inputs.sources, [Path(d) for d in trusted_dirs],
+                                  self.inputs.allow_files)
+        for use in report.allowed:
+            log.info("Leak guard: %s", use)
+        return report
+
+    def cancel(self) -> None:
+        self._job.cancel()
+
+
+def _scan(fingerprints: Fingerprints, site_dir: Path, sources, trusted_dirs, allow_files) -> Report:
+    return scan_report(site_dir, fingerprints, sources, trusted_dirs, allow_files)
+
+
+# The dev server's folder -> a copy of its last build without leaks (this process only).
+_LAST_GOOD: dict[Path, Path] = {}
+
+
+def is_preview(site_dir: Path) -> bool:
+    """Tell MkDocs' dev server folder (`mkdocs serve`, `folio serve`: a fresh temporary `mkdocs_*`)."""
+    site_dir = Path(site_dir).resolve()
+    return site_dir.name.startswith("mkdocs_") and site_dir.parent == Path(tempfile.gettempdir()).resolve()
+
+
+def keep_as_last_good(site_dir: Path) -> None:
+    """Under the dev server, copy a build found clean, so a later leaky build can be rolled back."""
+    site_dir = Path(site_dir).resolve()
+    if not is_preview(site_dir):
+        return  # `folio build` swaps a staging folder in only on success; nothing to keep here
+    if site_dir not in _LAST_GOOD:
+        _LAST_GOOD[site_dir] = Path(tempfile.mkdtemp(prefix="folio-last-good-"))
+        atexit.register(shutil.rmtree, _LAST_GOOD[site_dir], True)
+    snapshot = _LAST_GOOD[site_dir] / "site"
+    shutil.rmtree(snapshot, ignore_errors=True)
+    shutil.copytree(site_dir, snapshot)
+
+
+def discard_leaky_build(site_dir: Path) -> bool:
+    """Remove a leaky build; under the dev server, put the last clean one back. Tell if one was."""
+    site_dir = Path(site_dir).resolve()
+    shutil.rmtree(site_dir, ignore_errors=True)
+    snapshot = _LAST_GOOD.get(site_dir)
+    if snapshot is None or not (snapshot / "site").is_dir():
+        return False
+    shutil.copytree(snapshot / "site", site_dir)
+    return True
+
+
+def summary(report: Report, method: str) -> str:
+    """The build summary's leak guard part: never "clean" unless every file was scanned clean."""
+    where = "in a helper process" if method != "inline" else "in the build process"
+    text = f"leak guard: clean ({_count(report.scanned, 'file')} scanned {where}"
+    if report.media:
+        text += f"; {_count(report.media, 'image, font or media file', 'images, fonts or media files')} not read"
+    text += ")."
+    if report.allowed:
+        text += f" {_count(len(report.allowed), 'passage')} let through by leak_guard.allow (logged above)."
+    if report.unreadable:
+        listed = "\n".join(f"  {name}: {why}" for name, why in report.unreadable)
+        text += f"\nleak guard: {_count(len(report.unreadable), 'file')} it could not fully read:\n{listed}"
+    return text
+
+
+def _count(number: int, one: str, many: str | None = None) -> str:
+    return f"{number} {one if number == 1 else (many or one + 's')}"
+
+
+def guard_inputs(site: Site, public: PublicSite, config, allow: Iterable) -> GuardInputs:
+    """Gather the helper's inputs from the content, its public form and the MkDocs config."""
+    phrases = [entry for entry in allow if isinstance(entry, str)]
+    files = [entry["file"] for entry in allow if isinstance(entry, dict) and "file" in entry]
+    return GuardInputs(
+        paid={src: locked.remainder for src, locked in public.locked.items()},
+        public=public_texts(site, public, config),
+        sources=sorted(public.locked),
+        allow_phrases=phrases,
+        allow_files=files,
+    )
+
+
+def public_texts(site: Site, public: PublicSite, config) -> list[str]:
+    """Every text that is legitimately public (see the module docstring)."""
+    texts = public.public_texts(site)
+    for src, page in site.pages.items():
+        meta = {k: v for k, v in page.meta.items() if k in PUBLIC_KEYS} if src in public.locked else page.meta
+        texts += [page.title, *_strings(meta)]
+    texts += _strings([config.get(key) for key in ("site_name", "site_description", "site_author", "copyright")])
+    texts += _strings(config.get("extra") or {})
+    texts += _strings(config.get("nav") or [])
+    texts += [text for _, text in included_files(site, public, config)]
+    return [text for text in texts if text]
+
+
+def included_files(site: Site, public: PublicSite, config) -> list[tuple[Path, str]]:
+    """Give (path, text) of every file a public page includes, or every page appends, that is not paid."""
+    config_dir = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+    docs_dir = Path(site.docs_dir).resolve()  # the authors' sources (MkDocs' docs_dir may be a generated tree)
+    snippets = dict((config.get("mdx_configs") or {}).get("pymdownx.snippets") or {})
+    bases = [config_dir / base for base in _as_list(snippets.get("base_path", ["."]))]
+    macros = config["plugins"].get("macros") if "plugins" in config else None
+    if macros is not None and getattr(macros, "config", None) and macros.config.get("include_dir"):
+        bases.append(config_dir / macros.config["include_dir"])
+    paid = {(docs_dir / src).resolve() for src in public.locked}
+    paid |= {(docs_dir / src).resolve() for src in public.paid_only_assets}
+    found: dict[Path, str] = {}
+    wanted = [(name, [*bases]) for name in _as_list(snippets.get("auto_append", []))]
+    for src, page in site.pages.items():
+        body = public.locked[src].teaser if src in public.locked else page.body
+        here = [(docs_dir / src).parent, docs_dir, config_dir, *bases]
+        wanted += [(name, here) for name in _include_targets(body)]
+    for name, roots in wanted:
+        path = _resolve(name, roots)
+        if path is None or path in paid or path in found:
+            continue
+        try:
+            found[path] = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+    return sorted(found.items())
+
+
+def _include_targets(markdown: str) -> Iterator[str]:
+    if "8<" in markdown:
+        yield from (m.group(2) for m in _SNIPPET_LINE.finditer(markdown))
+        for block in _SNIPPET_BLOCK.finditer(markdown):
+            yield from (line.strip() for line in block.group(1).splitlines() if line.strip())
+    if "{%" in markdown:
+        yield from (m.group(2) for m in _JINJA_INCLUDE.finditer(markdown))
+
+
+def _resolve(name: str, roots: list[Path]) -> Path | None:
+    """Give the file `name` names (a snippet may add `:start:end` or `:section`), in the first root holding it."""
+    candidates = [name]
+    if ":" in name:
+        candidates.append(name.split(":", 1)[0])
+    for candidate in candidates:
+        if candidate.startswith(("http://", "https://")):
+            return None
+        for root in roots:
+            path = (root / candidate.lstrip("/")).resolve()
+            if path.is_file():
+                return path
+    return None
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def _strings(value) -> list[str]:
+    """Give every string in a nested structure of dicts and lists (keys too: nav labels are keys)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Mapping):
+        return [s for key, item in value.items() for s in (*_strings(key), *_strings(item))]
+    if isinstance(value, (list, tuple, set)):
+        return [s for item in value for s in _strings(item)]
+    return []
