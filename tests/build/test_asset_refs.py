@@ -9,7 +9,7 @@ def test_every_form_of_reference_is_resolved_from_the_page_url():
     html = ('<img src=img/u.svg alt=x><img srcset="a%20b.svg 1x, c.svg 2x">'
             '<div style="background: url(&quot;d (1).svg&quot;)"></div><a href="/e.svg">'
             "<style>.x{background:url(f.svg)}</style><a href='g%28h%29.pdf#p=2'>")
-    assert site_paths(html, "p/") == {"p/img/u.svg", "p/a b.svg", "p/c.svg", "p/d (1).svg", "e.svg", "f.svg",
+    assert site_paths(html, "p/") == {"p/img/u.svg", "p/a b.svg", "p/c.svg", "p/d (1).svg", "e.svg", "p/f.svg",
                                       "p/g(h).pdf"}
 
 
