@@ -186,7 +186,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
 
     # After other plugins changed the HTML: what the page finally refers to is what counts.
     @event_priority(-100)
-    def on_page_content(self, html: str, page, config, files):
+    def _note_references(self, html: str, page, config, files):
         if self.config.enabled and self.tree is not None:
             self.tree.note_references(html, page)
         return html
@@ -260,7 +260,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
                     child.title = self.site.courses[slug].title
                 self._title_section(child)
 
-    def on_page_content(self, html: str, page, config, files: Files) -> str:
+    def _rewrite_locked_links(self, html: str, page, config, files: Files) -> str:
         """Links to headings now in a locked part go to the gate's reading URL (see locked_links)."""
         if not self.config.enabled or self.site is None or not self.gate_url or not self.public.locked:
             return html
@@ -276,6 +276,8 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         if page.file.src_uri not in self.public.locked and not any(n in html for n in self._locked_names):
             return html
         return self._locked_anchors.rewrite(html, page.url, self._src_of_url)
+
+    on_page_content = CombinedEvent(_rewrite_locked_links, _note_references)
 
     def on_page_context(self, context, page, config, nav):
         if not self.config.enabled or self.site is None:

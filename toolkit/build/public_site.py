@@ -156,6 +156,7 @@ class PublicTreeBuild:
             file = File(src, str(self.content_dir), config.site_dir, config.use_directory_urls)
             self.candidates[src] = file
             files.append(file)
+        self._candidate_names = {PurePosixPath(f.dest_uri).name for f in self.candidates.values()}
 
     def withhold_rendered_candidates(self, files: Files) -> None:
         """A candidate inside a priced course that another plugin (e.g. mkdocs-jupyter) made a page of."""
@@ -174,12 +175,14 @@ class PublicTreeBuild:
     def note_references(self, html: str, page) -> None:
         from urllib.parse import urlsplit
 
+        if not self.candidates:
+            return
         prefix = urlsplit(self.config.site_url or "/").path or "/"
-        self.referenced |= site_paths(html, page.url, prefix)
         # Raw HTML is not rewritten by MkDocs: authors mean its relative paths from the source's
         # folder, as they work without directory URLs. Counting both publishes nothing unnamed.
         folder = PurePosixPath(page.file.src_uri).parent.as_posix()
-        self.referenced |= site_paths(html, "" if folder == "." else folder + "/", prefix)
+        self.referenced |= site_paths(html, page.url, prefix, "" if folder == "." else folder + "/",
+                                      names=self._candidate_names)
 
     def publish_referenced(self, files: Files) -> None:
         """Keep the candidates public pages refer to (or mkdocs.yml names); drop the rest."""
