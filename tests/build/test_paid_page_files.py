@@ -48,7 +48,7 @@ def test_a_paid_chapter_with_another_markdown_suffix_is_gated(tmp_path, suffix):
     texts = site_texts(tmp_path / "site")
     assert find(texts, SECRET) == []
     assert find(texts, "free opening paragraph about reconciling ledgers")
-    pages = [o["source"] for o in plugin.manifest["products"]["course:suffix"]["objects"] if o["role"] == "page"]
+    pages = [o.source for o in plugin.manifest.products["course:suffix"].pages]
     assert pages == [f"courses/suffix/01-ledger{suffix}"]
 
 
@@ -71,7 +71,7 @@ def test_a_gated_dir_that_overlaps_the_public_folders_is_refused(tmp_path, gated
         "courses/suffix/index.md": COURSE,
         "courses/suffix/01-ledger.md": chapter("Ledger"),
     }, folio={"gated_dir": gated_dir})
-    with pytest.raises(FolioError, match=r"plugins\.folio\.gated_dir: .* overlaps (docs_dir|site_dir)"):
+    with pytest.raises(FolioError, match=r"plugins\.folio\.gated_dir: .* overlaps (docs_dir|site_dir|plugins\.folio\.content_dir)"):
         build_site(config)
     assert not (tmp_path / "site").exists()
 

@@ -1,37 +1,46 @@
 """MkDocs plugin `folio`: its hooks only coordinate; the work lives in the modules.
 
 Order of events in a build:
-  on_config     -> settings, UI language
-  on_files      -> load + validate content, cut locked pages to their teasers, generate
-                   listing pages, drop paid-only assets, order files for the nav
+  on_config     -> settings, UI language; load + validate content/, cut locked pages to their
+                   teasers, generate listing pages, and write the public tree (docs_dir) from
+                   that allow-list, before MkDocs collects any file
+  on_files      -> offer content/'s other files (images, attachments) as candidates; later,
+                   drop any that another plugin turned into a page inside a priced course
   on_nav        -> section titles (course titles, localized section names)
+  on_page_content -> note which candidates each rendered public page refers to
+  on_env        -> publish only the referenced candidates (and link them into the tree)
   on_page_context -> what the header and paywall templates need
   on_post_build -> write gated/ (bundles + manifest), then run the leak guard on site/
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import shutil
 import time
 from pathlib import Path, PurePosixPath
 
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.utils import get_relative_url
 
 from toolkit.build import listings as generated
 from toolkit.build.background import Job
+from toolkit.build.lock import BuildLock
+from toolkit.build.public_site import PublicTreeBuild
 from toolkit.config import FolioConfig
-from toolkit.content.model import Site, load_site
+from toolkit.content.dates import today
+from toolkit.content.model import Site
 from toolkit.content.strings import language_of, strings
 from toolkit.build.leak_guard import LeakGuard, discard_leaky_build, guard_inputs, keep_as_last_good, summary
 from toolkit.leakguard.scan import LeakError
-from toolkit.build.public_pages import PublicSite, make_public
+from toolkit.build.public_pages import PublicSite
 
 log = logging.getLogger("mkdocs.plugins.folio")
+
+# Folio's own templates (page headers, the paywall box): placed after the site's custom_dir.
+THEME_DIR = Path(__file__).resolve().parent / "theme"
 
 SECTION_ORDER = {"courses": 1, "articles": 2, "salons": 3, "leaderboard": 5}
 
@@ -44,49 +53,116 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         self.site: Site | None = None
         self.public: PublicSite | None = None
         self.manifest: dict | None = None
+        self.tree: PublicTreeBuild | None = None
         # Set by `folio build`, which renders into a staging folder: where the site will really be.
         self.final_site_dir: Path | None = None
 
-    # -- configuration -------------------------------------------------------------------------
+    # -- configuration and the public tree -----------------------------------------------------
 
+    # First of all on_config hooks: every other plugin must see the public tree as docs_dir.
+    @event_priority(100)
     def on_config(self, config):
         if not self.config.enabled:
             return config
         self.timings = {}
+        _require_material(config)
         # Read per build, so a long `folio serve` moves a salon from upcoming to past at midnight.
-        self.today = dt.date.today()
+        self.today = today()
         self.language = language_of(config.theme.get("language"))
-        self.t = strings(self.language)
+        self.t = strings(config.theme.get("language"))
         self.strict = bool(self.config.strict or config.strict)
         self.config_dir = Path(config.config_file_path or ".").resolve().parent
         self.gated_dir = (self.config_dir / self.config.gated_dir).resolve()
-        _refuse_public_gated_dir(self.gated_dir, config, self.final_site_dir)
-        self.public_dir = self.config_dir / ".folio-cache" / "public"
         self.gate_url = (self.config.gate_url or "").rstrip("/") or None
+        _add_folio_templates(config)
+        # Before the public tree is written: two builds in one folder would overwrite each other's.
+        self._release_lock()
+        self._lock = BuildLock(self.config_dir / ".folio-cache").acquire()
+        started = time.perf_counter()
+        self.tree = PublicTreeBuild(self, config)
+        _refuse_public_gated_dir(self.gated_dir, config, self.final_site_dir, self.tree.content_dir)
+        self.site, self.public = self.tree.site, self.tree.public
+        self.tree.write_pages(self._generated_pages(config))
+        self.timings["content"] = time.perf_counter() - started
         return config
 
-    # -- content -------------------------------------------------------------------------------
+    def _generated_pages(self, config) -> dict[str, str]:
+        """Listing pages and additions to pages (course blocks, leaderboards), as Markdown."""
+        site, t = self.site, self.t
+        pages: dict[str, str] = {}
+        for slug, course in site.courses.items():
+            src = course.index.src
+            block = generated.course_block(course, t, self._url_from(config, src))
+            pages[src] = self.tree.public_markdown(src).rstrip() + "\n" + block
+        if site.articles:
+            src = "articles/index.md"
+            body = generated.articles_index(site, t, self._url_from(config, src))
+            pages[src] = self._existing_or_title(src, t["articles"]) + body
+        if site.salons:
+            src = "salons/index.md"
+            body = generated.salons_index(site, t, self._url_from(config, src), self.today)
+            pages[src] = self._existing_or_title(src, t["salons"]) + body
+        pages.update(self._leaderboard_pages(pages))
+        return pages
 
-    # Run before other plugins' on_files (e.g. blog, tags) so they only ever see public pages.
-    @event_priority(100)
-    def on_files(self, files: Files, config) -> Files:
-        if not self.config.enabled:
-            return files
+    def _url_from(self, config, src: str):
+        """A function giving URLs of other pages relative to the page at `src`."""
+        use_directory_urls = config.use_directory_urls
+        here = File(src, "", "", use_directory_urls).url
+
+        def url_for(target: str) -> str:
+            return get_relative_url(File(target, "", "", use_directory_urls).url, here)
+
+        return url_for
+
+    def _existing_or_title(self, src: str, title: str) -> str:
+        """An author's own index page (its public form, kept, with the listing appended), else a title."""
+        if src in self.site.pages:
+            return self.tree.public_markdown(src).rstrip() + "\n"
+        return f"---\ntitle: {title}\n---\n\n# {title}\n\n"
+
+    def _leaderboard_pages(self, pages: dict[str, str]) -> dict[str, str]:
+        self.course_contributors = {}
+        try:
+            from toolkit.leaderboard import site_pages
+        except ImportError:  # the leaderboard package is optional while it is being built
+            return {}
         started = time.perf_counter()
-        self.site = load_site(Path(config.docs_dir), dict(self.config.membership), self.strict,
-                              config.config_file_path or "mkdocs.yml")
-        self.public = make_public(self.site, self.config.teaser_words)
-        self._reset_public_dir()
-        for src, markdown in self.public.markdown.items():
-            self._replace(files, config, src, markdown)
-        self._add_listing_pages(files, config)
-        self._add_leaderboard_pages(files, config)
-        for src in sorted(self.public.paid_only_assets):
-            asset = files.get_file_from_path(src)
-            if asset is not None:
-                files.remove(asset)
-        self.timings["content"] = time.perf_counter() - started
+        result = site_pages(self.config_dir, self.site.docs_dir, dict(self.config.leaderboard),
+                            self.t.table, self.today)
+        out = dict(result.pages)
+        self.course_contributors = result.course_contributors
+        for slug, snippet in result.course_contributors.items():
+            src = f"courses/{slug}/index.md"
+            if src in pages and snippet:
+                out[src] = pages[src] + "\n\n" + snippet + "\n"
+        self.timings["leaderboard"] = time.perf_counter() - started
+        return out
+
+    def on_serve(self, server, config, builder):
+        if self.config.enabled and self.tree is not None:
+            # Authors edit content/; the public tree is Folio's output, rewritten only where it changed.
+            server.unwatch(config.docs_dir)
+            server.watch(str(self.tree.content_dir))
+        return server
+
+    # -- files ---------------------------------------------------------------------------------
+
+    # Before other plugins' on_files (blog, tags, jupyter): they see only public pages and candidates.
+    @event_priority(100)
+    def _offer_candidates(self, files: Files, config) -> Files:
+        if not self.config.enabled or self.tree is None:
+            return files
         self.files = files
+        self.tree.offer_candidates(files, config)
+        return files
+
+    # After other plugins' on_files: a candidate another plugin made a page of is checked again.
+    @event_priority(-100)
+    def _withhold_paid_pages(self, files: Files, config) -> Files:
+        if not self.config.enabled or self.tree is None:
+            return files
+        self.tree.withhold_rendered_candidates(files)
         # gated/ and the leak guard need only the content: start them in forked processes so
         # they run on the second core while MkDocs renders the site.
         self._private_job = Job(_private_outputs, self.site, self.public, self.gated_dir, config,
@@ -96,76 +172,20 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             self._leak_guard = LeakGuard(guard_inputs(self.site, self.public, config, self.config.leak_guard.allow))
         return files
 
-    def _reset_public_dir(self) -> None:
-        shutil.rmtree(self.public_dir, ignore_errors=True)
-        self.public_dir.mkdir(parents=True, exist_ok=True)
+    on_files = CombinedEvent(_offer_candidates, _withhold_paid_pages)
 
-    def _replace(self, files: Files, config, src: str, markdown: str) -> None:
-        """Hand MkDocs `markdown` instead of the source file at `src`.
+    # After other plugins changed the HTML: what the page finally refers to is what counts.
+    @event_priority(-100)
+    def on_page_content(self, html: str, page, config, files):
+        if self.config.enabled and self.tree is not None:
+            self.tree.note_references(html, page)
+        return html
 
-        The public copy lives outside docs_dir, so any plugin that rereads the page's
-        source file reads the teaser, never the paid original.
-        """
-        path = self.public_dir / src
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(markdown, encoding="utf-8")
-        old = files.get_file_from_path(src)
-        if old is not None:
-            files.remove(old)
-        files.append(File.generated(config, src, abs_src_path=str(path)))
-
-    def _url_from(self, files: Files, src: str):
-        """A function giving URLs of other pages relative to the page at `src`."""
-        here = File(src, "", "", config_use_directory_urls(files)).url
-
-        def url_for(target: str) -> str:
-            file = files.get_file_from_path(target)
-            return get_relative_url(file.url if file else target, here)
-
-        return url_for
-
-    def _add_listing_pages(self, files: Files, config) -> None:
-        site, t = self.site, self.t
-        for slug, course in site.courses.items():
-            index_src = course.index.src
-            block = generated.course_block(course, t, self._url_from(files, index_src))
-            self._replace(files, config, index_src, self._source_text(index_src) + block)
-        if site.articles:
-            src = "articles/index.md"
-            body = generated.articles_index(site, t, self._url_from(files, src))
-            self._replace(files, config, src, self._existing_or_title(src, t["articles"]) + body)
-        if site.salons:
-            src = "salons/index.md"
-            body = generated.salons_index(site, t, self._url_from(files, src), self.today)
-            self._replace(files, config, src, self._existing_or_title(src, t["salons"]) + body)
-
-    def _source_text(self, src: str) -> str:
-        return (self.site.docs_dir / src).read_text(encoding="utf-8").rstrip() + "\n"
-
-    def _existing_or_title(self, src: str, title: str) -> str:
-        """An author's own index page (kept, with the listing appended), else a title."""
-        if (self.site.docs_dir / src).is_file():
-            return self._source_text(src)
-        return f"---\ntitle: {title}\n---\n\n# {title}\n\n"
-
-    def _add_leaderboard_pages(self, files: Files, config) -> None:
-        try:
-            from toolkit.leaderboard import site_pages
-        except ImportError:  # the leaderboard package is optional while it is being built
-            self.course_contributors = {}
-            return
-        started = time.perf_counter()
-        result = site_pages(self.config_dir, self.site.docs_dir, dict(self.config.leaderboard),
-                            self.language, self.today)
-        for src, markdown in result.pages.items():
-            self._replace(files, config, src, markdown)
-        self.course_contributors = result.course_contributors
-        for slug, snippet in result.course_contributors.items():
-            src = f"courses/{slug}/index.md"
-            path = self.public_dir / src
-            if path.is_file() and snippet:
-                path.write_text(path.read_text(encoding="utf-8") + "\n\n" + snippet + "\n", encoding="utf-8")
-        self.timings["leaderboard"] = time.perf_counter() - started
+    @event_priority(-100)
+    def on_env(self, env, config, files: Files):
+        if self.config.enabled and self.tree is not None:
+            self.tree.publish_referenced(files)
+        return env
 
     def _nav_order(self, file: File):
         """Home first, then courses (chapters in course order), articles and salons newest first."""
@@ -275,6 +295,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         gate = self.gate_url
         return {
             "offers": offers,
+            # 0 when nothing beyond the teaser is locked: the paywall then names no reading time.
             "locked_minutes": self.public.locked[page.src].locked_minutes,
             "checkout_url": f"{gate}/checkout" if gate else None,
             "read_url": f"{gate}/read/{page.product}?page={page.src}" if gate else None,
@@ -293,16 +314,23 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         self.manifest = private["manifest"]
         self.timings.update(private["timings"])
         self._guard_leaks(Path(config.site_dir), config)
+        self._release_lock()
 
     def on_build_error(self, error) -> None:
         for job in (getattr(self, "_private_job", None), getattr(self, "_leak_guard", None)):
             if job is not None:
                 job.cancel()
+        self._release_lock()
+
+    def _release_lock(self) -> None:
+        lock = getattr(self, "_lock", None)
+        if lock is not None:
+            lock.release()
 
     def _guard_leaks(self, site_dir: Path, config) -> None:
         """Scan the finished site; on a leak, remove it and raise LeakError. Sets `leak_summary`."""
         if self._leak_guard is None:
-            self.leak_summary = "LEAK GUARD OFF: site/ was not checked for paid text (leak_guard: false in mkdocs.yml)."
+            self.leak_summary = "leak guard: OFF, site not checked for paid text (leak_guard: false in mkdocs.yml)."
             log.warning(self.leak_summary)
             return
         started = time.perf_counter()
@@ -325,6 +353,27 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         log.info("Leak guard: %d paid pages checked against site/, no paid text found", len(self.public.locked))
 
 
+def _require_material(config) -> None:
+    """Folio's templates extend mkdocs-material's; another theme would build pages without a paywall."""
+    from toolkit.errors import FolioError
+
+    name = config.theme.name
+    if name != "material":
+        from toolkit.config import ConfigFile
+
+        raise FolioError(ConfigFile(config.config_file_path).describe(
+            ("theme", "name"), f"Folio needs the mkdocs-material theme, got {name!r}; write `name: material` "
+            "under `theme:` (pip install mkdocs-material)"))
+
+
+def _add_folio_templates(config) -> None:
+    """Put Folio's templates after the site's custom_dir and before Material's own."""
+    dirs = config.theme.dirs
+    if str(THEME_DIR) not in dirs:
+        custom = config.theme.custom_dir
+        dirs.insert(1 if custom and dirs and dirs[0] == custom else 0, str(THEME_DIR))
+
+
 def _private_outputs(site, public, gated_dir, config, gate_url, t) -> dict:
     """gated/ written, with how long it took."""
     from toolkit.gated.writer import write_gated
@@ -341,17 +390,18 @@ def _private_outputs(site, public, gated_dir, config, gate_url, t) -> dict:
     return {"manifest": manifest, "timings": {"gated": time.perf_counter() - started}}
 
 
-def _refuse_public_gated_dir(gated_dir: Path, config, final_site_dir: Path | None) -> None:
-    """gated/ inside docs_dir or site_dir would be copied to, or be, the public site."""
+def _refuse_public_gated_dir(gated_dir: Path, config, final_site_dir: Path | None, content_dir: Path) -> None:
+    """gated/ inside docs_dir, content_dir or site_dir would be copied to, or be, the public site."""
     from toolkit.errors import FolioError
 
-    folders = {"docs_dir": config["docs_dir"], "site_dir": final_site_dir or config["site_dir"]}
+    folders = {"docs_dir": config["docs_dir"], "site_dir": final_site_dir or config["site_dir"],
+               "plugins.folio.content_dir": content_dir}
     for name, folder in folders.items():
         public = Path(folder).resolve()
         if gated_dir == public or gated_dir.is_relative_to(public) or public.is_relative_to(gated_dir):
             raise FolioError(
                 f"{Path(config.config_file_path or 'mkdocs.yml').name}: plugins.folio.gated_dir: {gated_dir} "
-                f"overlaps {name} ({public}), so paid files would be published; put it outside both, e.g. `gated`"
+                f"overlaps {name} ({public}), so paid files would be published; put it outside them, e.g. `gated`"
             )
 
 

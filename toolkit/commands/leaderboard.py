@@ -24,15 +24,14 @@ DATE = click.DateTime(formats=["%Y-%m-%d"])
               help="The repository folder that holds the cache (default: the config file's folder).")
 def command(since, until, window, section, output_format, config_file, repo) -> None:
     """Rank contributors by the pages, lines, reviews and salon notes in the git history."""
-    import datetime
-
+    from toolkit.content.dates import today
     from toolkit.leaderboard import formats
     from toolkit.leaderboard.report import SHALLOW_WARNING, build_report
     from toolkit.leaderboard.windows import make_window
 
     docs_dir, settings = _load_site(config_file)
     repo_dir = repo or config_file.resolve().parent
-    chosen = make_window(window, datetime.date.today(), since and since.date(), until and until.date())
+    chosen = make_window(window, today(), since and since.date(), until and until.date())
     report = build_report(repo_dir, docs_dir, settings, chosen, section)
     if report.shallow:
         click.echo(f"warning: {SHALLOW_WARNING}", err=True)
@@ -43,9 +42,9 @@ def command(since, until, window, section, output_format, config_file, repo) -> 
 def _load_site(config_file: Path) -> tuple[Path, dict]:
     """Return the docs folder and the validated leaderboard settings of a mkdocs.yml."""
     from toolkit.leaderboard.settings import load_settings
-    from toolkit.build.staging import load_mkdocs_config
+    from toolkit.build.staging import content_dir_of, load_mkdocs_config
 
     config = load_mkdocs_config(config_file)
     folio = config["plugins"].get("folio")
     raw = folio.config.get("leaderboard", {}) if folio is not None else {}
-    return Path(config["docs_dir"]), load_settings(raw, config_file.name)
+    return content_dir_of(config), load_settings(raw, config_file.name)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import click
@@ -11,9 +10,10 @@ from toolkit.commands.build import config_option
 
 
 def _docs_dir(config_file: str) -> Path:
-    from toolkit.build.staging import load_mkdocs_config
+    from toolkit.build.staging import content_dir_of
+    from toolkit.config import load_mkdocs_config
 
-    return Path(load_mkdocs_config(config_file).docs_dir)
+    return content_dir_of(load_mkdocs_config(config_file))
 
 
 def _report(paths) -> None:
@@ -76,9 +76,10 @@ def chapter(course_slug, title, slug, access, config_file):
 @config_option
 def article(title, slug, members, tags, authors, config_file):
     """An article dated today."""
+    from toolkit.content.dates import today
     from toolkit.content.scaffolds import new_article
 
-    _report([new_article(_docs_dir(config_file), title, slug, members, list(tags), list(authors), dt.date.today())])
+    _report([new_article(_docs_dir(config_file), title, slug, members, list(tags), list(authors), today())])
 
 
 @command.command("salon")

@@ -15,10 +15,9 @@ import datetime
 import functools
 from collections.abc import Iterable
 
+from toolkit.content import is_markdown
 from toolkit.leaderboard.gitlog import RawCommit
 from toolkit.leaderboard.identities import Contact, Mailmap, identity_key, parse_contact
-
-PAGE_SUFFIX = ".md"
 
 # One ledger commit: (date ordinal, author id, co-author ids, reviewer ids,
 #                     ((page id, lines added, is new page), ...))
@@ -68,7 +67,7 @@ class Ledger:
         coauthors = self._people(commit.coauthors, mailmap, exclude={author})
         reviewers = self._people(commit.reviewers, mailmap, exclude={author, *coauthors})
         changes = tuple(self._page_change(change) for change in commit.changes
-                        if change.path.endswith(PAGE_SUFFIX) and change.added is not None)
+                        if is_markdown(change.path) and change.added is not None)
         day = _day_number(commit.date)
         return (day, author, coauthors, reviewers, changes)
 

@@ -4,38 +4,9 @@ from __future__ import annotations
 
 import json
 
+from toolkit.content.strings import strings
 from toolkit.leaderboard.scoring import Standing
 
-STRINGS = {
-    "en": {
-        "title": "Leaderboard", "overall": "Overall", "courses": "Courses", "articles": "Articles",
-        "salons": "Salons", "all": "All time", "90d": "Last 90 days", "month": "This month",
-        "rank": "Rank", "name": "Contributor", "points": "Points", "breakdown": "Breakdown",
-        "level": "Level", "badges": "Badges", "activity": "Activity",
-        "pages": "{} pages", "lines": "{} lines", "paid_chapters": "{} paid chapters",
-        "salon_notes": "{} salon notes", "reviews": "{} reviews",
-        "empty": "No contributions yet.", "contributors": "Contributors",
-        "created": "Pages written", "edited": "Pages improved", "boards": "Boards",
-        "author": "Author", "reviewer": "Reviewer", "salon_host": "Salon host", "course_author": "Course author",
-        "not_a_repo": "The leaderboard needs the site's git history, and this build has none: `{}` is not inside a git repository.",
-        "how": "Points: {}.",
-    },
-    "zh": {
-        "title": "贡献榜", "overall": "总榜", "courses": "课程", "articles": "文章",
-        "salons": "沙龙", "all": "全部时间", "90d": "最近 90 天", "month": "本月",
-        "rank": "排名", "name": "贡献者", "points": "积分", "breakdown": "明细",
-        "level": "等级", "badges": "徽章", "activity": "活跃度",
-        "pages": "新页面 {}", "lines": "新增 {} 行", "paid_chapters": "付费章节 {}",
-        "salon_notes": "沙龙笔记 {}", "reviews": "审阅 {}",
-        "empty": "暂无贡献。", "contributors": "贡献者",
-        "created": "撰写的页面", "edited": "改进的页面", "boards": "榜单",
-        "author": "作者", "reviewer": "审阅者", "salon_host": "沙龙主持", "course_author": "课程作者",
-        "not_a_repo": "贡献榜需要站点的 git 历史，但本次构建没有：`{}` 不在 git 仓库中。",
-        "how": "积分规则：{}。",
-        # default level names
-        "Newcomer": "新人", "Contributor": "贡献者", "Regular": "常驻作者", "Core": "核心成员", "Luminary": "灯塔",
-    },
-}
 # Count shown in the breakdown column for each kind of points.
 BREAKDOWN_COUNTS = {"pages": "pages", "lines": "lines_added", "paid_chapters": "paid_chapters",
                     "salon_notes": "salon_notes", "reviews": "reviews"}
@@ -43,13 +14,14 @@ MARKDOWN_SPECIAL = str.maketrans({char: f"\\{char}" for char in "\\`*_[]|<>#"})
 
 
 class Strings:
-    """Translated UI strings; unknown keys (such as custom level names) pass through."""
+    """The leaderboard's UI strings (`leaderboard.*` in toolkit/content/strings.py); unknown keys
+    (such as custom level names) pass through."""
 
     def __init__(self, language: str):
-        self.table = STRINGS.get(language.split("_")[0].split("-")[0], STRINGS["en"])
+        self.table = strings(language)
 
     def __getitem__(self, key: str) -> str:
-        return self.table.get(key, STRINGS["en"].get(key, key))
+        return self.table.get(f"leaderboard.{key}", key)
 
 
 def escape(text: str) -> str:
