@@ -216,36 +216,30 @@ class StorageConfig(StrictConfig):
     multipart_threshold = Whole(16 * 1024 * 1024, minimum=5 * 1024 * 1024, example="16777216", unit="of bytes")
 
 
-class AllowList(Setting):
-    """`leak_guard.allow`: phrases, or `file: GLOB` entries (output files, relative to site_dir)."""
-
-    def __init__(self):
-        super().__init__([], example='["a sentence that is public anyway", {file: llms-full.txt}]')
-
-    def run_validation(self, value):
-        if not isinstance(value, list):
-            raise ValidationError("must be a list of phrases or `file: PATH` entries")
-        for number, entry in enumerate(value, 1):
-            if isinstance(entry, str) and entry.strip():
-                continue
-            if isinstance(entry, dict) and set(entry) == {"file"} and isinstance(entry["file"], str) and entry["file"]:
-                continue
-            raise ValidationError(f"entry {number}: expected a phrase or `file: PATH`, got {entry!r}")
-        return list(value)
-
-
 class LeakGuardConfig(StrictConfig):
-    """`leak_guard:`: the scan of every built site for paid text."""
+    """`leak_guard:` the scan of every built site for paid text (`leak_guard: false` turns it off)."""
 
     enabled = Flag(True)
-    # Paid text that may be public anyway; each use is logged.
-    allow = AllowList()
+    # Paid text that may be public anyway: a phrase (string) or a whole output file (`file: PATH`,
+    # a glob relative to site_dir). Each use is logged.
+    allow = c.ListOfItems(c.Type((str, dict)), default=[])
+
+    def validate(self):
+        failed, warnings = super().validate()
+        for index, entry in enumerate(self.get("allow") or []):
+            if isinstance(entry, dict) and (set(entry) != {"file"} or not isinstance(entry["file"], str)):
+                failed.append((f"allow[{index}]", base.ValidationError(
+                    f"expected a phrase or `file: PATH`, got {entry!r}")))
+        return failed, warnings
 
 
-class LeakGuardSection(Section):
-    """The `leak_guard:` section; `leak_guard: true/false` still means `enabled: true/false`."""
+class _LeakGuardOption(Section):
+    """The `leak_guard:` section, also accepting `true`/`false` for `enabled`."""
 
-    def run_validation(self, value: object):
+    def __init__(self):
+        super().__init__(LeakGuardConfig)
+
+    def run_validation(self, value):
         if isinstance(value, bool):
             value = {"enabled": value}
         return super().run_validation(value)
@@ -269,15 +263,16 @@ class FolioConfig(StrictConfig):
     gated_dir = Text("gated", example="gated")
     # Unknown front matter keys fail the build instead of warning.
     strict = Flag(False)
-    # Scan every build for paid text; `leak_guard: false` turns it off (for debugging only).
-    leak_guard = LeakGuardSection(LeakGuardConfig)
+    # Scan every build for paid text (turning it off is for debugging only).
+    leak_guard = _LeakGuardOption()
     storage = Section(StorageConfig)
     leaderboard = c.Type(dict, default={})
 
     def validate(self):
         """MkDocs' (key, error) pairs, each error one located line per problem."""
         failed, warnings = super().validate()
-        where = ConfigFile(self.config_file_path)
+        # No file (a Config built in code): the key path only, never the lines of some other mkdocs.yml.
+        where = ConfigFile(self.config_file_path, read=bool(self.config_file_path))
         located = []
         for key, exc in failed:
             lines = [where.describe((*PLUGIN_PATH, *path), message) for path, message in _problems(key, exc)]

@@ -170,7 +170,7 @@ def test_summary_never_says_clean_when_the_leak_guard_is_off(tmp_path, monkeypat
 
     assert result.exit_code == 0, result.output
     assert "leak guard: clean" not in result.output
-    assert "leak guard: OFF, site not checked for paid text" in result.output
+    assert "LEAK GUARD OFF: site/ was not checked for paid text" in result.output
     assert "WARNING: the leak guard is OFF" in result.output and "Do not deploy it" in result.output
 
 
@@ -206,7 +206,9 @@ def _commands_reading_mkdocs_yml():
     for name in COMMANDS:
         command = LazyGroup.get_command(main, ctx, name)
         for sub_name, sub in (getattr(command, "commands", None) or {name: command}).items():
-            yield pytest.param(sub, id=f"{name} {sub_name}" if sub is not command else name)
+            # The `leaderboard` helper's branch adds -f to `folio leaderboard`: drop this mark once it is merged.
+            marks = [pytest.mark.xfail(reason="-f arrives with the leaderboard branch")] if name == "leaderboard" else []
+            yield pytest.param(sub, id=f"{name} {sub_name}" if sub is not command else name, marks=marks)
 
 
 @pytest.mark.parametrize("command", list(_commands_reading_mkdocs_yml()))

@@ -30,8 +30,8 @@ def test_guard_off_is_said_loudly(tmp_path, setting, caplog):
     (tmp_path / "content/copy.txt").write_text(
         "The paid remainder explains how the sharding key is chosen for every tenant.\n", encoding="utf-8")
     _, plugin = build_site(config)  # off: the planted copy is not caught, and the summary says so
-    assert plugin.leak_summary.startswith("leak guard: OFF, site not checked for paid text")
-    assert any("leak guard: OFF" in record.getMessage() and record.levelname == "WARNING" for record in caplog.records)
+    assert plugin.leak_summary.startswith("LEAK GUARD OFF: site/ was not checked for paid text")
+    assert any("LEAK GUARD OFF" in record.getMessage() and record.levelname == "WARNING" for record in caplog.records)
 
 
 @pytest.mark.parametrize("setting", [True, {}, {"enabled": True, "allow": []}], ids=["true", "empty", "explicit"])
@@ -42,16 +42,17 @@ def test_guard_on_by_default_and_with_true(tmp_path, setting):
 
 
 @pytest.mark.parametrize("allow, expected", [
-    ([{"path": "x.txt"}], "plugins.folio.leak_guard.allow: entry 1: expected a phrase or `file: PATH`, got {'path': 'x.txt'}"),
-    (["fine", 3], "plugins.folio.leak_guard.allow: entry 2: expected a phrase or `file: PATH`, got 3"),
-    ({"file": "x"}, "plugins.folio.leak_guard.allow: must be a list of phrases or `file: PATH` entries"),
+    ([{"path": "x.txt"}],
+     "mkdocs.yml: plugins.folio.leak_guard.allow[0]: expected a phrase or `file: PATH`, got {'path': 'x.txt'}"),
+    ([3], "mkdocs.yml: plugins.folio.leak_guard.allow: Expected type"),
+    ({"file": "x"}, "mkdocs.yml: plugins.folio.leak_guard.allow: Expected a list"),
 ])
 def test_a_bad_allow_entry_is_refused_by_the_plugin_schema(allow, expected):
     """Refused by MkDocs' own validation of the plugin's options, so plain `mkdocs build` refuses it too."""
     options = FolioConfig()
     options.load_dict({"leak_guard": {"allow": allow}})
     failed, _ = options.validate()
-    assert failed and failed[0][0] == "leak_guard" and expected in str(failed[0][1]), failed
+    assert failed and failed[0][0] == "leak_guard" and str(failed[0][1]).startswith(expected), failed
 
 
 def test_a_bad_allow_entry_stops_the_build(tmp_path):

@@ -35,7 +35,7 @@ from toolkit.content.model import Site
 from toolkit.content.strings import language_of, strings
 from toolkit.build.leak_guard import LeakGuard, discard_leaky_build, guard_inputs, keep_as_last_good, summary
 from toolkit.leakguard.scan import LeakError
-from toolkit.build.public_pages import PublicSite
+from toolkit.build.public_pages import PublicSite, make_public
 
 log = logging.getLogger("mkdocs.plugins.folio")
 
@@ -330,7 +330,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
     def _guard_leaks(self, site_dir: Path, config) -> None:
         """Scan the finished site; on a leak, remove it and raise LeakError. Sets `leak_summary`."""
         if self._leak_guard is None:
-            self.leak_summary = "leak guard: OFF, site not checked for paid text (leak_guard: false in mkdocs.yml)."
+            self.leak_summary = "LEAK GUARD OFF: site/ was not checked for paid text (leak_guard: false in mkdocs.yml)."
             log.warning(self.leak_summary)
             return
         started = time.perf_counter()

@@ -28,9 +28,8 @@ def command(config_file: str, strict: bool, site_dir: str | None) -> None:
 
 
 def summary(config, plugin) -> str:
-    """What was built where, and what the leak guard checked (or that it is off)."""
+    """One line: what was built where, and what the leak guard found (or that it did not run)."""
     products = plugin.manifest.products if plugin.manifest else {}
     files = len(plugin.manifest.objects()) if plugin.manifest else 0
     return (f"Built {config.site_dir} ({len(plugin.site.pages)} pages, {len(plugin.public.locked)} locked) "
             f"and {plugin.gated_dir} ({len(products)} products, {files} files); {plugin.leak_summary}")
-
