@@ -137,3 +137,12 @@ def test_soft_hyphen_and_zero_width_in_public_text_do_not_break_words(tmp_path):
     fingerprints = Fingerprints.build({PAID_PAGE: public + ". " + PAID_EN}, public=[public])
     site = site_with(tmp_path, "p.html", html(public.replace("pro", "pro&shy;").replace("slow", "sl\u200bow")))
     assert leaks_in(site, fingerprints) == []
+
+
+def test_pdf_is_searched_in_its_streams_and_listed(tmp_path, fingerprints):
+    content = f"BT /F1 12 Tf ({PAID_EN}) Tj ET".encode()
+    pdf = (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Filter /FlateDecode >>\nstream\n" + zlib.compress(content)
+           + b"\nendstream\nendobj\n%%EOF\n")
+    report = scan_report(site_with(tmp_path, "handout.pdf", pdf), fingerprints, [PAID_PAGE])
+    assert [(leak.file, leak.page) for leak in report.leaks] == [("handout.pdf", PAID_PAGE)]
+    assert report.unreadable == [("handout.pdf", "PDF: only the plain text in its bytes was checked")]

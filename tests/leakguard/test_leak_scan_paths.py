@@ -81,7 +81,7 @@ def test_in_process_build_names_a_page_leak(tmp_path, hook, monkeypatch):
 
 @pytest.mark.parametrize("method", sorted(HELPER_PATHS))
 def test_folio_build_of_a_clean_site_passes_and_says_where_it_scanned(tmp_path, method):
-    sites.adversarial_site(tmp_path, plugins=["search"])
+    sites.adversarial_site(tmp_path, plugins=["search"], folio={"public_files": ["/downloads/*"]})
     downloads = tmp_path / "content/downloads"
     downloads.mkdir()
     (downloads / "handout.pdf").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n%%EOF\n")

@@ -117,7 +117,8 @@ def test_allow_list_file_lets_one_output_file_through_and_logs_it(tmp_path, capl
     (tmp_path / "content").mkdir(parents=True)
     (tmp_path / "content/members-digest.txt").write_text(f"{SECRET}.\n", encoding="utf-8")
     with caplog.at_level(logging.INFO, logger="mkdocs.plugins.folio"):
-        build(tmp_path, folio={"leak_guard": {"allow": [{"file": "members-*.txt"}]}})
+        build(tmp_path, folio={"leak_guard": {"allow": [{"file": "members-*.txt"}]},
+                               "public_files": ["/members-digest.txt"]})
     assert in_site(tmp_path, SECRET) == ["members-digest.txt"]
     assert any("members-digest.txt: paid text of courses/mq/02-paid.md allowed by `file: members-*.txt`"
                in r.getMessage() for r in caplog.records)
@@ -127,7 +128,7 @@ def test_control_the_same_sentence_public_nowhere_fails_the_build(tmp_path):
     (tmp_path / "content").mkdir(parents=True)
     (tmp_path / "content/notes.txt").write_text(f"{SECRET}.\n", encoding="utf-8")
     with pytest.raises(LeakError) as caught:
-        build(tmp_path)
+        build(tmp_path, folio={"public_files": ["/notes.txt"]})  # published although no page links it
     message = str(caught.value)
     assert "notes.txt: paid text of courses/mq/02-paid.md" in message
     assert "dead letter queue keeps" in message.lower()
@@ -148,7 +149,7 @@ def test_files_named_by_include_directives_count_as_public_unless_paid(tmp_path)
             "{% include 'courses/mq/02-paid.md' %}\n")  # names a paid page: never public text
     config_file = sites.write_site(tmp_path, {**COURSE, "about.md": page}, plugins=["search"])
     config = load_mkdocs_config(config_file)
-    site = load_site(Path(config.docs_dir), {"monthly": "9 USD", "yearly": "90 USD"}, False, str(config_file))
+    site = load_site(tmp_path / "content", {"monthly": "9 USD", "yearly": "90 USD"}, False, str(config_file))
     public = make_public(site, 120)
     included = [path.relative_to(tmp_path / "content").as_posix() for path, _ in included_files(site, public, config)]
     assert included == ["shared/intro.txt"]

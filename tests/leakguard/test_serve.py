@@ -46,7 +46,8 @@ def wait_for(predicate, seconds: float = 90) -> bool:
 
 
 def test_leak_during_serve_is_reported_and_the_last_good_site_stays_served(tmp_path):
-    sites.adversarial_site(tmp_path, plugins=["search"])
+    # notes.txt is published although no page links it, so only the leak guard stands in the way.
+    sites.adversarial_site(tmp_path, plugins=["search"], folio={"public_files": ["/notes.txt"]})
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
     log = tmp_path / "serve.log"

@@ -85,17 +85,18 @@ def _read(data: bytes, name: str, contents: Contents, depth: int, hint: str | No
     if _is_media(data):
         contents.media = depth == 0 and not contents.parts
         return
-    texts = decode(data)
+    is_pdf = data.startswith(b"%PDF")  # mostly text bytes, but its text is inside streams and fonts
+    texts = [] if is_pdf else decode(data)
     if texts:
         contents.parts += [Part(name, text) for text in texts]
         return
     # A binary the guard does not understand: what a reader could still pull out of it.
     contents.parts.append(Part(name, _text_runs(data)))
-    for stream in _PDF_STREAM.findall(data) if data.startswith(b"%PDF") else ():
+    for stream in _PDF_STREAM.findall(data) if is_pdf else ():
         inflated = _inflate(stream)
         if inflated:
             contents.parts.append(Part(name, _text_runs(inflated)))
-    kind = "PDF" if data.startswith(b"%PDF") else "binary file"
+    kind = "PDF" if is_pdf else "binary file"
     contents.unreadable.append((name, f"{kind}: only the plain text in its bytes was checked"))
 
 
