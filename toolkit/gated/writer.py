@@ -68,6 +68,7 @@ def write_gated(site: Site, gated_dir: Path, config, gate_url: str | None, *, bu
     for offer in offers(site, writer.default_language):
         products[offer.id] = writer.product(offer, previous.products.get(offer.id) if previous else None)
     writer.store.save_cache()
+    writer.forget_unused_renderings()
     manifest = Manifest(products, [a.stored() for a in writer.store.used.values()], f"folio {__version__}", build)
     manifest.write(gated_dir)
     _remove_stale(gated_dir, manifest)
@@ -95,6 +96,7 @@ class _Writer:
         self.pack_downloads = True
         self.problems: list[str] = []
         self.rendered: list[str] = []
+        self._used_cache: set[str] = set()
 
     # -- what a page is made of ------------------------------------------------------------------
 
@@ -130,6 +132,7 @@ class _Writer:
     def rendered_page(self, page: Page, offer: Offer) -> tuple[RenderedPage, str]:
         digest = self.page_digest(page, offer)
         cached = self.cache_dir / "pages" / f"{digest}.json"
+        self._used_cache.add(cached.name)
         result = None
         if cached.is_file():
             try:
@@ -146,6 +149,14 @@ class _Writer:
             log.info("Gated: rendered %s", page.src)
         self.problems += [p for p in result.problems if p not in self.problems]
         return result, digest
+
+    def forget_unused_renderings(self) -> None:
+        """Drop cached renderings no page of this build used, so the cache does not grow per edit."""
+        folder = self.cache_dir / "pages"
+        if folder.is_dir():
+            for path in folder.glob("*.json"):
+                if path.name not in self._used_cache:
+                    path.unlink(missing_ok=True)
 
     # -- a product -------------------------------------------------------------------------------
 
