@@ -105,3 +105,39 @@ def language_of(theme_language: str | None) -> str:
 
 def strings(theme_language: str | None) -> dict[str, str]:
     return STRINGS[language_of(theme_language)]
+
+
+# --- mail (owner: members) ---------------------------------------------------------------
+# Receipt and sign-in mails, in the product's language. `{site}` is the site's name.
+MAIL_STRINGS: dict[str, dict[str, str]] = {
+    "en": {
+        "signin_subject": "Your sign-in link for {site}",
+        "signin_intro": "Someone (we hope you) asked to sign in to {site} with this address.",
+        "signin_action": "Sign in",
+        "signin_expiry": "The link works for {minutes} minutes. Opening it asks you to confirm; "
+                         "nothing happens until you do.",
+        "signin_ignore": "If you did not ask for it, ignore this mail: nobody can sign in without it.",
+        "receipt_subject": "Your receipt for {title}",
+        "receipt_intro": "Thank you for buying “{title}” on {site}.",
+        "receipt_amount": "Paid: {amount}",
+        "receipt_reference": "Reference: {reference}",
+        "receipt_action": "Open your library",
+        "receipt_expiry": "The link signs you in for {days} days. Later, ask for a fresh link at {signin_url}.",
+        "footer": "Sent by {site}.",
+    },
+    "zh": {
+        "signin_subject": "{site} 的登录链接",
+        "signin_intro": "有人（希望是你）请求用这个邮箱登录 {site}。",
+        "signin_action": "登录",
+        "signin_expiry": "链接 {minutes} 分钟内有效。打开后需要点击确认，确认之前不会发生任何事。",
+        "signin_ignore": "如果不是你本人操作，请忽略这封邮件：没有这个链接，任何人都无法登录。",
+        "receipt_subject": "《{title}》的购买收据",
+        "receipt_intro": "感谢你在 {site} 购买《{title}》。",
+        "receipt_amount": "实付金额：{amount}",
+        "receipt_reference": "订单号：{reference}",
+        "receipt_action": "打开我的书架",
+        "receipt_expiry": "该链接 {days} 天内可直接登录。之后可在 {signin_url} 获取新的登录链接。",
+        "footer": "来自 {site}。",
+    },
+}
+# --- end mail --------------------------------------------------------------------------------
