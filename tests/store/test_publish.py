@@ -390,8 +390,15 @@ def test_a_file_changed_after_the_build_is_refused(site, moto_s3):
 
 
 def test_a_manifest_key_leaving_gated_is_refused(site):
-    manifest = site.gated.manifest()
+    manifest = json.loads((site.gated.root / "manifest.json").read_bytes())
     manifest["products"]["membership"]["objects"][0]["key"] = "../secrets.html"
     (site.gated.root / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
     assert_clear_error(site.publish(), "products.membership.objects[0]", "not a safe relative key")
+
+
+def test_a_preview_build_is_refused_saying_why(site, moto_s3):
+    site.gated.write(build="preview")
+
+    assert_clear_error(site.publish(), "refusing to publish a preview build", "folio serve", "folio build")
+    assert PREFIX + "manifest.json" not in stored_keys(moto_s3, site.storage["bucket"])

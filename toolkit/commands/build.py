@@ -20,8 +20,8 @@ def command(config_file: str, strict: bool, site_dir: str | None) -> None:
 
     quiet_mkdocs_logging()
     config, plugin = build_site(config_file, strict=strict, site_dir=site_dir)
-    products = (plugin.manifest or {}).get("products", {})
-    objects = sum(len(p["objects"]) for p in products.values())
+    products = plugin.manifest.products if plugin.manifest else {}
+    objects = len(plugin.manifest.objects()) if plugin.manifest else 0
     click.echo(
         f"Built {config.site_dir} ({len(plugin.site.pages)} pages, {len(plugin.public.locked)} locked) "
         f"and {plugin.gated_dir} ({len(products)} products, {objects} files); leak guard: clean."

@@ -1,7 +1,8 @@
-"""The private S3 bucket: settings, client, listing and presigned links.
+"""The private S3 bucket: settings, client, listing and the published manifest.
 
 Everything that talks to S3 goes through here, so the publish job, `folio
-presign` and the gate share one client recipe and one error vocabulary.
+presign` and the gate share one client recipe and one error vocabulary
+(presigned links live in toolkit.store.presign).
 boto3 is imported inside functions: `folio --help` must not pay for it.
 """
 
@@ -18,9 +19,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable, Mapping
 
 from toolkit.errors import FolioError
+from toolkit.gated.manifest import MANIFEST_NAME, Manifest
 
 CONFIG_PATH = "plugins.folio.storage"
-MANIFEST_NAME = "manifest.json"
 HISTORY_DIR = "manifests/"
 
 ENV_OVERRIDES = {
@@ -29,10 +30,6 @@ ENV_OVERRIDES = {
     "region": "FOLIO_S3_REGION",
     "endpoint_url": "FOLIO_S3_ENDPOINT_URL",
 }
-
-MINUTE = 60
-MAX_TTL = 7 * 24 * 60 * MINUTE  # SigV4 presigned URLs cannot live longer
-DEFAULT_TTL = {"bundle": 15 * MINUTE, "epub": 15 * MINUTE, "page": 5 * MINUTE}
 
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 
@@ -283,7 +280,7 @@ def region_mismatch(settings: StorageSettings, actual: str) -> FolioError:
 
 
 @dataclass(frozen=True)
-class StoredObject:
+class ListedObject:
     """One object under the prefix, as the listing reports it."""
 
     key: str  # relative to the prefix, like a manifest key
@@ -291,21 +288,21 @@ class StoredObject:
     etag: str
 
 
-def list_prefix(client, settings: StorageSettings) -> dict[str, StoredObject]:
+def list_prefix(client, settings: StorageSettings) -> dict[str, ListedObject]:
     """Every object under the prefix, by relative key: one paginated listing."""
-    stored: dict[str, StoredObject] = {}
+    stored: dict[str, ListedObject] = {}
     pages = client.get_paginator("list_objects_v2").paginate(Bucket=settings.bucket, Prefix=settings.prefix)
     try:
         for page in pages:
             for item in page.get("Contents", []):
                 relative = item["Key"][len(settings.prefix):]
-                stored[relative] = StoredObject(relative, item["Size"], item["ETag"].strip('"'))
+                stored[relative] = ListedObject(relative, item["Size"], item["ETag"].strip('"'))
     except Exception as error:  # botocore errors only reach here
         raise explain(error, settings, f"listing {settings.where()}") from None
     return stored
 
 
-def read_published_manifest(client, settings: StorageSettings, key: str = MANIFEST_NAME) -> dict:
+def read_published_manifest(client, settings: StorageSettings, key: str = MANIFEST_NAME) -> Manifest:
     """The manifest currently published in the bucket (or a history copy of it)."""
     try:
         body = client.get_object(Bucket=settings.bucket, Key=settings.key_for(key))["Body"].read()
@@ -315,116 +312,8 @@ def read_published_manifest(client, settings: StorageSettings, key: str = MANIFE
                 f"Nothing published yet: {settings.where()}{key} does not exist. Run `folio publish` first."
             ) from None
         raise explain(error, settings, f"reading {key}") from None
-    return json.loads(body)
+    return Manifest.from_bytes(body, f"{settings.where()}{key}")
 
 
 def _error_code(error: Exception) -> str:
     return str(getattr(error, "response", {}).get("Error", {}).get("Code", ""))
-
-
-# --------------------------------------------------------------------------
-# Presigned links
-
-
-class NotInManifest(FolioError):
-    """The product or key is not in the manifest, so no link may be signed for it."""
-
-
-@dataclass(frozen=True)
-class PresignedLink:
-    """A signed GET URL for one manifest object. Never log `url`."""
-
-    key: str
-    role: str
-    title: str
-    ttl: int
-    url: str = field(repr=False)
-
-
-def product_objects(manifest: Mapping, product_id: str, role: str | None = None) -> list[dict]:
-    """The manifest's objects for one product, optionally only one role."""
-    product = manifest.get("products", {}).get(product_id)
-    if product is None:
-        known = ", ".join(sorted(manifest.get("products", {}))) or "none"
-        raise NotInManifest(f"No product {product_id!r} in the manifest; known products: {known}.")
-    return [obj for obj in product.get("objects", []) if role is None or obj.get("role") == role]
-
-
-def manifest_object(manifest: Mapping, product_id: str, key: str) -> dict:
-    """The manifest entry for `key` in `product_id`; refuses anything else."""
-    for obj in product_objects(manifest, product_id):
-        if obj["key"] == key:
-            return obj
-    raise NotInManifest(f"{key!r} is not an object of product {product_id!r}.")
-
-
-def bounded_ttl(role: str, ttl: int | timedelta | None) -> int:
-    """The link lifetime in seconds: the role's default, never above seven days."""
-    if ttl is None:
-        return DEFAULT_TTL.get(role, 5 * MINUTE)
-    if isinstance(ttl, timedelta):
-        ttl = int(ttl.total_seconds())
-    if not 1 <= int(ttl) <= MAX_TTL:
-        raise FolioError(f"A link's lifetime must be between 1 second and 7 days, got {ttl} seconds.")
-    return int(ttl)
-
-
-def download_filename(key: str) -> str:
-    """'course/x/async-python.1a2b3c4d.zip' -> 'async-python.zip', safe inside a quoted header."""
-    name = PurePosixPath(key).name
-    name = re.sub(r"\.[0-9a-f]{8}(?=\.[^.]+$)", "", name)  # the content hash means nothing to a buyer
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip(".-")
-    return name[:120] or "download"
-
-
-def content_disposition(obj: Mapping) -> str:
-    """HTML pages open in the browser; bundles and EPUBs download under a clean name."""
-    if obj.get("role") == "page":
-        return "inline"
-    return f'attachment; filename="{download_filename(obj["key"])}"'
-
-
-def presign_object(
-    client,
-    settings: StorageSettings,
-    manifest: Mapping,
-    product_id: str,
-    key: str,
-    ttl: int | timedelta | None = None,
-) -> str:
-    """A signed GET URL for one object of `product_id`, valid `ttl` (seconds or timedelta).
-
-    `key` must be listed under that product in `manifest` (a `NotInManifest`
-    otherwise), so a request can never choose what gets signed.
-    """
-    obj = manifest_object(manifest, product_id, key)
-    params = {
-        "Bucket": settings.bucket,
-        "Key": settings.key_for(obj["key"]),
-        "ResponseContentType": obj["content_type"],
-        "ResponseContentDisposition": content_disposition(obj),
-    }
-    expires = bounded_ttl(obj.get("role", "page"), ttl)
-    return client.generate_presigned_url("get_object", Params=params, ExpiresIn=expires)
-
-
-def presign_product(
-    client,
-    settings: StorageSettings,
-    manifest: Mapping,
-    product_id: str,
-    role: str | None = None,
-    ttl: int | timedelta | None = None,
-) -> list[PresignedLink]:
-    """Signed links for every object of a product (or of one role), in manifest order."""
-    return [
-        PresignedLink(
-            key=obj["key"],
-            role=obj.get("role", "page"),
-            title=obj.get("title", ""),
-            ttl=bounded_ttl(obj.get("role", "page"), ttl),
-            url=presign_object(client, settings, manifest, product_id, obj["key"], ttl),
-        )
-        for obj in product_objects(manifest, product_id, role)
-    ]
-

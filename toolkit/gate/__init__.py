@@ -1,0 +1,61 @@
+"""The gate: a small, stateless Flask service that turns a verified Stripe payment into signed links.
+
+`create_app(settings)` builds one WSGI app; run it with `folio gate`, any
+WSGI server (`toolkit.gate.wsgi:app`), or a serverless adapter. Nothing a
+second instance would need is kept in memory: Stripe is the ledger, the
+reader's cookie is signed, rate-limit counters live in a shared store.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from toolkit.gate.settings import GateSettings
+
+__all__ = ["GateSettings", "create_app"]
+
+# Forms and webhooks are small; a bigger body is refused before anything reads it.
+MAX_BODY = 1024 * 1024
+
+
+def create_app(settings: GateSettings) -> Flask:
+    """A gate app for `settings`, with its blueprints, limits, CSRF and error pages installed."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from toolkit.gate import checkout, pages, read, security, success, timing, webhook
+    from toolkit.gate.services import Services
+
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=MAX_BODY,
+        # Flask's own session only carries the CSRF token of the gate's forms.
+        SESSION_COOKIE_NAME="folio_gate",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=(settings.gate_url or "").startswith("https://"),
+        # /checkout checks Origin itself; other forms carry a token, whatever the Referer.
+        WTF_CSRF_SSL_STRICT=False,
+    )
+    if settings.proxy_hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops,
+                                x_host=settings.proxy_hops, x_port=settings.proxy_hops)
+    app.extensions["folio"] = Services(settings)
+    security.quiet_logs()
+    security.install_headers(app)
+    timing.install(app, settings.server_timing)
+    limiter = security.make_limiter(app, settings)
+    csrf = security.make_csrf(app)
+
+    limiter.limit(settings.checkout_limit)(checkout.bp)
+    limiter.limit(settings.page_limit)(success.bp)
+    limiter.limit(settings.page_limit)(read.bp)
+    limiter.exempt(webhook.bp)  # Stripe's deliveries must never be throttled away
+    limiter.exempt(pages.bp)
+    csrf.exempt(checkout.bp)  # checked by Origin, or by a token on the gate's own confirm form
+    csrf.exempt(webhook.bp)  # verified by Stripe's signature instead
+
+    for blueprint in (pages.bp, checkout.bp, success.bp, read.bp, webhook.bp):
+        app.register_blueprint(blueprint)
+    pages.install_error_pages(app)
+    return app

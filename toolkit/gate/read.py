@@ -1,0 +1,47 @@
+"""GET /read/<product>/<page>: a paid page, for a reader whose cookie entitles its product.
+
+The page's HTML comes from S3 with each asset reference the manifest lists
+replaced by a short-lived signed URL. Product, page and asset keys are all
+looked up in the manifest; nothing from the request becomes an S3 key.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, redirect, request
+from markupsafe import escape
+
+from toolkit.gate.links import site_page_url
+from toolkit.gate.membership import read_cookie
+from toolkit.gate.pages import message, services
+
+bp = Blueprint("read", __name__)
+
+
+@bp.get("/read/<product>/<path:page>")
+def page(product: str, page: str):
+    gate = services()
+    manifest = gate.manifest()
+    found = manifest.products.get(product)
+    stored = found.page(page) if found is not None else None
+    if stored is None:
+        return message("not_found", 404)
+    grants = read_cookie(request)
+    if grants is None or not grants.entitles(product):
+        # Back to the page's paywall on the site, where the reader can buy or sign in.
+        return redirect(site_page_url(gate.settings, stored.source, "folio-paywall"), 303)
+    html = gate.page_html(stored)
+    html = _sign_assets(gate, manifest, product, stored, html)
+    return Response(html, mimetype="text/html")
+
+
+def _sign_assets(gate, manifest, product_id: str, stored, html: str) -> str:
+    """Replace every asset reference the manifest lists for this page with a signed URL."""
+    from toolkit.store.presign import presign_object
+
+    settings = gate.settings
+    for asset in stored.assets:
+        link = presign_object(gate.s3, settings.storage, manifest, product_id, asset.key,
+                              settings.link_ttl, inline=True)
+        url = str(escape(link.url))
+        html = html.replace(f'"{asset.ref}"', f'"{url}"').replace(f"'{asset.ref}'", f"'{url}'")
+    return html

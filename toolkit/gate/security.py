@@ -1,0 +1,82 @@
+"""Who may post, how often, and what leaves the gate: origin checks, limits, CSRF, headers, quiet logs.
+
+The checkout form lives on the static site, another origin, so it cannot
+carry a CSRF token: `/checkout` accepts it when `Origin` (or `Referer`)
+is the site's, and rate-limits it. The gate's own forms carry a Flask-WTF
+token. Rate-limit counters live in the store `gate.rate_limit_storage`
+names, so several instances share them.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from flask import Flask, Request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFProtect
+
+from toolkit.gate.settings import GateSettings, origin_of
+
+# Third-party loggers that print request URLs (Stripe ids, signed S3 parameters) at INFO or DEBUG.
+CHATTY_LOGGERS = ("stripe", "botocore", "boto3", "urllib3", "s3transfer")
+
+
+def origin_allowed(request: Request, allowed: frozenset[str]) -> bool:
+    """Did this request come from a page of the site? Origin if sent, else Referer; neither: no."""
+    origin = request.headers.get("Origin")
+    if origin and origin != "null":
+        return origin_of(origin) in allowed
+    referer = request.headers.get("Referer")
+    return bool(referer) and origin_of(referer) in allowed
+
+
+def make_limiter(app: Flask, settings: GateSettings) -> Limiter:
+    """Flask-Limiter keyed by client address; counters in the configured shared store."""
+    return Limiter(
+        get_remote_address,
+        app=app,
+        storage_uri=settings.rate_limit_storage,
+        # Moving window: a burst at a window's edge cannot double the allowance.
+        strategy="moving-window",
+        headers_enabled=True,
+    )
+
+
+def make_csrf(app: Flask) -> CSRFProtect:
+    return CSRFProtect(app)
+
+
+def install_headers(app: Flask) -> None:
+    """Gate responses carry signed links or member state: never cache them, never leak them as Referer."""
+
+    @app.after_request
+    def private_response(response):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+
+class RedactQuery(logging.Filter):
+    """Drop query strings (session ids, signed parameters) from access-log lines."""
+
+    _QUERY = re.compile(r"\?[^\s\"']*")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args:
+            record.args = tuple(self._QUERY.sub("?…", a) if isinstance(a, str) else a for a in record.args)
+        if isinstance(record.msg, str):
+            record.msg = self._QUERY.sub("?…", record.msg)
+        return True
+
+
+def quiet_logs() -> None:
+    """Keep request URLs of Stripe and S3 calls out of the logs, and query strings out of access logs."""
+    for name in CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    werkzeug = logging.getLogger("werkzeug")
+    if not any(isinstance(f, RedactQuery) for f in werkzeug.filters):
+        werkzeug.addFilter(RedactQuery())

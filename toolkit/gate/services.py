@@ -1,0 +1,108 @@
+"""The gate's connections to Stripe and S3, and the two things it may keep in memory.
+
+Each process keeps only what no other instance needs and what can be
+fetched again at any time: the published manifest for `manifest_ttl`
+seconds, and paid page HTML under its content-hashed key (immutable, checked
+against the manifest's sha256). Everything about a reader lives in Stripe
+and in the reader's signed cookie.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from collections import OrderedDict
+
+from toolkit.errors import FolioError
+from toolkit.gate.settings import GateSettings
+from toolkit.gate.timing import time_s3_calls, timed_stripe_http_client
+
+log = logging.getLogger(__name__)
+
+
+class Services:
+    """One per app: a Stripe client, an S3 client, the manifest and the page cache."""
+
+    def __init__(self, settings: GateSettings) -> None:
+        from toolkit.store.client import make_client
+
+        self.settings = settings
+        self.stripe = make_stripe_client(settings)
+        self.s3 = make_client(settings.storage)
+        time_s3_calls(self.s3)
+        self._manifest = None
+        self._manifest_read_at = 0.0
+        self._manifest_lock = threading.Lock()
+        self.pages = PageCache(settings.page_cache_mb * 1024 * 1024)
+
+    def manifest(self):
+        """The published manifest (the catalog), read again after `manifest_ttl` seconds."""
+        if self._manifest is None or time.monotonic() - self._manifest_read_at >= self.settings.manifest_ttl:
+            with self._manifest_lock:
+                if self._manifest is None or time.monotonic() - self._manifest_read_at >= self.settings.manifest_ttl:
+                    from toolkit.store.client import read_published_manifest
+
+                    self._manifest = read_published_manifest(self.s3, self.settings.storage)
+                    self._manifest_read_at = time.monotonic()
+        return self._manifest
+
+    def page_html(self, page) -> str:
+        """The gated page's HTML from S3 (or this process's cache), verified against the manifest."""
+        cached = self.pages.get(page.key)
+        if cached is not None:
+            return cached
+        storage = self.settings.storage
+        body = self.s3.get_object(Bucket=storage.bucket, Key=storage.key_for(page.key))["Body"].read()
+        if hashlib.sha256(body).hexdigest() != page.sha256:
+            # Fail closed: serve nothing rather than bytes the manifest does not vouch for.
+            raise FolioError(f"{page.key}: the stored object does not match the manifest's sha256; publish again.")
+        html = body.decode("utf-8")
+        self.pages.put(page.key, html, len(body))
+        return html
+
+
+def make_stripe_client(settings: GateSettings):
+    """stripe-python's client for this gate; STRIPE_API_BASE points it at another Stripe-compatible server."""
+    import stripe
+
+    options = {}
+    if settings.stripe_api_base:
+        options["base_addresses"] = {"api": settings.stripe_api_base.rstrip("/")}
+    return stripe.StripeClient(
+        settings.stripe_api_key,
+        max_network_retries=settings.stripe_retries,
+        http_client=timed_stripe_http_client(settings.stripe_timeout),
+        **options,
+    )
+
+
+class PageCache:
+    """A byte-bounded LRU of page HTML by content-hashed key (so an entry never goes stale)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[str, tuple[str, int]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> str | None:
+        with self._lock:
+            item = self._items.get(key)
+            if item is None:
+                return None
+            self._items.move_to_end(key)
+            return item[0]
+
+    def put(self, key: str, html: str, size: int) -> None:
+        if size > self.max_bytes:
+            return
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = (html, size)
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                _, (_, dropped) = self._items.popitem(last=False)
+                self._bytes -= dropped

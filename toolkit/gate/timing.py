@@ -1,0 +1,81 @@
+"""How long a request waited on Stripe and on S3, so the gate's own share can be measured.
+
+The Stripe client and the S3 client report each HTTP call here; with
+`gate.server_timing` on, every response carries a `Server-Timing` header
+(`stripe;dur=…, s3;dur=…, gate;dur=…`, milliseconds) that benchmarks read.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from contextlib import contextmanager
+
+from flask import Flask, g, has_request_context
+
+_local = threading.local()
+
+
+def add_wait(service: str, seconds: float) -> None:
+    """Count `seconds` spent waiting on `service` ("stripe" or "s3") against the current request."""
+    if has_request_context():
+        waits = g.setdefault("folio_waits", {})
+        waits[service] = waits.get(service, 0.0) + seconds
+
+
+@contextmanager
+def waiting(service: str):
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        add_wait(service, time.perf_counter() - started)
+
+
+def time_s3_calls(client) -> None:
+    """Hook botocore's call events: every S3 API call (retries included) counts as waiting on S3."""
+
+    def started(**_):
+        _local.s3_started = time.perf_counter()
+
+    def finished(**_):
+        began = getattr(_local, "s3_started", None)
+        if began is not None:
+            add_wait("s3", time.perf_counter() - began)
+            _local.s3_started = None
+
+    client.meta.events.register("before-call.s3", started)
+    client.meta.events.register("after-call.s3", finished)
+    client.meta.events.register("after-call-error.s3", finished)
+
+
+def timed_stripe_http_client(timeout: float):
+    """stripe-python's requests-based HTTP client, reporting each request's time as waiting on Stripe."""
+    import stripe
+
+    class TimedRequestsClient(stripe.RequestsClient):
+        def request(self, *args, **kwargs):
+            with waiting("stripe"):
+                return super().request(*args, **kwargs)
+
+    return TimedRequestsClient(timeout=timeout)
+
+
+def install(app: Flask, enabled: bool) -> None:
+    """Start a clock per request; with `enabled`, report the waits in a Server-Timing header."""
+
+    @app.before_request
+    def start_clock():
+        g.folio_started = time.perf_counter()
+
+    if not enabled:
+        return
+
+    @app.after_request
+    def report(response):
+        total = time.perf_counter() - g.get("folio_started", time.perf_counter())
+        waits = g.get("folio_waits", {})
+        own = max(0.0, total - sum(waits.values()))
+        parts = [f"{name};dur={waits.get(name, 0.0) * 1000:.3f}" for name in ("stripe", "s3")]
+        response.headers["Server-Timing"] = ", ".join([*parts, f"gate;dur={own * 1000:.3f}"])
+        return response
