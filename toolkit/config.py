@@ -74,7 +74,7 @@ class GateConfig(base.Config):
     checkout_limit = _RateLimit(default="10 per minute")
     page_limit = _RateLimit(default="120 per minute")
     # Seconds a member cookie stays valid: it only caches what Stripe said, so keep it short.
-    cookie_max_age = _AtLeast(int, 60, default=12 * 3600)
+    cookie_max_age = _AtLeast(int, 60, default=3600)
     # Seconds signed download/page/asset links live (default: 15 min downloads, 5 min pages).
     link_ttl = c.Optional(_AtLeast(int, 1, default=None))
     # Seconds an instance reuses the published manifest before reading it again.
@@ -87,6 +87,13 @@ class GateConfig(base.Config):
     stripe_retries = _AtLeast(int, 0, default=1)
     # Send a Server-Timing header (time waiting on Stripe and S3); for benchmarks and debugging.
     server_timing = c.Type(bool, default=False)
+    # Members (toolkit/gate/members.py): does a `past_due` subscription still open the archive?
+    past_due_grants = c.Type(bool, default=False)
+    # Sign-in links one email address / one client address may ask for.
+    signin_limit = _RateLimit(default="5 per hour")
+    signin_client_limit = _RateLimit(default="20 per hour")
+    # Days a sign-in by email lasts on a device (entitlements are re-checked every cookie_max_age).
+    signin_days = _AtLeast(int, 1, default=30)
 
 
 class FolioConfig(base.Config):

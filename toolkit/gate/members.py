@@ -156,6 +156,47 @@ def recheck_expired_grants():
 
 
 # --------------------------------------------------------------------------
+# The receipt (called by the webhook through toolkit.pay.fulfillment)
+
+
+def send_receipt(result) -> None:
+    """Mail the receipt of a granted Checkout Session, once per session however often this runs.
+
+    Raises ReceiptBusy / MailError / stripe errors for the webhook to answer non-2xx.
+    """
+    from toolkit.mail import receipt_mail, send_receipt_once
+
+    settings = _settings()
+    if not result.granted:
+        return
+    if settings.mail is None:
+        log.info("No receipt: FOLIO_MAIL_URL is not set")
+        return
+    if not result.email:
+        log.warning("No receipt: Stripe has no email for this checkout")
+        return
+    services = current_app.extensions["folio"]
+    product = services.manifest().products[result.product_id]
+
+    def build(session):
+        return receipt_mail(
+            sender=settings.mail.sender, to=result.email, site=settings.site_name, title=product.title,
+            amount=session.get("amount_total"), currency=session.get("currency"), reference=session.id,
+            link=link_url(result.email, "receipt"), days=LINK_LIFETIMES["receipt"] // 86400,
+            signin_url=_external("members.signin"), language=product.language or settings.language)
+
+    send_receipt_once(services.stripe, result.session_id, build, settings.mail.mailer())
+
+
+@bp.app_context_processor
+def sandbox_banner() -> dict:
+    """Every gate page (the gate's own too) says so when it runs in `folio serve --sandbox`."""
+    settings = _settings()
+    return {"sandbox": settings.sandbox,
+            "sandbox_text": MEMBER_STRINGS[language_of(settings.language)]["sandbox"]}
+
+
+# --------------------------------------------------------------------------
 # Routes
 
 
@@ -293,7 +334,7 @@ def _shelf(manifest, item) -> dict:
 
 def read_url(product_id: str, page) -> str:
     """The gate's read-online URL of a gated page."""
-    return url_for("gate.read", product=product_id, page=page.source)
+    return url_for("read.page", product=product_id, page=page.source)
 
 
 def _unique(items: list) -> list:
@@ -316,9 +357,10 @@ def _no_store(response: Response) -> Response:
 def _page(template: str, status: int = 200, headers: dict | None = None, **context) -> Response:
     settings = _settings()
     lang = language_of(settings.language)
-    response = make_response(render_template(template, s=MEMBER_STRINGS[lang], lang=lang,
-                                             sandbox=getattr(settings, "sandbox", False),
-                                             site_url=settings.site_url, **context), status)
+    from toolkit.content.strings import strings
+
+    response = make_response(render_template(template, s=MEMBER_STRINGS[lang], t=strings(settings.language),
+                                             lang=lang, site_url=settings.site_url, **context), status)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     # Pages here carry tokens in their URL or signed links in their body.
