@@ -1,0 +1,81 @@
+"""pytest fixtures for the Stripe stand-in; import them into a test module explicitly:
+
+    from tests.sandbox.stripe_fixtures import stripe_standin, stripe_client  # noqa: F401
+
+`stripe_standin` is a started `StripeStandIn` (function scope: every test gets a fresh,
+empty Stripe); `stripe_client` is stripe-python's `StripeClient` pointed at it, with
+retries off so a fault injected by the test reaches the code under test unchanged.
+`WebhookReceiver` is a loopback endpoint that records what the stand-in POSTs.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Iterator
+
+import pytest
+
+from toolkit.sandbox.stripe import StripeStandIn
+
+API_KEY = "sk_test_sandbox"
+WEBHOOK_SECRET = "whsec_sandbox"
+
+
+@pytest.fixture
+def stripe_standin() -> Iterator[StripeStandIn]:
+    with StripeStandIn(api_key=API_KEY, webhook_secret=WEBHOOK_SECRET) as standin:
+        yield standin
+
+
+@pytest.fixture
+def stripe_client(stripe_standin):
+    return stripe_standin.client()
+
+
+@dataclass
+class Received:
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class WebhookReceiver:
+    """An HTTP endpoint on 127.0.0.1 that answers `status` and keeps every request it gets."""
+
+    status: int = 200
+    received: list[Received] = field(default_factory=list)
+    url: str = ""
+
+    def __post_init__(self) -> None:
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                receiver.received.append(Received(self.path, dict(self.headers), body))
+                self.send_response(receiver.status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_port}/webhook"
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+@pytest.fixture
+def webhook_receiver(stripe_standin) -> Iterator[WebhookReceiver]:
+    """A receiver the stand-in delivers its webhooks to."""
+    receiver = WebhookReceiver()
+    stripe_standin.webhook_url = receiver.url
+    yield receiver
+    receiver.close()
