@@ -16,6 +16,7 @@ import logging
 import shutil
 import time
 from pathlib import Path, PurePosixPath
+from urllib.parse import quote
 
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
@@ -275,12 +276,15 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         for plan, price in self.site.membership.items():
             offers.append({"product": "membership", "plan": plan, "label": t[f"join_{plan}"].format(price=price.display)})
         gate = self.gate_url
+        # The gate's routes (toolkit/gate): POST /checkout/<product>, GET /read/<product>/<page>, /signin.
+        for offer in offers:
+            offer["action"] = f"{gate}/checkout/{offer['product']}" if gate else None
         return {
             "offers": offers,
             "locked_minutes": self.public.locked[page.src].locked_minutes,
-            "checkout_url": f"{gate}/checkout" if gate else None,
-            "read_url": f"{gate}/read/{page.product}?page={page.src}" if gate else None,
-            "login_url": f"{gate}/login" if gate else None,
+            "checkout_url": gate and f"{gate}/checkout",
+            "read_url": f"{gate}/read/{page.product}/{quote(page.src)}" if gate else None,
+            "login_url": f"{gate}/signin" if gate else None,
         }
 
     # -- after the build -----------------------------------------------------------------------

@@ -45,3 +45,16 @@ def _sign_assets(gate, manifest, product_id: str, stored, html: str) -> str:
         url = str(escape(link.url))
         html = html.replace(f'"{asset.ref}"', f'"{url}"').replace(f"'{asset.ref}'", f"'{url}'")
     return html
+
+
+@bp.get("/read/<product>")
+def by_query(product: str):
+    """`/read/<product>?page=<source>`, as links inside downloaded bundles write it: same as the path form."""
+    from flask import url_for
+
+    from toolkit.gate.links import is_source_path
+
+    source = request.args.get("page", "")
+    if not is_source_path(source):
+        return message("not_found", 404)
+    return redirect(url_for("read.page", product=product, page=source), 302)

@@ -42,7 +42,7 @@ def receive():
         log.warning("Webhook refused: %s", type(error).__name__)
         return jsonify(error="invalid signature"), 400
     kind = event.type
-    session = event.data.object
+    session = event.to_dict()["data"]["object"]
     if kind in FULFILLING:
         from toolkit.gate.members import send_receipt
         from toolkit.mail import MailError, ReceiptBusy

@@ -75,11 +75,11 @@ def fulfill_checkout(client, session_id: str, manifest, receipt=None) -> Fulfill
         if error.http_status == 404:
             return Fulfillment(session_id, "unknown", reason="Stripe has no such session")
         raise
-    verdict = _verdict(session, manifest)
+    verdict = _verdict(session.to_dict(), manifest)
     if not verdict.granted:
         log.info("Checkout %s not granted: %s (%s)", short_id(session_id), verdict.state, verdict.reason)
         return verdict
-    first = _claim(client, session)
+    first = _claim(client, session.to_dict())
     if first:
         log.info("Fulfilled checkout %s: %s", short_id(session_id), verdict.product_id)
     result = Fulfillment(**{**verdict.__dict__, "first": first})
@@ -92,18 +92,18 @@ def fulfill_checkout(client, session_id: str, manifest, receipt=None) -> Fulfill
     return result
 
 
-def _verdict(session, manifest) -> Fulfillment:
+def _verdict(session: dict, manifest) -> Fulfillment:
     """Check the session against the catalog; only a complete, paid, matching session is granted."""
     details = session.get("customer_details") or {}
     metadata = session.get("metadata") or {}
     product_id = metadata.get(METADATA_PRODUCT)
-    facts = dict(session_id=session.id, product_id=product_id, plan=metadata.get(METADATA_PLAN),
+    facts = dict(session_id=session["id"], product_id=product_id, plan=metadata.get(METADATA_PLAN),
                  email=details.get("email"), customer=_id_of(session.get("customer")))
-    if session.status != "complete":
-        state = "expired" if session.status == "expired" else "open"
-        return Fulfillment(state=state, reason=f"session is {session.status}", **facts)
-    if session.payment_status not in PAID:
-        return Fulfillment(state="pending", reason=f"payment is {session.payment_status}", **facts)
+    if session.get("status") != "complete":
+        state = "expired" if session.get("status") == "expired" else "open"
+        return Fulfillment(state=state, reason=f"session is {session.get('status')}", **facts)
+    if session.get("payment_status") not in PAID:
+        return Fulfillment(state="pending", reason=f"payment is {session.get('payment_status')}", **facts)
     product = manifest.products.get(product_id) if product_id else None
     problem = _mismatch(session, product, product_id)
     if problem:
@@ -111,14 +111,14 @@ def _verdict(session, manifest) -> Fulfillment:
     return Fulfillment(state="granted", **facts)
 
 
-def _mismatch(session, product, product_id) -> str | None:
+def _mismatch(session: dict, product, product_id) -> str | None:
     """Why this paid session does not buy `product` (None when it does)."""
     if product is None:
         return f"product {product_id!r} is not in the catalog"
     if session.get("client_reference_id") != product_id:
         return "client_reference_id does not name the product"
-    if session.mode != MODES.get(product.kind):
-        return f"mode {session.mode} does not sell a {product.kind}"
+    if session.get("mode") != MODES.get(product.kind):
+        return f"mode {session.get('mode')} does not sell a {product.kind}"
     items = (session.get("line_items") or {}).get("data") or []
     if not items:
         return "the session has no line items"
@@ -133,7 +133,7 @@ def _mismatch(session, product, product_id) -> str | None:
     return None
 
 
-def _claim(client, session) -> bool:
+def _claim(client, session: dict) -> bool:
     """Mark the session fulfilled in Stripe; True only for the one call whose write it was."""
     import stripe
 
@@ -141,8 +141,8 @@ def _claim(client, session) -> bool:
         return False
     try:
         updated = client.v1.checkout.sessions.update(
-            session.id, params={"metadata": {FULFILLED: "true"}},
-            options={"idempotency_key": f"folio-fulfill-{session.id}"})
+            session["id"], params={"metadata": {FULFILLED: "true"}},
+            options={"idempotency_key": f"folio-fulfill-{session['id']}"})
     except stripe.IdempotencyError:
         return False  # another caller's identical write is still running: it is the first
     headers = updated.last_response.headers if updated.last_response else {}
