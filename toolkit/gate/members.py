@@ -181,7 +181,7 @@ def send_receipt(result) -> None:
     def build(session):
         return receipt_mail(
             sender=settings.mail.sender, to=result.email, site=settings.site_name, title=product.title,
-            amount=session.get("amount_total"), currency=session.get("currency"), reference=session.id,
+            amount=session.get("amount_total"), currency=session.get("currency"), reference=session["id"],
             link=link_url(result.email, "receipt"), days=LINK_LIFETIMES["receipt"] // 86400,
             signin_url=_external("members.signin"), language=product.language or settings.language)
 

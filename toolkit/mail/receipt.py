@@ -62,8 +62,7 @@ class ReceiptState:
 
     @classmethod
     def of(cls, session: Any) -> "ReceiptState":
-        metadata = _get(session, "metadata") or {}
-        return cls.parse(metadata.get(STATE_KEY) if hasattr(metadata, "get") else None)
+        return cls.parse((session.get("metadata") or {}).get(STATE_KEY))
 
     @classmethod
     def parse(cls, value: str | None) -> "ReceiptState":
@@ -103,7 +102,7 @@ def send_receipt_once(
     non-2xx, let Stripe retry".
     """
     sessions = client.v1.checkout.sessions
-    session = sessions.retrieve(session_id)
+    session = _plain(sessions.retrieve(session_id))
     for _ in range(_MAX_ROUNDS):
         state = ReceiptState.of(session)
         if state.phase == "sent":
@@ -115,16 +114,16 @@ def send_receipt_once(
         try:
             session = _write(sessions, session_id, claim, f"folio-receipt-{session_id}-{attempt}")
         except stripe.IdempotencyError:
-            session = sessions.retrieve(session_id)  # someone else took attempt N first
+            session = _plain(sessions.retrieve(session_id))  # someone else took attempt N first
             continue
         except stripe.StripeError as error:
             if error.http_status != 409:  # 409: the winner's request is still in flight
                 raise
-            session = sessions.retrieve(session_id)
+            session = _plain(sessions.retrieve(session_id))
             continue
-        if (_get(session, "metadata") or {}).get(STATE_KEY) == claim:
+        if (session.get("metadata") or {}).get(STATE_KEY) == claim:
             break
-        session = sessions.retrieve(session_id)
+        session = _plain(sessions.retrieve(session_id))
     else:
         raise ReceiptBusy(f"receipt for {session_id}: could not claim it; another delivery keeps winning")
 
@@ -142,8 +141,8 @@ def send_receipt_once(
     return "sent"
 
 
-def _write(sessions: Any, session_id: str, value: str, key: str) -> Any:
-    return sessions.update(session_id, params={"metadata": {STATE_KEY: value}}, options={"idempotency_key": key})
+def _write(sessions: Any, session_id: str, value: str, key: str) -> dict:
+    return _plain(sessions.update(session_id, params={"metadata": {STATE_KEY: value}}, options={"idempotency_key": key}))
 
 
 def _release(sessions: Any, session_id: str, attempt: int) -> None:
@@ -155,11 +154,9 @@ def _release(sessions: Any, session_id: str, attempt: int) -> None:
                     session_id, type(error).__name__, LEASE_SECONDS)
 
 
-def _get(obj: Any, key: str) -> Any:
-    try:
-        return obj[key]
-    except (KeyError, TypeError, AttributeError):
-        return getattr(obj, key, None)
+def _plain(obj: Any) -> dict:
+    """A Stripe object as plain dicts (stripe-python 13+ objects are not dicts any more)."""
+    return obj.to_dict() if hasattr(obj, "to_dict") else obj
 
 
 __all__ = ["ReceiptBusy", "ReceiptState", "STATE_KEY", "LEASE_SECONDS", "send_receipt_once", "MailError"]

@@ -81,7 +81,8 @@ def entitlements_for(client: Any, email: str, manifest: Any, *, past_due_grants:
 def _complete_sessions(client: Any, email: str) -> Iterable[Any]:
     listing = client.v1.checkout.sessions.list(
         params={"customer_details": {"email": email}, "status": "complete", "limit": 100})
-    for session in listing.auto_paging_iter():
+    for found in listing.auto_paging_iter():
+        session = _plain(found)
         # Stripe compares emails case-insensitively; say so here too rather than trust the filter.
         details = _get(session, "customer_details") or {}
         if (details.get("email") or "").lower() == email.lower() and session.get("status") == "complete":
@@ -107,7 +108,7 @@ def _charge_problem(client: Any, payment_intent_id: str | None) -> str | None:
     """Why a paid one-time purchase no longer grants (refund, dispute), or None."""
     if payment_intent_id is None:
         return None  # nothing was charged (a 100 % discount): nothing can be refunded or disputed
-    intent = client.v1.payment_intents.retrieve(payment_intent_id, params={"expand": ["latest_charge"]})
+    intent = _plain(client.v1.payment_intents.retrieve(payment_intent_id, params={"expand": ["latest_charge"]}))
     if intent.get("status") != "succeeded":
         return f"payment is {intent.get('status')}"
     charge = intent.get("latest_charge")
@@ -124,7 +125,7 @@ def _subscription(client: Any, session: Any, product_id: str, past_due_grants: b
     subscription_id = _id_of(_get(session, "subscription"))
     if subscription_id is None:
         return None, "no subscription on the session"
-    subscription = client.v1.subscriptions.retrieve(subscription_id)
+    subscription = _plain(client.v1.subscriptions.retrieve(subscription_id))
     status = subscription.get("status")
     granting = GRANTING_STATUSES + (("past_due",) if past_due_grants else ())
     if status not in granting:
@@ -134,10 +135,12 @@ def _subscription(client: Any, session: Any, product_id: str, past_due_grants: b
 
 
 def _get(obj: Any, key: str) -> Any:
-    try:
-        return obj.get(key)
-    except AttributeError:
-        return None
+    return obj.get(key) if isinstance(obj, dict) else None
+
+
+def _plain(obj: Any) -> dict:
+    """A Stripe object as plain dicts (stripe-python 13+ objects are not dicts any more)."""
+    return obj.to_dict() if hasattr(obj, "to_dict") else obj
 
 
 def _id_of(value: Any) -> str | None:
