@@ -138,6 +138,9 @@ class SandboxStack:
 
         if self.isolate_aws:
             os.environ.update(SANDBOX_AWS_ENV)
+        # aiosmtpd logs every connection and stripe-python every request at INFO.
+        for name in ("mail.log", "stripe", "botocore", "werkzeug"):
+            logging.getLogger(name).setLevel(logging.WARNING)
         config = load_mkdocs_config(self.config_file)
         plugin = folio_plugin(config)
         language = config["theme"].get("language") or "en"
@@ -174,7 +177,9 @@ class SandboxStack:
         """MkDocs' live-reloading server for the site (blocks until Ctrl-C)."""
         from mkdocs.commands.serve import serve
 
-        serve(config_file=str(self.config_file), dev_addr=f"127.0.0.1:{self.site_port}", **self.overrides)
+        overrides = {k: v for k, v in self.overrides.items() if k != "site_dir"}  # serve builds in a temp dir
+        serve(config_file=str(self.config_file), dev_addr=f"127.0.0.1:{self.site_port}", **overrides)
+
 
     # -- the parts -----------------------------------------------------------------------------
 
@@ -233,6 +238,41 @@ class SandboxStack:
         return create_app(settings)
 
 
+def run_sandbox(config_file: str | os.PathLike, dev_addr: str, echo=print) -> None:
+    """`folio serve --sandbox`: start it all, print the URLs, serve the site until Ctrl-C, stop it all."""
+    import signal
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    # `kill` (SIGTERM) stops the sandbox as cleanly as Ctrl-C does.
+    _require_sandbox_packages()
+    stack = SandboxStack(config_file, site_addr=dev_addr)
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        echo("Starting the sandbox: S3 (moto), Stripe stand-in, mail catcher, gate; building and publishing…")
+        urls = stack.start()
+        echo("\n".join(["", "Folio sandbox — local stand-ins only, no account needed:", *urls.lines(),
+                        "", "Buy something on the site, pay on the stand-in's page, then open the mail page.",
+                        "Ctrl-C stops everything.", ""]))
+        stack.serve_site_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stack.stop()
+        signal.signal(signal.SIGTERM, previous)
+        echo("Sandbox stopped.")
+
+
+def _require_sandbox_packages() -> None:
+    import importlib.util
+
+    missing = [name for name in ("moto", "aiosmtpd") if importlib.util.find_spec(name) is None]
+    if missing:
+        raise FolioError(f"The sandbox needs {', '.join(missing)}: pip install 'folio-toolkit[sandbox]' "
+                         "(or run `make serve`, which installs everything).")
+
+
 def sandbox_overrides(config_file: Path, site_url: str, gate_url: str, work: Path, language: str) -> dict:
     """MkDocs config overrides: sandbox URLs, output under .folio/sandbox/, a banner on every page."""
     import yaml
@@ -247,9 +287,20 @@ def sandbox_overrides(config_file: Path, site_url: str, gate_url: str, work: Pat
             options.update(gate_url=gate_url, gated_dir=str(work / "gated"))
             entry = {"folio": options}
         plugins.append(entry)
+    plugins = _FreshList(plugins)
     extra = dict(raw.get("extra") or {})
     extra["folio_sandbox"] = BANNER["zh" if language.lower().startswith("zh") else "en"]
     return {"site_url": site_url, "site_dir": str(work / "site"), "plugins": plugins, "extra": extra}
+
+
+class _FreshList(list):
+    """A list that hands out copies of its items: MkDocs empties each plugin entry it reads
+    (`popitem`), and `mkdocs serve` reads the same overrides again on every rebuild."""
+
+    def __iter__(self):
+        import copy
+
+        return (copy.deepcopy(item) for item in super().__iter__())
 
 
 def static_site(folder: Path):
