@@ -176,8 +176,11 @@ iframe{width:100%;height:520px;border:1px solid #ddd;background:#fff}
 """
 
 
-def mail_page(box: MailBox):
-    """The WSGI app listing caught mail: `/` (list), `/<id>` (one message), `/messages.json`."""
+def mail_page(box: MailBox, nav: str = ""):
+    """The WSGI app listing caught mail: `/` (list), `/<id>` (one message), `/messages.json`.
+
+    `nav` is HTML put above the list (the sandbox links its payments page there).
+    """
 
     def app(environ, start_response):
         request = Request(environ)
@@ -186,7 +189,7 @@ def mail_page(box: MailBox):
             response = Response(json.dumps([_as_json(mail) for mail in box.messages], ensure_ascii=False),
                                 content_type="application/json; charset=utf-8")
         elif path == "":
-            response = _page("Sandbox mail", _list(reversed(box.messages)))
+            response = _page("Sandbox mail", nav + _list(reversed(box.messages)))
         elif path.isdigit() and 0 < int(path) <= len(box.messages):
             response = _page(box.messages[int(path) - 1].subject, _one(box.messages[int(path) - 1]))
         else:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.errors import FolioError
+from toolkit.sandbox.console import sandbox_pages
 from toolkit.sandbox.smtp import SandboxSMTP
 from toolkit.sandbox.wsgi import QuietWSGIServer
 
@@ -44,11 +45,13 @@ BANNER = {
 SANDBOX_AWS_ENV = {
     "AWS_ACCESS_KEY_ID": "sandbox",
     "AWS_SECRET_ACCESS_KEY": "sandbox",
-    "AWS_SESSION_TOKEN": "",
     "AWS_EC2_METADATA_DISABLED": "true",
     "AWS_CONFIG_FILE": os.devnull,
     "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
 }
+# …and nothing of a real account's identity may tag along.
+SANDBOX_AWS_UNSET = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL",
+                     "AWS_ENDPOINT_URL_S3")
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,7 @@ class SandboxURLs:
             f"Site        {self.site}",
             f"Gate        {self.gate}   (sign in: {self.gate}/signin, library: {self.gate}/library)",
             f"Mail        {self.mail}   (every mail the sandbox sends lands here)",
+            f"Payments    {self.mail}/payments   (refund, dispute, or end a membership, as a bank would)",
             f"Stripe      {self.stripe}   (stand-in: its checkout page needs no card)",
             f"S3          {self.s3}   (moto)",
         ]
@@ -138,6 +142,8 @@ class SandboxStack:
 
         if self.isolate_aws:
             os.environ.update(SANDBOX_AWS_ENV)
+            for name in SANDBOX_AWS_UNSET:
+                os.environ.pop(name, None)
         # aiosmtpd logs every connection and stripe-python every request at INFO.
         for name in ("mail.log", "stripe", "botocore", "werkzeug"):
             logging.getLogger(name).setLevel(logging.WARNING)
@@ -147,8 +153,10 @@ class SandboxStack:
 
         s3_url = self._start_s3()
         self.standin = self._start_stripe()
-        self.smtp = SandboxSMTP().start(page=True)
+        self.smtp = SandboxSMTP().start()
         self._stoppers.append(self.smtp.stop)
+        pages = QuietWSGIServer(sandbox_pages(self.smtp.box, self.standin)).start()
+        self._stoppers.append(pages.stop)
         gate_slot = _LateApp()
         gate_server = QuietWSGIServer(gate_slot).start()
         self._stoppers.append(gate_server.stop)
@@ -171,7 +179,7 @@ class SandboxStack:
         self.standin.webhook_url = gate_server.url + "/webhook"
         if site_slot is not None:
             site_slot.app = static_site(self.work / "site")
-        self.urls = SandboxURLs(site_url.rstrip("/"), gate_server.url, self.standin.url, self.smtp.page_url, s3_url)
+        self.urls = SandboxURLs(site_url.rstrip("/"), gate_server.url, self.standin.url, pages.url, s3_url)
 
     def serve_site_forever(self) -> None:
         """MkDocs' live-reloading server for the site (blocks until Ctrl-C)."""
