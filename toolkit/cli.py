@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "presign": ("toolkit.commands.presign", "Print a short-lived download link for a product."),
     "leaderboard": ("toolkit.commands.leaderboard", "Rank contributors from the git history."),
     "gate": ("toolkit.commands.gate", "Run the gate service: checkout, paid links, Stripe webhook."),
+    "catalog": ("toolkit.commands.catalog", "Sync Stripe products and prices with the site's prices."),
 }
 
 

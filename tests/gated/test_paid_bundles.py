@@ -1,8 +1,7 @@
-"""gated/ output: self-contained paid pages, course and membership zips, the EPUB, manifest.json."""
+"""gated/ output: paid pages, assets stored once, course and membership zips, the EPUB, manifest.json."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import re
@@ -54,11 +53,16 @@ def test_gated_page_holds_the_full_paid_text(locked_page):
         assert PAID_MARKERS[construct] in locked_page, construct
 
 
-def test_gated_page_embeds_its_images_as_data_uris(locked_page):
-    paid_image = "data:image/svg+xml;base64," + base64.b64encode(sites.svg("paid only image")).decode()
-    assert f'src="{paid_image}"' in locked_page
-    assert "img/paid-only.svg" not in locked_page
-    assert "img/shared.svg" not in locked_page
+def test_gated_page_references_its_images_as_content_addressed_assets(locked_page, gated, manifest):
+    paid_image = sites.svg("paid only image")
+    key = f"assets/{hashlib.sha256(paid_image).hexdigest()[:16]}.svg"
+    assert f'src="../../{key}"' in locked_page
+    assert (gated / key).read_bytes() == paid_image  # opened from gated/ on disk, the image shows
+    assert "data:image" not in locked_page
+    assert "img/paid-only.svg" not in locked_page and "img/shared.svg" not in locked_page
+    page = next(o for o in manifest["products"]["course:leaklab"]["objects"]
+                if o["source"] == "courses/leaklab/02-locked.md")
+    assert {"key": key, "ref": f"../../{key}"} in page["assets"]
 
 
 def test_gated_page_inlines_styles_and_names_the_product(locked_page):
@@ -67,9 +71,9 @@ def test_gated_page_inlines_styles_and_names_the_product(locked_page):
 
 
 def test_gated_page_links_locked_siblings_to_gate_read_url_and_free_ones_to_site(locked_page):
-    assert f'href="{GATE}/read/course:leaklab?page=courses/leaklab/03-also-locked.md"' in locked_page
+    assert f'href="{GATE}/read/course:leaklab/courses/leaklab/03-also-locked.md"' in locked_page
     assert 'href="https://leak.example/courses/leaklab/01-intro/"' in locked_page
-    assert "03-also-locked.md\"" not in locked_page.replace("?page=courses/leaklab/03-also-locked.md\"", "")
+    assert "03-also-locked.md\"" not in locked_page.replace("/courses/leaklab/03-also-locked.md\"", "")
 
 
 def test_members_article_gets_its_own_gated_page(gated):
@@ -83,13 +87,17 @@ def test_members_article_gets_its_own_gated_page(gated):
 def test_course_zip_is_an_offline_site_of_every_chapter_with_sources_and_images(gated, tmp_path):
     with zipfile.ZipFile(only(gated / "course/leaklab", "leaklab.*.zip")) as archive:
         archive.extractall(tmp_path)
-        names = set(archive.namelist())
+        names = archive.namelist()
     root = tmp_path / "leaklab"
     for name in ("index.html", "01-intro.html", "02-locked.html", "03-also-locked.html",
                  "source/courses/leaklab/01-intro.md", "source/courses/leaklab/02-locked.md",
-                 "source/courses/leaklab/03-also-locked.md", "source/courses/leaklab/img/paid-only.svg",
-                 "source/courses/leaklab/img/shared.svg"):
+                 "source/courses/leaklab/03-also-locked.md"):
         assert f"leaklab/{name}" in names, name
+    images = [n for n in names if n.endswith(".svg")]
+    assert sorted((root.parent / n).read_bytes() for n in images) == sorted(
+        [sites.svg("paid only image"), sites.svg("shared image")])  # each image once, in assets/
+    assert all(n.startswith("leaklab/assets/") for n in images)
+    assert len(names) == len(set(names))
     index = (root / "index.html").read_text(encoding="utf-8")
     for chapter in ("01-intro.html", "02-locked.html", "03-also-locked.html"):
         assert f'href="{chapter}"' in index
@@ -153,12 +161,13 @@ def test_epub_carries_paid_image_as_a_file(epub):
 # --- manifest.json --------------------------------------------------------------------------
 
 OBJECT_KEYS = {"key", "sha256", "size", "content_type", "role", "source", "title"}
+PAGE_KEYS = OBJECT_KEYS | {"assets"}
 CONTENT_TYPES = {"page": HTML, "bundle": "application/zip", "epub": "application/epub+zip"}
 
 
 def test_manifest_top_level_matches_readme(manifest):
-    assert set(manifest) == {"schema", "generator", "products"}
-    assert manifest["schema"] == 1
+    assert set(manifest) == {"schema", "generator", "build", "assets", "products"}
+    assert (manifest["schema"], manifest["build"]) == (2, "production")
     assert re.fullmatch(r"folio \S+", manifest["generator"])
     assert list(manifest["products"]) == sorted(manifest["products"]) == ["course:leaklab", "membership"]
 
@@ -166,8 +175,8 @@ def test_manifest_top_level_matches_readme(manifest):
 def test_manifest_products_and_prices(manifest):
     course, membership = manifest["products"]["course:leaklab"], manifest["products"]["membership"]
     # `inputs` (digest of the product's sources, used to skip unchanged products) is not in gated/README.md.
-    assert set(course) - {"inputs"} == {"kind", "title", "prices", "objects"}
-    assert (course["kind"], course["title"]) == ("course", "Leak Lab Course")
+    assert set(course) - {"inputs"} == {"kind", "title", "language", "prices", "objects"}
+    assert (course["kind"], course["title"], course["language"]) == ("course", "Leak Lab Course", "en")
     assert course["prices"] == [{"plan": "one_time", "amount": 4900, "currency": "USD", "display": "49 USD"}]
     assert (membership["kind"], membership["title"]) == ("membership", "Membership")
     assert membership["prices"] == [
@@ -180,7 +189,7 @@ def test_manifest_objects_match_files_on_disk(manifest, gated):
     listed = set()
     for product in manifest["products"].values():
         for obj in product["objects"]:
-            assert set(obj) == OBJECT_KEYS
+            assert set(obj) == (PAGE_KEYS if obj["role"] == "page" else OBJECT_KEYS)
             data = (gated / obj["key"]).read_bytes()
             assert obj["sha256"] == hashlib.sha256(data).hexdigest()
             assert obj["size"] == len(data)
@@ -188,6 +197,11 @@ def test_manifest_objects_match_files_on_disk(manifest, gated):
             stem, hash8, _ = obj["key"].rsplit(".", 2)
             assert hash8 == obj["sha256"][:8]
             listed.add(obj["key"])
+    for asset in manifest["assets"]:
+        data = (gated / asset["key"]).read_bytes()
+        assert asset["key"] == f"assets/{hashlib.sha256(data).hexdigest()[:16]}.svg"
+        assert (asset["role"], asset["content_type"], asset["size"]) == ("asset", "image/svg+xml", len(data))
+        listed.add(asset["key"])
     on_disk = {p.relative_to(gated).as_posix() for p in gated.rglob("*") if p.is_file()}
     assert on_disk - listed == {"manifest.json"}
 

@@ -101,7 +101,9 @@ def test_editing_one_chapter_rewrites_only_its_course(first_build, tmp_path, bui
     assert {name.split("/")[-1].split(".")[0] + "." + name.rsplit(".", 1)[1] for name in changed} == {
         "03-also-locked.html", "leaklab.zip", "leaklab.epub"}
     log = build_log()
-    assert "course:leaklab rebuilt" in log
+    assert "course:leaklab packed" in log
+    assert [line for line in log.splitlines() if "rendered" in line] == [
+        "Gated: rendered courses/leaklab/03-also-locked.md"]  # one page rendered, the others from the cache
     assert "course:courseb unchanged" in log
     assert "membership unchanged" in log
 
@@ -117,5 +119,5 @@ def test_rebuild_without_changes_keeps_every_gated_file(first_build, tmp_path, b
     assert (root / "gated/manifest.json").read_bytes() == manifest
     assert {k: v for k, v in after.items() if k != "manifest.json"} == {
         k: v for k, v in before.items() if k != "manifest.json"}
-    assert "rebuilt" not in build_log()
+    assert "rendered" not in build_log() and "packed" not in build_log()
     assert "course:leaklab unchanged" in build_log()

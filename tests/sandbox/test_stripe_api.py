@@ -7,27 +7,7 @@ import threading
 import pytest
 import stripe
 
-from tests.sandbox.stripe_fixtures import API_KEY, stripe_client, stripe_standin  # noqa: F401
-
-
-def make_price(client, amount=4900, lookup_key=None, recurring=None, **extra):
-    product = client.v1.products.create(params={"name": "Async Python in Production"})
-    params = {"product": product.id, "unit_amount": amount, "currency": "usd", **extra}
-    if lookup_key:
-        params["lookup_key"] = lookup_key
-    if recurring:
-        params["recurring"] = {"interval": recurring}
-    return client.v1.prices.create(params=params)
-
-
-def checkout(client, price, mode="payment", **extra):
-    return client.v1.checkout.sessions.create(params={
-        "mode": mode,
-        "line_items": [{"price": price.id, "quantity": 1}],
-        "success_url": "https://gate.example/success?session_id={CHECKOUT_SESSION_ID}",
-        "cancel_url": "https://site.example/courses/async-python/",
-        **extra,
-    })
+from tests.sandbox.stripe_fixtures import checkout, make_price, stripe_client, stripe_standin  # noqa: F401
 
 
 # --- authentication and errors ---------------------------------------------------------
@@ -228,3 +208,14 @@ def test_stripe_python_retries_through_a_500_with_retries_on(stripe_standin):
     stripe_standin.fail_next(500)
     assert client.v1.products.create(params={"name": "A"}).name == "A"
     assert len(client.v1.products.list().data) == 1
+
+
+def test_an_answer_lost_after_processing_is_replayed_for_the_same_idempotency_key(stripe_standin, stripe_client):
+    stripe_standin.drop_next(after_processing=True)
+    with pytest.raises(stripe.APIConnectionError):
+        stripe_client.v1.products.create(params={"name": "A"}, options={"idempotency_key": "once"})
+    # The product was made although the caller never heard so; the retry gets that same one.
+    made = stripe_client.v1.products.list().data
+    assert len(made) == 1
+    again = stripe_client.v1.products.create(params={"name": "A"}, options={"idempotency_key": "once"})
+    assert again.id == made[0].id and len(stripe_client.v1.products.list().data) == 1

@@ -4,38 +4,14 @@ from __future__ import annotations
 
 import json
 import time
-import urllib.error
-import urllib.parse
 import urllib.request
 
 import pytest
 import stripe
 
 from tests.sandbox.stripe_fixtures import (  # noqa: F401
-    WEBHOOK_SECRET, stripe_client, stripe_standin, webhook_receiver)
-from tests.sandbox.test_stripe_api import checkout, make_price
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def post_form(url: str, fields: dict) -> tuple[int, dict, str]:
-    """POST a form as a browser would, without following the redirect."""
-    opener = urllib.request.build_opener(_NoRedirect)
-    request = urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode(), method="POST")
-    try:
-        with opener.open(request) as response:
-            return response.status, dict(response.headers), response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read().decode()
-
-
-def events_received(receiver) -> list[stripe.Event]:
-    """Every webhook the receiver got, verified exactly as a real endpoint must verify it."""
-    return [stripe.Webhook.construct_event(r.body, r.headers["Stripe-Signature"], WEBHOOK_SECRET)
-            for r in receiver.received]
+    WEBHOOK_SECRET, checkout, events_received, make_price, post_form, stripe_client, stripe_standin,
+    webhook_receiver)
 
 
 def test_the_hosted_page_says_it_is_a_sandbox_and_shows_the_total(stripe_client):
@@ -120,3 +96,23 @@ def test_an_expired_session_cannot_be_paid(stripe_standin, stripe_client, webhoo
     status, _, html = post_form(session.url, {"action": "pay", "email": "ada@example.com"})
     assert status == 409 and "expired" in html
     assert [e.type for e in events_received(webhook_receiver)][-1] == "checkout.session.expired"
+
+
+def test_concurrent_buyers_are_served_at_once_and_each_gets_one_event(
+        stripe_standin, stripe_client, webhook_receiver):
+    from concurrent.futures import ThreadPoolExecutor
+
+    price = make_price(stripe_client)
+
+    def buy(n: int) -> str:
+        session = checkout(stripe_client, price)
+        status, _, _ = post_form(session.url, {"action": "pay", "email": f"buyer{n}@example.com"})
+        assert status == 303
+        return stripe_client.v1.checkout.sessions.retrieve(session.id).payment_status
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        assert list(pool.map(buy, range(20))) == ["paid"] * 20
+    completed = [e for e in events_received(webhook_receiver) if e.type == "checkout.session.completed"]
+    assert len({e.data.object.id for e in completed}) == len(completed) == 20
+    assert sorted(e.data.object.customer_details.email for e in completed) == sorted(
+        f"buyer{n}@example.com" for n in range(20))

@@ -29,6 +29,7 @@ from toolkit.config import FolioConfig
 from toolkit.content.model import Site, load_site
 from toolkit.content.strings import language_of, strings
 from toolkit.build.page_scanner import PageScanner
+from toolkit.gated.products import page_language
 from toolkit.build.public_pages import PublicSite, make_public
 
 log = logging.getLogger("mkdocs.plugins.folio")
@@ -49,6 +50,10 @@ class FolioPlugin(BasePlugin[FolioConfig]):
 
     # -- configuration -------------------------------------------------------------------------
 
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # `folio serve` previews: its gated output goes elsewhere, marked as a preview.
+        self.serving = command == "serve"
+
     def on_config(self, config):
         if not self.config.enabled:
             return config
@@ -63,6 +68,10 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         _refuse_public_gated_dir(self.gated_dir, config, self.final_site_dir)
         self.public_dir = self.config_dir / ".folio-cache" / "public"
         self.gate_url = (self.config.gate_url or "").rstrip("/") or None
+        # A preview never touches gated/: `folio publish` only ever sees production builds.
+        self.gated_build = "preview" if getattr(self, "serving", False) else "production"
+        self.gated_out = (self.config_dir / ".folio-cache" / "gated-preview" if self.gated_build == "preview"
+                          else self.gated_dir)
         return config
 
     # -- content -------------------------------------------------------------------------------
@@ -89,8 +98,8 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         self.files = files
         # gated/ and the leak guard need only the content: start them in forked processes so
         # they run on the second core while MkDocs renders the site.
-        self._private_job = Job(_private_outputs, self.site, self.public, self.gated_dir, config,
-                                self.gate_url, self.t)
+        self._private_job = Job(_private_outputs, self.site, self.gated_out, config, self.gate_url,
+                                self.gated_build, self.config_dir / ".folio-cache" / "gated")
         self._page_scanner = None
         if self.config.leak_guard:
             self._page_scanner = PageScanner(
@@ -233,6 +242,23 @@ class FolioPlugin(BasePlugin[FolioConfig]):
                     child.title = self.site.courses[slug].title
                 self._title_section(child)
 
+    def on_page_content(self, html: str, page, config, files: Files) -> str:
+        """Links to headings now in a locked part go to the gate's reading URL (see locked_links)."""
+        if not self.config.enabled or self.site is None or not self.gate_url or not self.public.locked:
+            return html
+        if getattr(self, "_locked_anchors", None) is None or self._locked_anchors.public is not self.public:
+            from toolkit.build.locked_links import LockedAnchors
+
+            self._locked_anchors = LockedAnchors(self.public, config, self.gate_url)
+            urls = {f.url.rstrip("/"): f.src_uri for f in files.documentation_pages()}
+            self._src_of_url = urls.get
+            # Cheap test first: only pages that mention a locked page's URL are parsed.
+            self._locked_names = {PurePosixPath(f.url.rstrip("/")).name or f.url for f in files.documentation_pages()
+                                  if f.src_uri in self.public.locked}
+        if page.file.src_uri not in self.public.locked and not any(n in html for n in self._locked_names):
+            return html
+        return self._locked_anchors.rewrite(html, page.url, self._src_of_url)
+
     def on_page_context(self, context, page, config, nav):
         if not self.config.enabled or self.site is None:
             return context
@@ -243,8 +269,9 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         page = self.site.pages.get(src)
         if page is None or page.kind not in ("chapter", "article", "salon", "page"):
             return None
+        t = strings(page_language(self.site, page, self.language))
         info = {
-            "t": self.t, "kind": page.kind, "src": src, "title": page.title, "access": page.access,
+            "t": t, "kind": page.kind, "src": src, "title": page.title, "access": page.access,
             "locked": page.locked, "minutes": page.minutes, "product": page.product,
             "date": page.date.isoformat() if page.date else "", "authors": page.meta.get("authors", []),
         }
@@ -257,7 +284,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
                         slides=page.meta.get("slides"), recording=page.meta.get("recording"),
                         upcoming=bool(page.date and page.date >= self.today))
         if page.locked:
-            info.update(self._paywall(page))
+            info.update(self._paywall(page, t))
         return info
 
     def _site_url(self, src: str) -> str:
@@ -265,9 +292,8 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         file = self.files.get_file_from_path(src)
         return file.url if file else src
 
-    def _paywall(self, page) -> dict:
+    def _paywall(self, page, t) -> dict:
         offers = []
-        t = self.t
         if page.product.startswith("course:"):
             course = self.site.courses[page.course]
             if course.price:
@@ -314,8 +340,19 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         private = self._private_job.result()
         self.manifest = private["manifest"]
         self.timings.update(private["timings"])
+        self.gated_rendered = private["rendered"]  # the pages rendered this build (not from the cache)
+        self._report_gated_problems(private["problems"])
         if self._page_scanner is not None:
             self._guard_leaks(Path(config.site_dir), config)
+
+    def _report_gated_problems(self, problems: list[str]) -> None:
+        """Paid text is checked like public pages: warnings, or one error under strict."""
+        from toolkit.errors import FolioError
+
+        if problems and self.strict:
+            raise FolioError("Problems in paid pages (strict mode):\n" + "\n".join(f"  {p}" for p in problems))
+        for problem in problems:
+            log.warning(problem)
 
     def on_build_error(self, error) -> None:
         for job in (getattr(self, "_private_job", None), getattr(self, "_page_scanner", None)):
@@ -337,20 +374,21 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         log.info("Leak guard: %d paid pages checked against site/, no paid text found", len(self.public.locked))
 
 
-def _private_outputs(site, public, gated_dir, config, gate_url, t) -> dict:
-    """gated/ written, with how long it took."""
+def _private_outputs(site, gated_dir, config, gate_url, build, cache_dir) -> dict:
+    """gated/ written, with the problems found and how long it took."""
     from toolkit.gated.writer import write_gated
 
     started = time.perf_counter()
     try:
-        manifest = write_gated(site, public, gated_dir, config, gate_url, t)
+        output = write_gated(site, gated_dir, config, gate_url, build=build, cache_dir=cache_dir)
     except OSError as exc:
         from toolkit.errors import FolioError
 
         where = exc.filename or gated_dir
         raise FolioError(f"{where}: cannot write the private output ({exc.strerror or exc}); "
                          f"check that plugins.folio.gated_dir ({gated_dir}) is a writable folder") from None
-    return {"manifest": manifest, "timings": {"gated": time.perf_counter() - started}}
+    return {"manifest": output.manifest, "problems": output.problems, "rendered": output.rendered,
+            "timings": {"gated": time.perf_counter() - started}}
 
 
 def _refuse_public_gated_dir(gated_dir: Path, config, final_site_dir: Path | None) -> None:

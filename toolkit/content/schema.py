@@ -101,6 +101,8 @@ COMMON = {
     "comments": Field(anything),
     "tags": Field(tag_list),
     "authors": Field(names),
+    # The page's (or, on a course index, the course's) language: paywall, gated pages, EPUB.
+    "language": Field(one_of("en", "zh")),
 }
 
 SCHEMAS: dict[str, dict[str, Field]] = {

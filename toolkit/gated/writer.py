@@ -1,324 +1,320 @@
-"""Write `gated/`: self-contained paid pages, one zip (and a course EPUB) per product, the manifest.
+"""Write `gated/`: one page per paid page, a zip (and a course EPUB) per product, assets once, the manifest.
 
-Output is deterministic (same input, same bytes) and content-addressed (file
-names carry the first 8 hex digits of their sha256). A product whose inputs
-did not change since the last build is not rendered or written again.
+Output is deterministic (same input, same bytes) and content-addressed: pages, zips and
+EPUBs carry the first 8 hex digits of their sha256 in their names, assets are stored
+once under `assets/<sha256[:16]>.<ext>`. Work is incremental twice over:
+
+- a page whose inputs (its Markdown, the files it uses, the settings, the pages it links
+  to) did not change is not rendered again: its three renderings come from a cache;
+- a product none of whose inputs changed is not packed again: its files are kept.
+
+The log names every page that was rendered.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import io
 import json
 import logging
-import mimetypes
 import os
 import posixpath
-import re
-import zipfile
-from typing import TYPE_CHECKING
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path, PurePosixPath
-from urllib.parse import quote, unquote
 
 import jinja2
-import markdown as md
 
 from toolkit import __version__
 from toolkit.content.model import Page, Site, is_markdown
-from toolkit.gated.epub import build_epub
-from toolkit.gated.manifest import Manifest, Price, StoredObject, Product as ManifestProduct
 from toolkit.content.references import references
-
-if TYPE_CHECKING:  # the build hands gated/ its public/private split; gated/ never imports build/
-    from toolkit.build.public_pages import PublicSite
+from toolkit.content.strings import language_of, strings
+from toolkit.gated.archive import write_zip
+from toolkit.gated.assets import Asset, AssetStore
+from toolkit.gated.epub import write_epub
+from toolkit.gated.manifest import AssetRef, Manifest, ManifestError, Price, Product, StoredObject
+from toolkit.gated.math import MathKit, math_enabled
+from toolkit.gated.products import Offer, offers, page_language
+from toolkit.gated.render import PageRenderer, Places, RenderedPage, bundle_name, page_folder
 
 log = logging.getLogger("mkdocs.plugins.folio")
 
 TEMPLATES = Path(__file__).parent / "templates" / "bundle"
 HTML = "text/html; charset=utf-8"
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed timestamps: identical input, identical zip bytes
-_ATTR = re.compile(r'(?P<attr>\b(?:src|href))="(?P<url>[^"]*)"')
+# Bump when the renderings change shape, so old cache entries are not reused.
+RENDER_FORMAT = "2"
 
 
 @dataclass
-class Product:
-    id: str
-    kind: str
-    title: str
-    prices: list[dict]
-    locked: list[Page]  # pages sold by this product: one `page` object each
-    contents: list[Page]  # every page of the offline bundle, in reading order
-    slug: str
-    intro: str = ""
-    objects: list[dict] = field(default_factory=list)
+class GatedOutput:
+    """What a gated build produced: the manifest written, problems found, pages rendered."""
+
+    manifest: Manifest
+    problems: list[str] = field(default_factory=list)
+    rendered: list[str] = field(default_factory=list)  # sources rendered this time (not from the cache)
 
 
-def write_gated(site: Site, public: PublicSite, gated_dir: Path, config, gate_url: str | None,
-                t: dict[str, str]) -> dict:
-    """Render every product into `gated_dir` and return the manifest written last."""
+def write_gated(site: Site, gated_dir: Path, config, gate_url: str | None, *, build: str = "production",
+                cache_dir: Path | None = None) -> GatedOutput:
+    """Render every product into `gated_dir`; the manifest is written last."""
+    gated_dir = Path(gated_dir).resolve()
     gated_dir.mkdir(parents=True, exist_ok=True)
-    previous = _read_manifest(gated_dir / "manifest.json")
-    writer = _Writer(site, gated_dir, config, gate_url, t)
-    manifest_products = {}
-    for product in _products(site):
-        inputs = writer.digest(product)
-        old = previous.get("products", {}).get(product.id, {})
-        if old.get("inputs") == inputs and _objects_present(gated_dir, old.get("objects", [])):
-            product.objects = old["objects"]
-            log.info("Gated: %s unchanged, %d files kept", product.id, len(product.objects))
-        else:
-            product.objects = writer.write(product)
-            log.info("Gated: %s rebuilt, %d files written", product.id, len(product.objects))
-        manifest_products[product.id] = {
-            "kind": product.kind, "title": product.title, "prices": product.prices,
-            "inputs": inputs, "objects": product.objects,
-        }
-    manifest = Manifest(
-        {pid: ManifestProduct(pid, p["kind"], p["title"], writer.lang,
-                              [Price(**price) for price in p["prices"]],
-                              [StoredObject(**o) for o in p["objects"]], p["inputs"])
-         for pid, p in manifest_products.items()},
-        [], f"folio {__version__}")
+    cache_dir = Path(cache_dir) if cache_dir else gated_dir.parent / ".folio-cache" / "gated"
+    writer = _Writer(site, gated_dir, config, gate_url, cache_dir)
+    # A preview (`folio serve`) writes the pages a buyer reads online, not the downloads: packing
+    # a 150 MB zip and EPUB on every save would make the preview slow, and it is never published.
+    writer.pack_downloads = build == "production"
+    previous = _previous_manifest(gated_dir)
+    products: dict[str, Product] = {}
+    for offer in offers(site, writer.default_language):
+        products[offer.id] = writer.product(offer, previous.products.get(offer.id) if previous else None)
+    writer.store.save_cache()
+    manifest = Manifest(products, [a.stored() for a in writer.store.used.values()], f"folio {__version__}", build)
     manifest.write(gated_dir)
     _remove_stale(gated_dir, manifest)
-    return manifest
-
-
-def _products(site: Site) -> list[Product]:
-    products = []
-    for slug, course in site.courses.items():
-        paid = [c for c in course.chapters if c.access == "paid"]
-        if not paid:
-            continue
-        prices = [course.price.as_dict("one_time")] if course.price else []
-        products.append(Product(course.product, "course", course.title, prices, paid, course.chapters,
-                                slug, course.index.body))
-    members = [p for p in site.locked_pages if p.product == "membership"]
-    if members or site.membership:
-        members.sort(key=lambda p: p.src)
-        prices = [price.as_dict(plan) for plan, price in site.membership.items()]
-        products.append(Product("membership", "membership", "Membership", prices, members, members, "membership"))
-    return products
-
-
-def _objects_present(gated_dir: Path, objects: list[dict]) -> bool:
-    return bool(objects) and all(
-        (gated_dir / o["key"]).is_file() and (gated_dir / o["key"]).stat().st_size == o["size"] for o in objects
-    )
+    return GatedOutput(manifest, writer.problems, writer.rendered)
 
 
 class _Writer:
-    """Renders a product's pages with the site's Markdown extensions and packs them."""
-
-    def __init__(self, site: Site, gated_dir: Path, config, gate_url: str | None, t: dict[str, str]):
+    def __init__(self, site: Site, gated_dir: Path, config, gate_url: str | None, cache_dir: Path) -> None:
         self.site = site
-        self.gated_dir = gated_dir.resolve()
-        self.gate_url = gate_url
-        self.t = t
-        self.lang = "zh" if t is not None and t.get("courses") == "课程" else "en"
-        self.site_url = (config.get("site_url") or "").rstrip("/")
-        self.use_directory_urls = config.get("use_directory_urls", True)
-        self.extensions = list(config["markdown_extensions"])
-        self.extension_configs = dict(config["mdx_configs"])
-        self.markdown = md.Markdown(extensions=self.extensions, extension_configs=self.extension_configs)
-        env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, keep_trailing_newline=True)
+        self.gated_dir = gated_dir
+        self.cache_dir = cache_dir
+        self.default_language = language_of(_theme_language(config))
+        self.places = Places(gate_url, (config.get("site_url") or "").rstrip("/"),
+                             bool(config.get("use_directory_urls", True)))
+        self.store = AssetStore(gated_dir, cache_dir / "asset-hashes.json")
+        self._config = config
+        self._renderer: PageRenderer | None = None
+        self.math = MathKit(self.store) if math_enabled(list(config["markdown_extensions"])) else None
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
+                                 keep_trailing_newline=True)
         self.page_template = env.get_template("page.html")
         self.index_template = env.get_template("index.html")
         self.css = (TEMPLATES / "bundle.css").read_text(encoding="utf-8") + _pygments_css()
-        self._rendered: dict[str, str] = {}
+        self.settings = self._settings_digest(config)
+        self.pack_downloads = True
+        self.problems: list[str] = []
+        self.rendered: list[str] = []
 
-    # -- what a product is made of ---------------------------------------------------------------
+    # -- what a page is made of ------------------------------------------------------------------
 
-    def digest(self, product: Product) -> str:
-        """sha256 of everything the product's files are made from."""
+    def _settings_digest(self, config) -> str:
         h = hashlib.sha256()
-        settings = [__version__, self.gate_url, self.site_url, self.lang, self.extensions,
-                    product.title, product.prices, product.intro]
+        templates = sorted(TEMPLATES.iterdir())
+        settings = [RENDER_FORMAT, __version__, self.places.gate_url, self.places.site_url,
+                    self.places.use_directory_urls, list(config["markdown_extensions"]),
+                    sorted((p.src, p.locked, p.product) for p in self.site.pages.values())]
         h.update(json.dumps(settings, sort_keys=True, default=_stable_name).encode())
-        h.update(json.dumps(self.extension_configs, sort_keys=True, default=_stable_name).encode())
-        for page in product.contents:
-            h.update(page.src.encode() + b"\0" + (self.site.docs_dir / page.src).read_bytes() + b"\0")
-            for asset in sorted(self._assets(page)):
-                h.update(asset.encode() + b"\0" + (self.site.docs_dir / asset).read_bytes() + b"\0")
+        h.update(json.dumps(dict(config["mdx_configs"]), sort_keys=True, default=_stable_name).encode())
+        for template in templates:
+            h.update(template.read_bytes())
         return h.hexdigest()
 
-    def _assets(self, page: Page) -> set[str]:
+    def page_digest(self, page: Page, offer: Offer) -> str:
+        """sha256 of everything a page's renderings are made from."""
+        h = hashlib.sha256(self.settings.encode())
+        h.update(json.dumps([offer.id, offer.kind, [p.src for p in offer.contents], page.src, page.body_line],
+                            ensure_ascii=False).encode())
+        h.update(page.body.encode())
+        docs = self.site.docs_dir
+        for ref in sorted(references(page.body, page.src)):
+            if is_markdown(ref):  # a linked page's text does not change this page (its status is above)
+                continue
+            path = docs / ref
+            # The file's content hash (cached by size and mtime), so the digest does not depend on where
+            # or when the files were copied.
+            sha = self.store.describe(path, ref).sha256 if path.is_file() else "missing"
+            h.update(f"{ref}\0{sha}\0".encode())
+        return h.hexdigest()
 
-        found = set()
-        for ref in references(page.body, page.src):
-            path = self._inside_docs(ref)
-            if path is not None and path.is_file() and not is_markdown(ref):
-                found.add(ref)
-        return found
+    def rendered_page(self, page: Page, offer: Offer) -> tuple[RenderedPage, str]:
+        digest = self.page_digest(page, offer)
+        cached = self.cache_dir / "pages" / f"{digest}.json"
+        result = None
+        if cached.is_file():
+            try:
+                result = RenderedPage.from_dict(json.loads(cached.read_text(encoding="utf-8")))
+            except (ValueError, TypeError):
+                result = None
+        if result is None:
+            if self._renderer is None:
+                self._renderer = PageRenderer(self.site, self._config, self.places, self.store)
+            result = self._renderer.render(page, offer)
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomic(cached, json.dumps(result.to_dict(), ensure_ascii=False).encode())
+            self.rendered.append(page.src)
+            log.info("Gated: rendered %s", page.src)
+        self.problems += [p for p in result.problems if p not in self.problems]
+        return result, digest
 
-    def _inside_docs(self, src: str) -> Path | None:
-        docs = self.site.docs_dir.resolve()
-        path = (docs / src).resolve()
-        return path if path.is_relative_to(docs) else None
+    # -- a product -------------------------------------------------------------------------------
 
-    # -- writing ----------------------------------------------------------------------------------
+    def product(self, offer: Offer, previous: Product | None) -> Product:
+        rendered: dict[str, RenderedPage] = {}
+        h = hashlib.sha256(json.dumps([offer.title, offer.prices, offer.language, offer.kind],
+                                      sort_keys=True).encode())
+        pages = list(offer.contents)
+        index = self.site.courses[offer.slug].index if offer.kind == "course" else None
+        for page in pages + ([index] if index is not None else []):
+            rendered[page.src], digest = self.rendered_page(page, offer)
+            h.update(digest.encode())
+        assets = self._store_assets(rendered.values())
+        inputs = h.hexdigest()
+        prices = [Price(**p) for p in offer.prices]
+        if previous is not None and previous.inputs == inputs and self._present(previous.objects):
+            log.info("Gated: %s unchanged, %d files kept", offer.id, len(previous.objects))
+            return Product(offer.id, offer.kind, offer.title, offer.language, prices, previous.objects, inputs)
+        t = strings(offer.language)
+        objects = [self._page_object(offer, page, rendered[page.src], assets, t) for page in offer.locked]
+        if self.pack_downloads:
+            objects.append(self._bundle(offer, rendered, index, assets, t))
+            if offer.kind == "course":
+                objects.append(self._epub(offer, rendered))
+        log.info("Gated: %s packed, %d files", offer.id, len(objects))
+        return Product(offer.id, offer.kind, offer.title, offer.language, prices, objects, inputs)
 
-    def write(self, product: Product) -> list[dict]:
-        folder = "course/" + product.slug if product.kind == "course" else "membership"
-        objects = []
-        for page in product.locked:
-            data = self._standalone_page(product, page).encode()
-            stem = PurePosixPath(page.src).stem
-            sub = "" if product.kind == "course" else PurePosixPath(page.src).parts[0] + "/"
-            objects.append(self._put(f"{folder}/{sub}{stem}", ".html", data, HTML, "page", page.src, page.title))
-        bundle = self._zip(product)
-        objects.append(self._put(f"{folder}/{product.slug}", ".zip", bundle, "application/zip", "bundle",
-                                 folder.replace("course/", "courses/"), product.title))
-        if product.kind == "course":
-            epub = build_epub(product, self._render, self._image_bytes, self.lang)
-            objects.append(self._put(f"{folder}/{product.slug}", ".epub", epub, "application/epub+zip", "epub",
-                                     f"courses/{product.slug}", product.title))
-        return objects
+    def _store_assets(self, results) -> dict[str, Asset]:
+        assets: dict[str, Asset] = {}
+        for result in results:
+            for asset in result.asset_objects():
+                if asset.key not in assets:
+                    self.store.store(asset, path=self.site.docs_dir / asset.source)
+                    assets[asset.key] = asset
+        if self.math is not None and any(_uses_math(r) for r in results):
+            for asset, data in self.math.files:
+                self.store.store(asset, data=data)
+        return assets
 
-    def _put(self, stem: str, suffix: str, data: bytes, content_type: str, role: str, source: str, title: str) -> dict:
+    def _present(self, objects: list[StoredObject]) -> bool:
+        return bool(objects) and all((self.gated_dir / o.key).is_file()
+                                     and (self.gated_dir / o.key).stat().st_size == o.size for o in objects)
+
+    def _math_head(self, result: RenderedPage, ref) -> tuple[str, list[Asset]]:
+        if self.math is None or not _uses_math(result):
+            return "", []
+        return self.math.head_html(ref), self.math.head
+
+    def _page_object(self, offer: Offer, page: Page, result: RenderedPage, assets, t) -> StoredObject:
+        folder = page_folder(offer, page)
+
+        def ref(asset: Asset) -> str:
+            return posixpath.relpath(asset.key, folder)
+
+        head, head_assets = self._math_head(result, ref)
+        html = self._standalone(offer, page, result.online, head, t, self._online_href, None)
+        used = {a.key: a for a in [*head_assets, *result.asset_objects()]}
+        refs = tuple(AssetRef(key, ref(asset)) for key, asset in sorted(used.items()))
+        obj = self._put(f"{folder}/{PurePosixPath(page.src).stem}", ".html", html.encode(), HTML, "page",
+                        page.src, page.title)
+        return StoredObject(obj.key, obj.sha256, obj.size, obj.content_type, obj.role, obj.source, obj.title, refs)
+
+    def _standalone(self, offer: Offer, page: Page, body: str, head: str, t, link, index_href) -> str:
+        """One page: header, body, previous/next through `link(page)`, footer, in the page's language."""
+        language = page_language(self.site, page, offer.language)
+        t = strings(language) if language != offer.language else t
+        pages = offer.contents
+        i = pages.index(page)
+        position = (t["chapter_of"].format(position=i + 1, count=len(pages)) if offer.kind == "course"
+                    else f"{i + 1} / {len(pages)}")
+        previous = {"href": link(pages[i - 1]), "title": pages[i - 1].title} if i > 0 else None
+        nxt = {"href": link(pages[i + 1]), "title": pages[i + 1].title} if i + 1 < len(pages) else None
+        return self.page_template.render(
+            lang=language, title=page.title, product_title=offer.title, css=self.css, head=head, body=body,
+            position=position, previous=previous, next=nxt, index_href=index_href, contents=t["bundle_contents"],
+            footer=t["bundle_footer"].format(title=offer.title))
+
+    def _online_href(self, page: Page) -> str:
+        from toolkit.gated.render import read_url
+
+        if page.locked and self.places.gate_url:
+            return read_url(self.places.gate_url, page.product, page.src)
+        renderer = self._renderer or PageRenderer(self.site, self._config, self.places, self.store)
+        return renderer.public_url(page.src)
+
+    def _bundle(self, offer: Offer, rendered: dict[str, RenderedPage], index: Page | None, assets, t) -> StoredObject:
+        """The offline mini-site: index, every page, each asset once, the original Markdown."""
+        root = offer.slug
+        names = {p.src: bundle_name(p, offer) for p in offer.contents}
+
+        def offline(p: Page) -> str:
+            return names[p.src]
+
+        math_used = False
+        entries: dict[str, bytes | Path] = {}
+        for page in offer.contents:
+            result = rendered[page.src]
+            head, head_assets = self._math_head(result, lambda a: a.key)
+            math_used = math_used or bool(head_assets)
+            entries[f"{root}/{names[page.src]}"] = self._standalone(offer, page, result.offline, head, t,
+                                                                     offline, "index.html").encode()
+            entries[f"{root}/source/{page.src}"] = (self.site.docs_dir / page.src).read_bytes()
+            for asset in result.asset_objects():
+                entries[f"{root}/{asset.key}"] = self.gated_dir / asset.key
+        if math_used:
+            for asset, _ in self.math.files:
+                entries[f"{root}/{asset.key}"] = self.gated_dir / asset.key
+        intro = ""
+        if index is not None:
+            intro = rendered[index.src].offline
+            for asset in rendered[index.src].asset_objects():
+                entries[f"{root}/{asset.key}"] = self.gated_dir / asset.key
+        entries[f"{root}/index.html"] = self.index_template.render(
+            lang=offer.language, product_title=offer.title, css=self.css, head="", intro=intro,
+            footer=t["bundle_footer"].format(title=offer.title),
+            entries=[{"href": names[p.src], "title": p.title} for p in offer.contents],
+        ).encode()
+        source = offer.folder.replace("course/", "courses/")
+        return self._put_file(f"{offer.folder}/{offer.slug}", ".zip", "application/zip", "bundle", source,
+                              offer.title, lambda target: write_zip(target, entries))
+
+    def _epub(self, offer: Offer, rendered: dict[str, RenderedPage]) -> StoredObject:
+        files = {a.key: self.gated_dir / a.key for r in rendered.values() for a in r.asset_objects()}
+        return self._put_file(f"{offer.folder}/{offer.slug}", ".epub", "application/epub+zip", "epub",
+                              f"courses/{offer.slug}", offer.title,
+                              lambda target: write_epub(target, offer, rendered, files, self.site.docs_dir.name))
+
+    # -- files -------------------------------------------------------------------------------------
+
+    def _put(self, stem: str, suffix: str, data: bytes, content_type: str, role: str, source: str,
+             title: str) -> StoredObject:
         sha = hashlib.sha256(data).hexdigest()
         key = f"{stem}.{sha[:8]}{suffix}"
-        path = (self.gated_dir / key).resolve()
-        if not path.is_relative_to(self.gated_dir):
-            raise ValueError(f"refusing to write outside gated/: {key}")
+        path = self.gated_dir / key
         if not (path.is_file() and path.stat().st_size == len(data)):
             path.parent.mkdir(parents=True, exist_ok=True)
             _write_atomic(path, data)
-        return {"key": key, "sha256": sha, "size": len(data), "content_type": content_type,
-                "role": role, "source": source, "title": title}
+        return StoredObject(key, sha, len(data), content_type, role, source, title)
 
-    # -- rendering --------------------------------------------------------------------------------
-
-    def _render(self, page: Page) -> str:
-        """The page's whole body (teaser and locked part) as HTML, rendered once per build."""
-        if page.src not in self._rendered:
-            self.markdown.reset()
-            self._rendered[page.src] = self.markdown.convert(page.body)
-        return self._rendered[page.src]
-
-    def _standalone_page(self, product: Product, page: Page, link=None, index_href: str | None = None) -> str:
-        """One self-contained HTML file: inlined style, embedded images, links resolved."""
-        link = link or self._online_link
-        body = self._rewrite(self._render(page), page, link)
-        position, previous, nxt = self._neighbours(product, page, link)
-        return self.page_template.render(
-            lang=self.lang, title=page.title, product_title=product.title, css=self.css, body=body,
-            position=position, previous=previous, next=nxt, index_href=index_href, contents=self._t("chapters"),
-            footer=self._footer(product),
-        )
-
-    def _neighbours(self, product: Product, page: Page, link):
-        pages = product.contents
-        i = pages.index(page)
-        position = f"{i + 1} / {len(pages)}"
-        prev_ = {"href": link(pages[i - 1].src), "title": pages[i - 1].title} if i > 0 else None
-        next_ = {"href": link(pages[i + 1].src), "title": pages[i + 1].title} if i + 1 < len(pages) else None
-        return position, prev_, next_
-
-    def _footer(self, product: Product) -> str:
-        if self.lang == "zh":
-            return f"{product.title} · 由 Folio 生成的付费内容，仅供购买者个人阅读。"
-        return f"{product.title} · Paid content made with Folio, for the buyer's own reading."
-
-    def _t(self, key: str) -> str:
-        return (self.t or {}).get(key, key)
-
-    def _online_link(self, target_src: str) -> str:
-        """Where a link from a gated page to another page goes when read online."""
-        target = self.site.pages.get(target_src)
-        if target is not None and target.locked and self.gate_url:
-            return f"{self.gate_url}/read/{target.product}?page={quote(target_src)}"
-        return self._public_url(target_src)
-
-    def _public_url(self, src: str) -> str:
-        path = PurePosixPath(src)
-        if not is_markdown(path.name):
-            return f"{self.site_url}/{quote(src)}" if self.site_url else src
-        if self.use_directory_urls:
-            url = str(path.parent / ("" if path.stem in ("index", "README") else path.stem)).strip(".") + "/"
-            url = url.lstrip("/")
-        else:
-            url = str(path.with_suffix(".html"))
-        return f"{self.site_url}/{quote(url)}" if self.site_url else url
-
-    def _rewrite(self, html: str, page: Page, link) -> str:
-        """Embed local images as data: URIs and send links to other pages through `link`."""
-        base = posixpath.dirname(page.src)
-
-        def replace(match: re.Match) -> str:
-            attr, url = match["attr"], match["url"]
-            if not url or url.startswith(("#", "data:", "mailto:")) or "://" in url:
-                return match.group(0)
-            target, _, fragment = url.partition("#")
-            src = posixpath.normpath(posixpath.join(base, unquote(target)))
-            if attr == "src":
-                data = self._image_bytes(src)
-                return f'{attr}="{_data_uri(src, data)}"' if data is not None else match.group(0)
-            if is_markdown(src):
-                dest = link(src)
-                return f'{attr}="{escape(dest)}{"#" + fragment if fragment else ""}"'
-            return match.group(0)
-
-        return _ATTR.sub(replace, html)
-
-    def _image_bytes(self, src: str) -> bytes | None:
-        path = self._inside_docs(src)
-        return path.read_bytes() if path is not None and path.is_file() else None
-
-    # -- the offline bundle ------------------------------------------------------------------------
-
-    def _zip(self, product: Product) -> bytes:
-        """An offline mini-site: index, every page, the original Markdown and its files."""
-        root = product.slug
-        names = {p.src: _bundle_name(p, product) for p in product.contents}
-
-        def offline_link(src: str) -> str:
-            return names.get(src) or self._public_url(src)
-
-        entries: dict[str, bytes] = {}
-        for page in product.contents:
-            entries[f"{root}/{names[page.src]}"] = self._standalone_page(product, page, offline_link, "index.html").encode()
-            entries[f"{root}/source/{page.src}"] = (self.site.docs_dir / page.src).read_bytes()
-            for asset in self._assets(page):
-                entries[f"{root}/source/{asset}"] = (self.site.docs_dir / asset).read_bytes()
-        intro = self.markdown.reset().convert(product.intro) if product.intro else ""
-        index = self.index_template.render(
-            lang=self.lang, product_title=product.title, css=self.css, intro=intro, footer=self._footer(product),
-            entries=[{"href": names[p.src], "title": p.title} for p in product.contents],
-        )
-        entries[f"{root}/index.html"] = index.encode()
-        return deterministic_zip(entries)
+    def _put_file(self, stem: str, suffix: str, content_type: str, role: str, source: str, title: str,
+                  write) -> StoredObject:
+        """Write a large file via `write(path)` into a temporary name, then name it by its hash."""
+        folder = self.gated_dir / PurePosixPath(stem).parent
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = folder / f".{PurePosixPath(stem).name}{suffix}.building"
+        write(tmp)
+        sha = _file_sha256(tmp)
+        key = f"{stem}.{sha[:8]}{suffix}"
+        size = tmp.stat().st_size
+        os.replace(tmp, self.gated_dir / key)
+        return StoredObject(key, sha, size, content_type, role, source, title)
 
 
-def deterministic_zip(entries: dict[str, bytes], first: tuple[str, bytes] | None = None) -> bytes:
-    """A zip whose bytes depend only on `entries`: sorted names, fixed times and permissions."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        if first:
-            info = zipfile.ZipInfo(first[0], ZIP_TIME)
-            info.compress_type = zipfile.ZIP_STORED
-            archive.writestr(info, first[1])
-        for name in sorted(entries):
-            info = zipfile.ZipInfo(name, ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            info.create_system = 3
-            archive.writestr(info, entries[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=6)
-    return buffer.getvalue()
+def _uses_math(result: RenderedPage) -> bool:
+    return "arithmatex" in result.online
 
 
-def _bundle_name(page: Page, product: Product) -> str:
-    path = PurePosixPath(page.src)
-    prefix = "" if product.kind == "course" else path.parts[0] + "-"
-    return f"{prefix}{path.stem}.html"
+def _theme_language(config) -> str | None:
+    theme = config.get("theme") if hasattr(config, "get") else None
+    try:
+        return theme.get("language") if theme is not None else None
+    except AttributeError:
+        return None
 
 
-def _data_uri(src: str, data: bytes) -> str:
-    mime = mimetypes.guess_type(src)[0] or "application/octet-stream"
-    return f"data:{mime};base64,{base64.b64encode(data).decode()}"
+def _previous_manifest(gated_dir: Path) -> Manifest | None:
+    try:
+        return Manifest.load(gated_dir / "manifest.json")
+    except ManifestError:  # none yet, or from another Folio: everything is built afresh
+        return None
 
 
 def _stable_name(value) -> str:
@@ -334,11 +330,12 @@ def _pygments_css() -> str:
     return HtmlFormatter(style="default").get_style_defs(".highlight")
 
 
-def _read_manifest(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while block := stream.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -351,7 +348,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
 def _remove_stale(gated_dir: Path, manifest: Manifest) -> None:
     """Delete files of earlier builds that the new manifest no longer names."""
     keep = manifest.keys()
-    for sub in ("course", "membership"):
+    for sub in ("course", "membership", "assets"):
         for path in sorted((gated_dir / sub).rglob("*"), reverse=True):
             rel = path.relative_to(gated_dir).as_posix()
             if path.is_file() and rel not in keep:

@@ -1,1 +1,4 @@
-"""Stripe: the catalog, Checkout Sessions and fulfillment. Stripe is the ledger; nothing is stored here."""
+"""Stripe: the catalog (Products and Prices as code), Checkout and fulfillment.
+
+stripe-python is imported inside functions so `folio --help` stays fast.
+"""

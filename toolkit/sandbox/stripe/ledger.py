@@ -14,7 +14,7 @@ import threading
 from typing import Callable
 
 from toolkit.sandbox.stripe import forms, objects
-from toolkit.sandbox.stripe.errors import StripeError, invalid, no_such
+from toolkit.sandbox.stripe.errors import invalid, no_such
 from toolkit.sandbox.stripe.objects import new_id, now
 
 SESSION_LIFETIME = 24 * 3600
@@ -199,7 +199,11 @@ class Ledger:
         if "nickname" in params:
             price["nickname"] = forms.string(params, "nickname")
         price["metadata"] = forms.metadata(params, price["metadata"])
-        price["active"] = forms.boolean(params, "active", price["active"])
+        active = forms.boolean(params, "active", price["active"])
+        if not active and self.objects[price["product"]]["default_price"] == price_id:
+            raise invalid("This price cannot be archived because it is the default price of its product.",
+                          param="active")
+        price["active"] = active
         self._changed("price.updated", price, before)
         return price
 
@@ -352,6 +356,7 @@ class Ledger:
             success_url=urls["success_url"], cancel_url=urls["cancel_url"], created=created,
             expires_at=expires_at,
         )
+        session["locale"] = forms.string(params, "locale")
         self._add(session)
         self.line_items[session_id] = items
         self._pi_metadata[session_id] = forms.metadata(forms.hash_param(params, "payment_intent_data") or {})
@@ -386,9 +391,12 @@ class Ledger:
                 raise invalid("You specified `payment` mode but passed a recurring price. Either "
                               "switch to `subscription` mode or use only one-time prices.",
                               param=f"{where}[price]")
+            product = self.get("product", price["product"])
+            if not product["active"]:
+                raise invalid(f"The price `{price_id}` belongs to an inactive product, and so cannot be "
+                              "used in a Checkout Session.", param=f"{where}[price]")
             recurring = recurring or price["type"] == "recurring"
             currencies.add(price["currency"])
-            product = self.get("product", price["product"])
             items.append(objects.line_item(id=new_id("li_"), price=copy.deepcopy(price),
                                            quantity=quantity, description=product["name"]))
         if mode == "subscription" and not recurring:

@@ -14,13 +14,11 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
+from toolkit.pay.money import format_amount
 from toolkit.sandbox.stripe.errors import StripeError
 
 if TYPE_CHECKING:
     from toolkit.sandbox.stripe.ledger import Ledger
-
-_ZERO_DECIMAL = {"bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd",
-                 "vuv", "xaf", "xof", "xpf"}
 
 # Button -> outcome of `complete_checkout`.
 _ACTIONS = {"pay": "paid", "pay_later": "async_pending", "expire": "expire",
@@ -28,11 +26,7 @@ _ACTIONS = {"pay": "paid", "pay_later": "async_pending", "expire": "expire",
 
 
 def money(amount: int | None, currency: str | None) -> str:
-    if amount is None or currency is None:
-        return ""
-    if currency in _ZERO_DECIMAL:
-        return f"{amount} {currency.upper()}"
-    return f"{amount / 100:.2f} {currency.upper()}"
+    return "" if amount is None or currency is None else format_amount(amount, currency)
 
 
 class Pages:

@@ -28,14 +28,20 @@ class _Handler(WSGIRequestHandler):
 
     def run_wsgi(self) -> None:
         standin = getattr(self.server, "standin", None)
-        if standin is not None and self.path.startswith("/v1/") and standin._take_drop():
-            self.close_connection = True
-            try:
-                self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+        drop = standin._take_drop() if standin is not None and self.path.startswith("/v1/") else None
+        if drop is None:
+            super().run_wsgi()
             return
-        super().run_wsgi()
+        if drop == "after":
+            # Stripe did the work, but the answer is lost on the way (a timeout, a reset).
+            body = standin.wsgi_app(self.make_environ(), lambda status, headers, exc_info=None: None)
+            for _ in body:
+                pass
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
 
     def log_request(self, *args) -> None:
         pass  # request lines would carry session ids into test output for nothing
@@ -55,7 +61,7 @@ class StripeStandIn:
         self.host, self.port = host, port
         self.deliveries: list[Delivery] = []
         self._faults: deque[int] = deque()
-        self._drops = 0
+        self._drops: deque[str] = deque()
         self._fault_lock = threading.Lock()
         self.ledger = Ledger(base_url=lambda: self.url, api_version=self._api_version,
                              webhooks_enabled=lambda: bool(self.webhook_url))
@@ -162,21 +168,22 @@ class StripeStandIn:
         with self._fault_lock:
             self._faults.extend([status] * count)
 
-    def drop_next(self, count: int = 1) -> None:
-        """The next `count` API calls get their connection closed without an answer."""
+    def drop_next(self, count: int = 1, after_processing: bool = False) -> None:
+        """The next `count` API calls get their connection closed without an answer.
+
+        With `after_processing`, each call is carried out first and only the answer is lost,
+        as when a request times out after Stripe handled it: what idempotency keys are for.
+        """
         with self._fault_lock:
-            self._drops += count
+            self._drops.extend(["after" if after_processing else "before"] * count)
 
     def _take_fault(self) -> int | None:
         with self._fault_lock:
             return self._faults.popleft() if self._faults else None
 
-    def _take_drop(self) -> bool:
+    def _take_drop(self) -> str | None:
         with self._fault_lock:
-            if self._drops:
-                self._drops -= 1
-                return True
-            return False
+            return self._drops.popleft() if self._drops else None
 
     # ------------------------------------------------------------------
     # Events and webhooks

@@ -1,0 +1,164 @@
+"""Rendered Markdown as a tree: rewrite its links and images, write it as HTML or as XHTML.
+
+Markdown's output is HTML, and authors mix in raw HTML (unclosed `<p>`, comments with
+`--`, scripts with `<`, `<pre>` blocks with `<--`). A regex over that text breaks on
+the first surprise, so we parse it with libxml2's forgiving HTML parser (lxml) and
+change attributes on the tree. For EPUB the tree is cleaned into XML (names XML
+allows, no comments) and the result is parsed back as XML to prove it well-formed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from lxml import etree, html as lxml_html
+
+from toolkit.errors import FolioError
+
+# Attributes that load a file (src) or lead somewhere (href), per element.
+LOADS = {"img": ("src",), "source": ("src",), "video": ("src", "poster"), "audio": ("src",),
+         "track": ("src",), "object": ("data",), "embed": ("src",), "input": ("src",)}
+LEADS = {"a": ("href",), "area": ("href",)}
+_XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+# Elements that make no sense in a book (EPUB readers do not run them).
+_DROP_IN_BOOK = {"script", "noscript", "iframe", "form", "input", "button", "object", "embed"}
+
+
+class MalformedChapter(FolioError):
+    """An EPUB chapter that is not well-formed XHTML: the build stops naming the page."""
+
+
+def parse_fragment(text: str):
+    """The HTML fragment as a tree under one `<div>` (its children are the fragment)."""
+    if not text.strip():
+        return lxml_html.fragment_fromstring("<div></div>")
+    return lxml_html.fragment_fromstring(text, create_parent="div")
+
+
+def rewrite_urls(root, load: Callable[[str], str | None], lead: Callable[[str], str | None]) -> None:
+    """Replace every file URL via `load(url)` and every link via `lead(url)`; None keeps it."""
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        tag = element.tag.lower()
+        for attr, fn in [(a, load) for a in LOADS.get(tag, ())] + [(a, lead) for a in LEADS.get(tag, ())]:
+            value = element.get(attr)
+            if value is None:
+                continue
+            new = fn(value)
+            if new is not None:
+                element.set(attr, new)
+
+
+def urls(root) -> list[tuple[str, str, str]]:
+    """(element tag, "load"|"lead", url) for every file and link URL in the tree, in order."""
+    found = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        tag = element.tag.lower()
+        for attr in LOADS.get(tag, ()):
+            if element.get(attr) is not None:
+                found.append((tag, "load", element.get(attr)))
+        for attr in LEADS.get(tag, ()):
+            if element.get(attr) is not None:
+                found.append((tag, "lead", element.get(attr)))
+    return found
+
+
+def ids(root) -> set[str]:
+    return {element.get("id") for element in root.iter() if isinstance(element.tag, str) and element.get("id")}
+
+
+def sanitize(root) -> None:
+    """Unwrap elements whose names are no names (TeX like `<S,A,P,R>` that Markdown took for a
+    tag) and drop attributes whose names are no names (`{2}` inside math read as an attribute list)."""
+    for node in list(root.iter()):
+        if node is root or not isinstance(node.tag, str):
+            continue
+        if not _XML_NAME.match(node.tag):
+            _unwrap(node, f"<{node.tag}>")
+            continue
+        for name in list(node.attrib):
+            if not _XML_NAME.match(name):
+                del node.attrib[name]
+
+
+def to_html(root) -> str:
+    """The fragment's inner HTML (the wrapper `<div>` left out)."""
+    out = [root.text and _escape_text(root.text) or ""]
+    for child in root:
+        out.append(lxml_html.tostring(child, encoding="unicode", method="html"))
+    return "".join(out)
+
+
+def to_xhtml(root) -> str:
+    """The fragment's inner markup as XML: only names XML allows, no comments or scripts."""
+    book = _clean_for_xml(root)
+    out = [_escape_text(book.text or "")]
+    for child in book:
+        out.append(etree.tostring(child, encoding="unicode", method="xml"))
+    return "".join(out)
+
+
+def check_well_formed(document: str, where: str) -> None:
+    """Parse `document` as XML; a MalformedChapter naming `where` if it is not well-formed."""
+    try:
+        etree.fromstring(document.encode("utf-8"), etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as error:
+        raise MalformedChapter(f"{where}: its EPUB chapter is not well-formed XHTML ({error}).") from None
+
+
+def _clean_for_xml(root):
+    """A copy of the tree XML can hold: bad element names unwrapped, bad attributes dropped."""
+    copy = lxml_html.fragment_fromstring(lxml_html.tostring(root, encoding="unicode"))
+    for node in list(copy.iter()):
+        if node is copy:
+            continue
+        if not isinstance(node.tag, str):  # comments, processing instructions
+            _remove_keeping_tail(node)
+        elif node.tag.lower() in _DROP_IN_BOOK:
+            _remove_keeping_tail(node)
+        elif isinstance(node.tag, str):
+            node.tag = node.tag.lower()
+    sanitize(copy)
+    return copy
+
+
+def _remove_keeping_tail(node) -> None:
+    parent = node.getparent()
+    if parent is None:
+        return
+    _append_text(node.getprevious(), parent, node.tail or "")
+    parent.remove(node)
+
+
+def _unwrap(node, shown: str) -> None:
+    parent = node.getparent()
+    previous = node.getprevious()
+    _append_text(previous, parent, shown + (node.text or ""))
+    index = parent.index(node)
+    children = list(node)
+    tail = node.tail or ""
+    for offset, child in enumerate(children):
+        parent.insert(index + 1 + offset, child)
+    if children:
+        children[-1].tail = (children[-1].tail or "") + tail
+    else:
+        _append_text(previous, parent, tail)
+    parent.remove(node)
+
+
+def _append_text(previous, parent, text: str) -> None:
+    if not text:
+        return
+    if previous is not None:
+        previous.tail = (previous.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+
+
+def _escape_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,58 @@
+"""Math for buyers, offline: the KaTeX Folio ships, as asset objects of gated/.
+
+When the site enables `pymdownx.arithmatex`, gated pages load KaTeX's stylesheet and
+scripts from gated/assets (content-addressed like any image), and the bundle zip
+carries them, so a formula renders with no network at all. The stylesheet's fonts
+are re-pointed at their own asset keys (same folder, so relative URLs keep working).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from toolkit.gated.assets import Asset, AssetStore
+
+VENDOR = Path(__file__).parent / "vendor"
+KATEX = VENDOR / "katex"
+_FONT_SRC = re.compile(r"src:url\(fonts/([\w-]+)\.woff2\) format\(\"woff2\"\)(?:,url\([^)]*\) format\(\"[^\"]*\"\))*")
+
+
+def math_enabled(extensions: list) -> bool:
+    return any(str(getattr(e, "__module__", e)).startswith("pymdownx.arithmatex") for e in extensions)
+
+
+class MathKit:
+    """KaTeX's files as assets: `head` lists what a page loads, `files` everything to ship."""
+
+    def __init__(self, store: AssetStore) -> None:
+        self.files: list[tuple[Asset, bytes]] = []
+        fonts = {}
+        for font in sorted((KATEX / "fonts").glob("*.woff2")):
+            data = font.read_bytes()
+            asset = self._add(store, data, font.name, f"folio:katex/fonts/{font.name}")
+            fonts[font.stem] = asset.key.rsplit("/", 1)[1]
+        css = _FONT_SRC.sub(lambda m: f'src:url({fonts[m.group(1)]}) format("woff2")',
+                            (KATEX / "katex.min.css").read_text(encoding="utf-8"))
+        self.stylesheet = self._add(store, css.encode(), "katex.min.css", "folio:katex/katex.min.css")
+        self.scripts = [
+            self._add(store, (KATEX / "katex.min.js").read_bytes(), "katex.min.js", "folio:katex/katex.min.js"),
+            self._add(store, (KATEX / "auto-render.min.js").read_bytes(), "auto-render.min.js",
+                      "folio:katex/auto-render.min.js"),
+            self._add(store, (VENDOR / "folio-math.js").read_bytes(), "folio-math.js", "folio:folio-math.js"),
+        ]
+
+    def _add(self, store: AssetStore, data: bytes, name: str, source: str) -> Asset:
+        asset = store.describe_bytes(data, name, source)
+        self.files.append((asset, data))
+        return asset
+
+    @property
+    def head(self) -> list[Asset]:
+        return [self.stylesheet, *self.scripts]
+
+    def head_html(self, ref) -> str:
+        """The `<head>` tags, with `ref(asset)` giving each file's URL from the page."""
+        tags = [f'<link rel="stylesheet" href="{ref(self.stylesheet)}">']
+        tags += [f'<script defer src="{ref(script)}"></script>' for script in self.scripts]
+        return "\n".join(tags)
