@@ -25,7 +25,7 @@ from tests.sandbox.stripe_fixtures import API_KEY, WEBHOOK_SECRET
 from toolkit.gate import create_app
 from toolkit.gate.settings import GateSettings
 from toolkit.gated.manifest import Manifest
-from toolkit.pay.checkout import METADATA_PRODUCT, lookup_key
+from toolkit.pay.checkout import lookup_key
 from toolkit.store.client import StorageSettings, make_client
 from toolkit.store.publish import PublishOptions, publish
 
@@ -37,7 +37,7 @@ CHAPTER = "courses/async-python/01-chapter.md"
 PAID_TEXT = "Paid chapter 1 of async-python."
 
 
-def publish_sample(root: Path, endpoint: str, bucket: str | None = None) -> tuple[StorageSettings, Manifest]:
+def publish_sample(root: Path, endpoint: str, bucket: str | None = None) -> tuple[StorageSettings, Manifest, Path]:
     """Write the sample gated/ into `root` and publish it to a fresh private bucket on `endpoint`."""
     from tests.s3server import new_bucket
 
@@ -49,21 +49,18 @@ def publish_sample(root: Path, endpoint: str, bucket: str | None = None) -> tupl
     manifest = site.write()
     storage = StorageSettings(bucket=bucket, prefix="v1/", region="us-east-1", endpoint_url=endpoint)
     publish(make_client(storage), storage, root / "gated", PublishOptions())
-    return storage, manifest
+    return storage, manifest, root / "gated"
 
 
-def sell(stripe_client, manifest: Manifest) -> dict[str, str]:
-    """Create a Stripe Product and Price for every plan of the manifest, as catalog sync would."""
-    prices = {}
-    for product in manifest.products.values():
-        made = stripe_client.v1.products.create(params={"name": product.title,
-                                                          "metadata": {METADATA_PRODUCT: product.id}})
-        for price in product.prices:
-            params = {"product": made.id, "unit_amount": price.amount, "currency": price.currency.lower(),
-                      "lookup_key": lookup_key(product.id, price.plan), "metadata": {METADATA_PRODUCT: product.id}}
-            if price.plan in ("monthly", "yearly"):
-                params["recurring"] = {"interval": "month" if price.plan == "monthly" else "year"}
-            prices[lookup_key(product.id, price.plan)] = stripe_client.v1.prices.create(params=params).id
+def sell(stripe_client, manifest: Manifest, gated_dir: Path) -> dict[str, str]:
+    """Run catalog sync (as `folio catalog sync` does); the price id under each lookup key."""
+    from toolkit.pay.catalog import sync
+
+    sync(stripe_client, gated_dir)
+    keys = [lookup_key(p.id, price.plan) for p in manifest.products.values() for price in p.prices]
+    found = stripe_client.v1.prices.list(params={"lookup_keys": keys, "active": True, "limit": 100}).data
+    prices = {price.lookup_key: price.id for price in found}
+    assert set(prices) == set(keys), f"catalog sync and checkout disagree on lookup keys: {sorted(prices)}"
     return prices
 
 
@@ -132,14 +129,14 @@ class Selling:
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory, moto_endpoint) -> tuple[StorageSettings, Manifest]:
+def published(tmp_path_factory, moto_endpoint) -> tuple[StorageSettings, Manifest, Path]:
     return publish_sample(tmp_path_factory.mktemp("gated-site"), moto_endpoint)
 
 
 @pytest.fixture
 def selling(published, stripe_standin) -> Selling:
-    storage, manifest = published
-    return Selling(storage, manifest, stripe_standin, sell(stripe_standin.client(), manifest))
+    storage, manifest, gated_dir = published
+    return Selling(storage, manifest, stripe_standin, sell(stripe_standin.client(), manifest, gated_dir))
 
 
 @pytest.fixture

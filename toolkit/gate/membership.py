@@ -37,7 +37,11 @@ class Grants:
         return product_id in self.products or MEMBERSHIP in self.products
 
     def merged(self, other: "Grants | None") -> "Grants":
-        """These grants plus what an earlier cookie held (a second purchase keeps the first)."""
+        """These grants plus what an earlier cookie held (a second purchase keeps the first).
+
+        The merged cookie gets a fresh expiry, so an earlier grant can outlive its own
+        confirmation by one `cookie_max_age`; keep that setting short.
+        """
         if other is None:
             return self
         return Grants(self.products | other.products, self.email or other.email, self.customer or other.customer)

@@ -36,12 +36,8 @@ def page(product: str, page: str):
 
 def _sign_assets(gate, manifest, product_id: str, stored, html: str) -> str:
     """Replace every asset reference the manifest lists for this page with a signed URL."""
-    from toolkit.store.presign import presign_object
-
-    settings = gate.settings
     for asset in stored.assets:
-        link = presign_object(gate.s3, settings.storage, manifest, product_id, asset.key,
-                              settings.link_ttl, inline=True)
+        link = gate.sign(manifest, product_id, asset.key, inline=True)
         url = str(escape(link.url))
         html = html.replace(f'"{asset.ref}"', f'"{url}"').replace(f"'{asset.ref}'", f"'{url}'")
     return html

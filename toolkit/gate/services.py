@@ -2,9 +2,12 @@
 
 Each process keeps only what no other instance needs and what can be
 fetched again at any time: the published manifest for `manifest_ttl`
-seconds, and paid page HTML under its content-hashed key (immutable, checked
-against the manifest's sha256). Everything about a reader lives in Stripe
-and in the reader's signed cookie.
+seconds, paid page HTML under its content-hashed key (immutable, checked
+against the manifest's sha256), and each signed link for a tenth of its
+lifetime (at most a minute), so a link handed out always has at least 90 % of
+its life left while a busy gate signs each object about once a minute
+instead of on every request. Everything about a reader lives in Stripe and
+in the reader's signed cookie.
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ from toolkit.gate.timing import time_s3_calls, timed_stripe_http_client
 
 log = logging.getLogger(__name__)
 
+LINK_REUSE_MAX = 60.0  # seconds a signed link may be handed out again
+MAX_LINKS = 10_000
+
 
 class Services:
     """One per app: a Stripe client, an S3 client, the manifest and the page cache."""
@@ -36,6 +42,7 @@ class Services:
         self._manifest_read_at = 0.0
         self._manifest_lock = threading.Lock()
         self.pages = PageCache(settings.page_cache_mb * 1024 * 1024)
+        self._links: dict[tuple, tuple[float, object]] = {}
 
     def manifest(self):
         """The published manifest (the catalog), read again after `manifest_ttl` seconds."""
@@ -47,6 +54,22 @@ class Services:
                     self._manifest = read_published_manifest(self.s3, self.settings.storage)
                     self._manifest_read_at = time.monotonic()
         return self._manifest
+
+    def sign(self, manifest, product_id: str, key: str, inline: bool = False):
+        """A presigned link for `key` of `product_id` (the manifest decides what may be signed)."""
+        from toolkit.store.presign import presign_object
+
+        cache_key = (product_id, key, inline)
+        now = time.monotonic()
+        found = self._links.get(cache_key)
+        if found is not None and now - found[0] < min(LINK_REUSE_MAX, found[1].ttl / 10):
+            return found[1]
+        link = presign_object(self.s3, self.settings.storage, manifest, product_id, key, self.settings.link_ttl,
+                              inline=inline)
+        if len(self._links) >= MAX_LINKS:
+            self._links.clear()  # a crude bound; entries are cheap to make again
+        self._links[cache_key] = (now, link)
+        return link
 
     def page_html(self, page) -> str:
         """The gated page's HTML from S3 (or this process's cache), verified against the manifest."""

@@ -63,12 +63,8 @@ def _products_opened(manifest, product_id: str) -> list[str]:
 
 
 def _shelf(gate, manifest, product_id: str) -> Shelf:
-    from toolkit.store.presign import presign_object
-
     product = manifest.products[product_id]
-    settings = gate.settings
-    downloads = [presign_object(gate.s3, settings.storage, manifest, product_id, obj.key, settings.link_ttl)
-                 for obj in product.downloads]
+    downloads = [gate.sign(manifest, product_id, obj.key) for obj in product.downloads]
     pages = [{"title": page.title, "url": url_for("read.page", product=product_id, page=page.source)}
              for page in product.pages]
     return Shelf(product_id, product.title, downloads, pages)

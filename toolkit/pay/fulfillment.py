@@ -69,17 +69,18 @@ def fulfill_checkout(client, session_id: str, manifest, receipt=None) -> Fulfill
     if not _SESSION_ID.fullmatch(session_id or ""):
         return Fulfillment(session_id or "", "unknown", reason="not a Checkout Session id")
     try:
-        session = client.v1.checkout.sessions.retrieve(
-            session_id, params={"expand": ["line_items", "line_items.data.price"]})
+        # The raw JSON (a plain dict): the checks below need nothing of stripe-python's object model.
+        session = client.raw_request("get", f"/v1/checkout/sessions/{session_id}",
+                                     expand=["line_items", "line_items.data.price"]).data
     except stripe.InvalidRequestError as error:
         if error.http_status == 404:
             return Fulfillment(session_id, "unknown", reason="Stripe has no such session")
         raise
-    verdict = _verdict(session.to_dict(), manifest)
+    verdict = _verdict(session, manifest)
     if not verdict.granted:
         log.info("Checkout %s not granted: %s (%s)", short_id(session_id), verdict.state, verdict.reason)
         return verdict
-    first = _claim(client, session.to_dict())
+    first = _claim(client, session)
     if first:
         log.info("Fulfilled checkout %s: %s", short_id(session_id), verdict.product_id)
     result = Fulfillment(**{**verdict.__dict__, "first": first})
@@ -140,13 +141,12 @@ def _claim(client, session: dict) -> bool:
     if (session.get("metadata") or {}).get(FULFILLED):
         return False
     try:
-        updated = client.v1.checkout.sessions.update(
-            session["id"], params={"metadata": {FULFILLED: "true"}},
-            options={"idempotency_key": f"folio-fulfill-{session['id']}"})
+        response = client.raw_request("post", f"/v1/checkout/sessions/{session['id']}",
+                                      metadata={FULFILLED: "true"},
+                                      idempotency_key=f"folio-fulfill-{session['id']}")
     except stripe.IdempotencyError:
         return False  # another caller's identical write is still running: it is the first
-    headers = updated.last_response.headers if updated.last_response else {}
-    replayed = next((value for name, value in headers.items() if name.lower() == "idempotent-replayed"), "")
+    replayed = next((value for name, value in response.headers.items() if name.lower() == "idempotent-replayed"), "")
     return replayed.lower() != "true"
 
 
