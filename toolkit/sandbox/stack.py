@@ -172,8 +172,8 @@ class SandboxStack:
 
         self.overrides = sandbox_overrides(self.config_file, site_url, gate_server.url, self.work, language)
         self.storage = self._storage(plugin, s3_url)
-        manifest = self._build_and_publish()
-        self._sync_catalog(manifest)
+        self._build_and_publish()
+        self._sync_catalog()
         self.gate_app = self._gate(config, site_url, gate_server.url, language)
         gate_slot.app = self.gate_app
         self.standin.webhook_url = gate_server.url + "/webhook"
@@ -218,20 +218,18 @@ class SandboxStack:
 
     def _build_and_publish(self):
         from toolkit.build.staging import build_site
-        from toolkit.store.client import make_client, read_published_manifest
+        from toolkit.store.client import make_client
         from toolkit.store.publish import PublishOptions, publish
 
         build_site(self.config_file, **self.overrides)
         client = make_client(self.storage)
         publish(client, self.storage, self.work / "gated", PublishOptions(create_bucket=True))
-        return read_published_manifest(client, self.storage)
 
-    def _sync_catalog(self, manifest) -> None:
-        try:
-            from toolkit.pay.catalog import sync_catalog
-        except ImportError:  # TEMPORARY until the catalog lands from the `stripe` branch
-            return _create_prices(self.standin.client(), manifest)
-        sync_catalog(self.standin.client(), manifest)
+    def _sync_catalog(self) -> None:
+        """`folio catalog sync` into the stand-in: the Buy buttons find their prices by lookup key."""
+        from toolkit.pay.catalog import sync
+
+        sync(self.standin.client(), self.work / "gated", echo=log.debug, where="the sandbox's Stripe stand-in")
 
     def _gate(self, config, site_url: str, gate_url: str, language: str):
         from toolkit.gate import GateSettings, create_app
@@ -335,16 +333,3 @@ def _free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
 
-
-def _create_prices(client, manifest) -> None:
-    """TEMPORARY: one Product and Price per plan under the checkout's lookup keys."""
-    from toolkit.pay.checkout import lookup_key
-
-    for product in manifest.products.values():
-        made = client.v1.products.create(params={"name": product.title, "metadata": {"folio_product": product.id}})
-        for price in product.prices:
-            params = {"product": made.id, "currency": price.currency.lower(), "unit_amount": price.amount,
-                      "lookup_key": lookup_key(product.id, price.plan), "metadata": {"folio_product": product.id}}
-            if price.plan in ("monthly", "yearly"):
-                params["recurring"] = {"interval": "month" if price.plan == "monthly" else "year"}
-            client.v1.prices.create(params=params)
