@@ -156,6 +156,7 @@ def walk_the_journey(walk: Walk) -> None:
     page.wait_for_url(re.compile(re.escape(stack.urls.gate) + r"/success\?session_id=cs_"))
     session_id = parse_qs(urlsplit(page.url).query)["session_id"][0]
     assert page.locator("a.download").first.is_visible()
+    assert page.locator(".sandbox-banner").is_visible()
     walk.shot("success")
 
     # 4. The zip holds the paid text.
@@ -164,15 +165,18 @@ def walk_the_journey(walk: Walk) -> None:
     with zipfile.ZipFile(io.BytesIO(Path(download.value.path()).read_bytes())) as bundle:
         assert any(journey.paid_text in bundle.read(name).decode("utf-8", "replace") for name in bundle.namelist())
 
-    # 5. Read the paid chapter online: its text, its image (a signed S3 URL) and its formula.
+    # 5. Read the paid chapter online: its text, its image and its formula.
     page.locator(f"a.read-online[href*='{journey.chapter_source}']").click()
     page.wait_for_url(re.compile(re.escape(stack.urls.gate) + "/read/"))
     assert journey.paid_text in page.inner_text("body")
+    assert page.locator(".sandbox-banner").is_visible()
     # The image comes with the page (a signed S3 URL or inlined by the gated build): it must load.
     image = page.locator(f"img[alt='{journey.image_alt}']")
     image.scroll_into_view_if_needed()
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
-    assert FORMULA in page.locator(".arithmatex").first.inner_text()
+    # The formula is typeset in the browser (KaTeX, served with the page): rendered, with its TeX kept.
+    page.locator(".arithmatex .katex").first.wait_for(state="visible")
+    assert page.locator(".arithmatex annotation").first.text_content().strip() == FORMULA
     walk.shot("read-online")
 
     # 6. Sign out; the chapter is locked again.

@@ -26,6 +26,7 @@ from flask import (Blueprint, Response, abort, current_app, make_response, redir
                    url_for)
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from markupsafe import escape
 from wtforms import EmailField, HiddenField
 from wtforms.validators import DataRequired, Length
 
@@ -194,6 +195,26 @@ def sandbox_banner() -> dict:
     settings = _settings()
     return {"sandbox": settings.sandbox,
             "sandbox_text": MEMBER_STRINGS[language_of(settings.language)]["sandbox"]}
+
+
+_BODY = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+_BANNER_STYLE = ("background:#ffb300;color:#1f2328;padding:.5rem 1rem;font:600 15px/1.5 system-ui,sans-serif;"
+                 "text-align:center")
+
+
+@bp.after_app_request
+def sandbox_banner_on_paid_pages(response: Response) -> Response:
+    """In the sandbox, paid pages (`/read/…`, served as the build wrote them) get the banner too."""
+    settings = _settings()
+    if not settings.sandbox or response.mimetype != "text/html" or response.direct_passthrough:
+        return response
+    html = response.get_data(as_text=True)
+    if "sandbox-banner" in html:
+        return response
+    text = MEMBER_STRINGS[language_of(settings.language)]["sandbox"]
+    banner = f'<div class="sandbox-banner" role="status" style="{_BANNER_STYLE}">{escape(text)}</div>'
+    response.set_data(_BODY.sub(lambda found: found.group(0) + banner, html, count=1))
+    return response
 
 
 # --------------------------------------------------------------------------
