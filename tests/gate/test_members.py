@@ -250,8 +250,8 @@ def test_sign_in_pages_say_sandbox(reader):
 def test_paid_pages_say_sandbox_in_the_sandbox_only(reader, s3_env):  # noqa: F811
     reader.buy("course:c")
     reader.sign_in()
-    assert "sandbox-banner" in reader.read("course:c", CHAPTER).get_data(as_text=True)
+    assert 'class="sandbox-banner"' in reader.read("course:c", CHAPTER).get_data(as_text=True)
 
     settings = reader.stack.gate_app.extensions["folio"].settings
     production = create_app(dataclasses.replace(settings, sandbox=False)).test_client()
-    assert "sandbox-banner" not in production.get("/signin").get_data(as_text=True)
+    assert 'class="sandbox-banner"' not in production.get("/signin").get_data(as_text=True)

@@ -209,7 +209,7 @@ def sandbox_banner_on_paid_pages(response: Response) -> Response:
     if not settings.sandbox or response.mimetype != "text/html" or response.direct_passthrough:
         return response
     html = response.get_data(as_text=True)
-    if "sandbox-banner" in html:
+    if 'class="sandbox-banner"' in html:
         return response
     text = MEMBER_STRINGS[language_of(settings.language)]["sandbox"]
     banner = f'<div class="sandbox-banner" role="status" style="{_BANNER_STYLE}">{escape(text)}</div>'
