@@ -37,6 +37,7 @@ bench: setup
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/bench_publish.py
 	$(BIN)/python benchmarks/bench_leaderboard.py
+	$(BIN)/python benchmarks/bench_gated.py
 
 clean:
 	rm -rf site .folio-cache .pytest_cache benchmarks/results

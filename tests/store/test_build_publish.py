@@ -38,8 +38,10 @@ def publish(config_file: Path) -> dict:
 
 
 def manifest_keys(site: Path) -> dict[str, set[str]]:
+    """Each product's own objects, and under "assets" the asset objects (stored once for all)."""
     manifest = Manifest.load(site / "gated/manifest.json")
-    return {pid: {o.key for o in product.objects} for pid, product in manifest.products.items()}
+    keys = {pid: {o.key for o in product.objects} for pid, product in manifest.products.items()}
+    return {**keys, "assets": {a.key for a in manifest.assets}}
 
 
 def test_built_gated_output_publishes_incrementally_and_downloads_exactly(example_copy, bucket, moto_endpoint, moto_s3):
@@ -63,6 +65,7 @@ def test_built_gated_output_publishes_incrementally_and_downloads_exactly(exampl
     assert set(third["uploaded"]["keys"]) == changed
     assert after["course:rust-ownership-zh"] == before["course:rust-ownership-zh"]
     assert after["membership"] == before["membership"]
+    assert after["assets"] == before["assets"]  # no image changed: no asset uploaded again
 
     result = CliRunner().invoke(presign_command, ["course:async-python", "--role", "bundle", "--json",
                                                   "--config-file", str(config_file)])

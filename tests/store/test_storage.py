@@ -263,3 +263,15 @@ def test_folio_presign_before_any_publish_says_to_publish(tmp_path, bucket, moto
     assert published_result.exit_code == 1
     assert "Nothing published yet" in published_result.output and "folio publish" in published_result.output
     assert local_result.exit_code == 0 and local_result.output.startswith(moto_endpoint)
+
+
+def test_folio_presign_local_with_a_corrupt_manifest_is_a_clear_error(tmp_path, bucket, moto_endpoint):
+    GatedSite.sample(tmp_path / "gated").write()
+    (tmp_path / "gated/manifest.json").write_text('{"schema": 2, "products": {"membership": []}}', encoding="utf-8")
+    config = write_mkdocs_yml(tmp_path, {"bucket": bucket, "region": "us-east-1", "endpoint_url": moto_endpoint})
+
+    result = CliRunner().invoke(presign_command, ["-f", str(config), "membership", "--local"])
+
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "manifest.json: products.membership: expected an object" in result.output
+    assert "run `folio build` again" in result.output

@@ -27,16 +27,17 @@ class LockedAnchors:
     def __init__(self, public, config, gate_url: str) -> None:
         self.public = public
         self.gate_url = gate_url
-        self._extensions = list(config["markdown_extensions"])
-        self._configs = dict(config["mdx_configs"])
+        self._converter = md.Markdown(extensions=list(config["markdown_extensions"]),
+                                      extension_configs=dict(config["mdx_configs"]))
         self._ids: dict[str, set[str]] = {}
 
     def ids(self, src: str) -> set[str]:
         """Anchors of the headings after the teaser of the locked page `src`."""
         if src not in self._ids:
             locked = self.public.locked[src]
-            converter = md.Markdown(extensions=self._extensions, extension_configs=self._configs)
+            converter = self._converter
             teaser = _heading_lines(locked.teaser)
+            converter.reset()
             before = htmltree.ids(htmltree.parse_fragment(converter.convert("\n\n".join(teaser)))) if teaser else set()
             converter.reset()
             both = "\n\n".join(teaser + _heading_lines(locked.remainder))
@@ -48,11 +49,12 @@ class LockedAnchors:
         if "#" not in html:
             return html
         root = htmltree.parse_fragment(html)
+        here = htmltree.ids(root)
         changed = False
         for element in root.iter("a"):
             href = element.get("href")
-            if not href or "#" not in href:
-                continue
+            if not href or "#" not in href or (href.startswith("#") and unquote(href[1:]) in here):
+                continue  # an anchor this page has (a permalink, a teaser heading) stays as it is
             target = self._locked_target(href, page_url, src_of_url)
             if target is not None:
                 element.set("href", target)

@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import posixpath
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -67,6 +68,7 @@ def write_gated(site: Site, gated_dir: Path, config, gate_url: str | None, *, bu
     for offer in offers(site, writer.default_language):
         products[offer.id] = writer.product(offer, previous.products.get(offer.id) if previous else None)
     writer.store.save_cache()
+    writer.forget_unused_renderings()
     manifest = Manifest(products, [a.stored() for a in writer.store.used.values()], f"folio {__version__}", build)
     manifest.write(gated_dir)
     _remove_stale(gated_dir, manifest)
@@ -94,6 +96,7 @@ class _Writer:
         self.pack_downloads = True
         self.problems: list[str] = []
         self.rendered: list[str] = []
+        self._used_cache: set[str] = set()
 
     # -- what a page is made of ------------------------------------------------------------------
 
@@ -129,6 +132,7 @@ class _Writer:
     def rendered_page(self, page: Page, offer: Offer) -> tuple[RenderedPage, str]:
         digest = self.page_digest(page, offer)
         cached = self.cache_dir / "pages" / f"{digest}.json"
+        self._used_cache.add(cached.name)
         result = None
         if cached.is_file():
             try:
@@ -145,6 +149,14 @@ class _Writer:
             log.info("Gated: rendered %s", page.src)
         self.problems += [p for p in result.problems if p not in self.problems]
         return result, digest
+
+    def forget_unused_renderings(self) -> None:
+        """Drop cached renderings no page of this build used, so the cache does not grow per edit."""
+        folder = self.cache_dir / "pages"
+        if folder.is_dir():
+            for path in folder.glob("*.json"):
+                if path.name not in self._used_cache:
+                    path.unlink(missing_ok=True)
 
     # -- a product -------------------------------------------------------------------------------
 
@@ -166,9 +178,13 @@ class _Writer:
         t = strings(offer.language)
         objects = [self._page_object(offer, page, rendered[page.src], assets, t) for page in offer.locked]
         if self.pack_downloads:
-            objects.append(self._bundle(offer, rendered, index, assets, t))
-            if offer.kind == "course":
-                objects.append(self._epub(offer, rendered))
+            # The zip and the EPUB are packed side by side: copying, CRC and hashing release the GIL.
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                bundle = pool.submit(self._bundle, offer, rendered, index, assets, t)
+                book = pool.submit(self._epub, offer, rendered) if offer.kind == "course" else None
+                objects.append(bundle.result())
+                if book is not None:
+                    objects.append(book.result())
         log.info("Gated: %s packed, %d files", offer.id, len(objects))
         return Product(offer.id, offer.kind, offer.title, offer.language, prices, objects, inputs)
 
