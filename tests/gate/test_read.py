@@ -11,7 +11,7 @@ import requests
 
 from tests.gate.gatekit import CHAPTER, COURSE, PAID_TEXT, SECRET_KEY, gate, published, selling  # noqa: F401
 from tests.gatedsite import FIGURE
-from tests.s3server import moto_endpoint, s3_env  # noqa: F401
+from tests.s3server import moto_endpoint, s3_env, s3_proxy  # noqa: F401
 from tests.sandbox.stripe_fixtures import stripe_standin  # noqa: F401
 from toolkit.gate.membership import COOKIE_NAME, SALT
 
@@ -87,14 +87,39 @@ def test_expired_cookie_is_refused(gate, selling, monkeypatch):
 
     # Signed 13 hours ago with the right key: older than cookie_max_age (one hour).
     monkeypatch.setattr(timed.time, "time", lambda: time.time_ns() / 1e9 - 13 * 3600)
-    old = URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps({"p": [COURSE]})
+    old = URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps({"p": [COURSE], "t": {COURSE: int(time.time())}})
     monkeypatch.undo()
     stale = requests.Session()
     stale.cookies.set(COOKIE_NAME, old)
     assert read(stale, gate, COURSE, CHAPTER).status_code == 303
     fresh = requests.Session()
-    fresh.cookies.set(COOKIE_NAME, URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps({"p": [COURSE]}))
+    fresh.cookies.set(COOKIE_NAME, URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps(
+        {"p": [COURSE], "t": {COURSE: int(time.time())}}))
     assert read(fresh, gate, COURSE, CHAPTER).status_code == 200
+
+
+def test_a_grant_expires_after_its_own_confirmation_even_in_a_newer_cookie(gate, selling):
+    from itsdangerous import URLSafeTimedSerializer
+
+    # Freshly signed (say, after buying the membership today), but the course was confirmed 13 h ago.
+    now = int(time.time())
+    value = URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps(
+        {"p": [COURSE, "membership"], "t": {COURSE: now - 13 * 3600, "membership": now}})
+    cookie = requests.Session()
+    cookie.cookies.set(COOKIE_NAME, value)
+    assert read(cookie, gate, "membership", MEMBERS_PAGE).status_code == 200
+    only_course = URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps({"p": [COURSE], "t": {COURSE: now - 13 * 3600}})
+    stale = requests.Session()
+    stale.cookies.set(COOKIE_NAME, only_course)
+    assert read(stale, gate, COURSE, CHAPTER).status_code == 303
+
+
+def test_cookie_without_confirmation_times_is_refused(gate, selling):
+    from itsdangerous import URLSafeTimedSerializer
+
+    forged = requests.Session()
+    forged.cookies.set(COOKIE_NAME, URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps({"p": [COURSE]}))
+    assert read(forged, gate, COURSE, CHAPTER).status_code == 303
 
 
 def test_a_course_cookie_does_not_open_another_product(gate, selling):
@@ -159,3 +184,20 @@ def test_query_form_of_a_read_link_redirects_to_the_path_form(gate, selling):
 
 def test_unknown_product_is_not_found(gate, selling):
     assert read(member(gate, selling), gate, "course:nope", CHAPTER).status_code == 404
+
+
+def test_s3_unavailable_gives_a_503_retry_page(selling, s3_proxy):
+    from dataclasses import replace
+
+    from tests.gate.gatekit import GateServer
+
+    storage = replace(selling.storage, endpoint_url=s3_proxy.url, max_attempts=1)
+    server = GateServer(replace(selling.settings(), storage=storage))
+    s3_proxy.fail(-1, status=503, code="SlowDown", when=lambda method, path: path.endswith(".html"))
+    try:
+        http = member(server, selling)
+        response = read(http, server, COURSE, CHAPTER)
+    finally:
+        server.close()
+    assert response.status_code == 503 and "Please try again in a moment" in response.text
+    assert PAID_TEXT not in response.text and "Traceback" not in response.text

@@ -127,6 +127,9 @@ def test_customers_are_found_by_email(stripe_client, membership):
     assert [c.id for c in stripe_client.v1.customers.list(params={"email": "ada@example.com"}).data] == [session.customer]
     found = stripe_client.v1.customers.search(params={"query": "email:'ada@example.com'"})
     assert [c.id for c in found.data] == [session.customer]
+    twins = [stripe_client.v1.customers.create(params={"email": "twin@example.com"}).id for _ in range(3)]
+    pages = stripe_client.v1.customers.search(params={"query": "email:'twin@example.com'", "limit": 2})
+    assert pages.has_more and [c.id for c in pages.auto_paging_iter()] == twins[::-1]
 
 
 def test_events_are_listed_newest_first_and_retrieved_by_id(stripe_client, paid_session):

@@ -219,3 +219,10 @@ def test_an_answer_lost_after_processing_is_replayed_for_the_same_idempotency_ke
     assert len(made) == 1
     again = stripe_client.v1.products.create(params={"name": "A"}, options={"idempotency_key": "once"})
     assert again.id == made[0].id and len(stripe_client.v1.products.list().data) == 1
+
+
+def test_the_module_level_client_works_through_api_base(stripe_standin, monkeypatch):
+    monkeypatch.setattr(stripe, "api_key", stripe_standin.api_key)
+    monkeypatch.setattr(stripe, "api_base", stripe_standin.url)
+    product = stripe.Product.create(name="Membership")
+    assert stripe.Product.retrieve(product.id).name == "Membership"

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Mapping
 
 from flask import Request, Response, current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -26,11 +27,18 @@ MEMBERSHIP = "membership"
 
 @dataclass(frozen=True)
 class Grants:
-    """Products Stripe confirmed for this reader, and who Stripe says they are."""
+    """Products Stripe confirmed for this reader, when it confirmed each, and who Stripe says they are."""
 
     products: frozenset[str]
     email: str | None = None
     customer: str | None = None
+    # product id -> unix time Stripe confirmed it (default: now, for every product)
+    confirmed: Mapping[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        now = int(time.time())
+        stamps = {product: int(self.confirmed.get(product, now)) for product in self.products}
+        object.__setattr__(self, "confirmed", stamps)
 
     def entitles(self, product_id: str) -> bool:
         """The membership opens every product; a course opens only itself."""
@@ -39,15 +47,27 @@ class Grants:
     def merged(self, other: "Grants | None") -> "Grants":
         """These grants plus what an earlier cookie held (a second purchase keeps the first).
 
-        The merged cookie gets a fresh expiry, so an earlier grant can outlive its own
-        confirmation by one `cookie_max_age`; keep that setting short.
+        Each product keeps the time Stripe last confirmed it, so an earlier grant still
+        expires `cookie_max_age` after its own confirmation, not after the newest one.
         """
         if other is None:
             return self
-        return Grants(self.products | other.products, self.email or other.email, self.customer or other.customer)
+        confirmed = dict(other.confirmed)
+        for product, stamp in self.confirmed.items():
+            confirmed[product] = max(stamp, confirmed.get(product, 0))
+        return Grants(self.products | other.products, self.email or other.email, self.customer or other.customer,
+                      confirmed)
+
+    def fresh(self, max_age: int) -> "Grants | None":
+        """Only the products confirmed within `max_age` seconds (None if nothing is left)."""
+        now = time.time()
+        kept = frozenset(p for p in self.products if now - self.confirmed[p] <= max_age)
+        if not kept:
+            return None
+        return Grants(kept, self.email, self.customer, {p: self.confirmed[p] for p in kept})
 
     def to_payload(self) -> dict:
-        payload: dict = {"p": sorted(self.products)}
+        payload: dict = {"p": sorted(self.products), "t": dict(sorted(self.confirmed.items()))}
         if self.email:
             payload["e"] = self.email
         if self.customer:
@@ -58,12 +78,14 @@ class Grants:
     def from_payload(cls, payload) -> "Grants | None":
         if not isinstance(payload, dict) or not isinstance(payload.get("p"), list):
             return None
-        products = payload["p"]
-        if not products or not all(isinstance(p, str) for p in products):
+        products, stamps = payload["p"], payload.get("t")
+        if not products or not all(isinstance(p, str) for p in products) or not isinstance(stamps, dict):
             return None
+        if not all(isinstance(stamps.get(p), int) and not isinstance(stamps.get(p), bool) for p in products):
+            return None  # every product must say when Stripe confirmed it
         email, customer = payload.get("e"), payload.get("c")
         return cls(frozenset(products), email if isinstance(email, str) else None,
-                   customer if isinstance(customer, str) else None)
+                   customer if isinstance(customer, str) else None, {p: stamps[p] for p in products})
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -105,7 +127,8 @@ def read_cookie(request: Request) -> Grants | None:
     grants = Grants.from_payload(payload)
     if grants is None:
         log.info("Member cookie refused: unexpected content")
-    return grants
+        return None
+    return grants.fresh(_max_age())
 
 
 def clear_cookie(response: Response) -> Response:

@@ -289,8 +289,15 @@ class Api:
         limit = forms.integer(params, "limit", default=DEFAULT_LIMIT)
         if not 1 <= limit <= MAX_LIMIT:
             raise invalid(f"Invalid limit: must be between 1 and {MAX_LIMIT}", param="limit")
-        return {"object": "search_result", "data": copy.deepcopy(found[:limit]),
-                "has_more": len(found) > limit, "next_page": None, "url": "/v1/customers/search"}
+        # Search pages by an opaque `page` token; here it is the offset of the next result.
+        page = forms.string(params, "page", default="0")
+        if not page.isdigit():
+            raise invalid(f"Invalid page: {page}", param="page")
+        start = int(page)
+        more = start + limit < len(found)
+        return {"object": "search_result", "data": copy.deepcopy(found[start:start + limit]),
+                "has_more": more, "next_page": str(start + limit) if more else None,
+                "url": "/v1/customers/search"}
 
     def _get(self, kind: str, params: dict, object_id: str) -> dict:
         forms.only(params, {"expand"})
