@@ -226,3 +226,19 @@ def test_the_module_level_client_works_through_api_base(stripe_standin, monkeypa
     monkeypatch.setattr(stripe, "api_base", stripe_standin.url)
     product = stripe.Product.create(name="Membership")
     assert stripe.Product.retrieve(product.id).name == "Membership"
+
+
+def test_connections_are_kept_alive_like_stripes_and_closed_on_stop(stripe_standin):
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", stripe_standin.port, timeout=5)
+    headers = {"Authorization": f"Bearer {stripe_standin.api_key}"}
+    for _ in range(3):
+        connection.request("GET", "/v1/products", headers=headers)
+        response = connection.getresponse()
+        assert response.status == 200 and response.getheader("Connection") != "close"
+        assert response.read().startswith(b'{"object": "list"')
+    stripe_standin.stop()
+    with pytest.raises((http.client.HTTPException, OSError)):
+        connection.request("GET", "/v1/products", headers=headers)
+        connection.getresponse()

@@ -314,7 +314,7 @@ def _fault(status: int) -> StripeError:
 
 
 def _json(status: int, payload: dict, request_id: str) -> Response:
-    response = Response(json.dumps(payload, indent=2), status=status, content_type="application/json")
+    response = Response(json.dumps(payload), status=status, content_type="application/json")
     response.headers["Request-Id"] = request_id
     response.headers["Cache-Control"] = "no-cache, no-store"
     return response

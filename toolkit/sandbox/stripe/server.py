@@ -1,54 +1,22 @@
 """`StripeStandIn`: the stand-in's threaded HTTP server and its Python API for tests.
 
-See CONTRACTS.md section B. The server is werkzeug's threaded WSGI server on loopback;
-a custom request handler can close the connection without answering (`drop_next`).
+See CONTRACTS.md section B. The server (`http.StandInServer`) is a threaded HTTP/1.1
+server with keep-alive on loopback, which can also hang up without answering (`drop_next`).
 """
 
 from __future__ import annotations
 
 import copy
-import logging
-import socket
 import threading
 from collections import deque
 
-from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request
 
 from toolkit.sandbox.stripe.api import Api
+from toolkit.sandbox.stripe.http import StandInServer
 from toolkit.sandbox.stripe.ledger import Ledger
 from toolkit.sandbox.stripe.pages import Pages
 from toolkit.sandbox.stripe.webhooks import Delivery, deliver
-
-log = logging.getLogger(__name__)
-
-
-class _Handler(WSGIRequestHandler):
-    """werkzeug's handler, quiet, and able to hang up on an API call when told to."""
-
-    def run_wsgi(self) -> None:
-        standin = getattr(self.server, "standin", None)
-        drop = standin._take_drop() if standin is not None and self.path.startswith("/v1/") else None
-        if drop is None:
-            super().run_wsgi()
-            return
-        if drop == "after":
-            # Stripe did the work, but the answer is lost on the way (a timeout, a reset).
-            body = standin.wsgi_app(self.make_environ(), lambda status, headers, exc_info=None: None)
-            for _ in body:
-                pass
-        self.close_connection = True
-        try:
-            self.connection.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-
-    def log_request(self, *args) -> None:
-        pass  # request lines would carry session ids into test output for nothing
-
-    def log(self, type: str, message: str, *args) -> None:
-        log.debug("stripe stand-in: " + message, *args)
-
 
 class StripeStandIn:
     """A stateful Stripe on 127.0.0.1 for tests and the sandbox (never for real payments)."""
@@ -76,10 +44,8 @@ class StripeStandIn:
     def start(self) -> "StripeStandIn":
         if self._server is not None:
             return self
-        self._server = make_server(self.host, self.port, self.wsgi_app, threaded=True,
-                                   request_handler=_Handler)
-        self._server.standin = self
-        self.port = self._server.server_port
+        self._server = StandInServer(self.host, self.port, self.wsgi_app, self._take_drop)
+        self.port = self._server.server_address[1]
         # A short poll interval keeps stop() (and so every test's teardown) fast.
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
                                         name="stripe-stand-in", daemon=True)
@@ -91,6 +57,7 @@ class StripeStandIn:
             return
         self._server.shutdown()
         self._server.server_close()
+        self._server.close_connections()
         if self._thread is not None:
             self._thread.join(timeout=5)
         self._server = self._thread = None
@@ -181,7 +148,9 @@ class StripeStandIn:
         with self._fault_lock:
             return self._faults.popleft() if self._faults else None
 
-    def _take_drop(self) -> str | None:
+    def _take_drop(self, path: str) -> str | None:
+        if not path.startswith("/v1/"):
+            return None
         with self._fault_lock:
             return self._drops.popleft() if self._drops else None
 
