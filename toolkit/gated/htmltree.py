@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from lxml import etree, html as lxml_html
+from copy import deepcopy
+
+from lxml import etree
 
 from toolkit.errors import FolioError
 
@@ -30,46 +32,43 @@ class MalformedChapter(FolioError):
     """An EPUB chapter that is not well-formed XHTML: the build stops naming the page."""
 
 
+# Plain lxml elements (not lxml.html's classes): walking a tree is then C-speed.
+_PARSER = etree.HTMLParser(remove_blank_text=False, no_network=True)
+
+
 def parse_fragment(text: str):
-    """The HTML fragment as a tree under one `<div>` (its children are the fragment)."""
-    if not text.strip():
-        return lxml_html.fragment_fromstring("<div></div>")
-    return lxml_html.fragment_fromstring(text, create_parent="div")
+    """The HTML fragment as a tree: the returned `<body>` element holds it."""
+    document = etree.fromstring(f"<html><body>{text}</body></html>", _PARSER)
+    return document.find("body")
+
+
+def _url_attributes(root):
+    """(element, tag, attribute, "load"|"lead") for every URL attribute present, in document order."""
+    for element in root.iter(*LOADS, *LEADS):  # the HTML parser gives lowercase tag names
+        tag = element.tag
+        for attr in LOADS.get(tag, ()):
+            if element.get(attr) is not None:
+                yield element, tag, attr, "load"
+        for attr in LEADS.get(tag, ()):
+            if element.get(attr) is not None:
+                yield element, tag, attr, "lead"
 
 
 def rewrite_urls(root, load: Callable[[str], str | None], lead: Callable[[str], str | None]) -> None:
     """Replace every file URL via `load(url)` and every link via `lead(url)`; None keeps it."""
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        tag = element.tag.lower()
-        for attr, fn in [(a, load) for a in LOADS.get(tag, ())] + [(a, lead) for a in LEADS.get(tag, ())]:
-            value = element.get(attr)
-            if value is None:
-                continue
-            new = fn(value)
-            if new is not None:
-                element.set(attr, new)
+    for element, _, attr, kind in list(_url_attributes(root)):
+        new = (load if kind == "load" else lead)(element.get(attr))
+        if new is not None:
+            element.set(attr, new)
 
 
 def urls(root) -> list[tuple[str, str, str]]:
     """(element tag, "load"|"lead", url) for every file and link URL in the tree, in order."""
-    found = []
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        tag = element.tag.lower()
-        for attr in LOADS.get(tag, ()):
-            if element.get(attr) is not None:
-                found.append((tag, "load", element.get(attr)))
-        for attr in LEADS.get(tag, ()):
-            if element.get(attr) is not None:
-                found.append((tag, "lead", element.get(attr)))
-    return found
+    return [(tag, kind, element.get(attr)) for element, tag, attr, kind in _url_attributes(root)]
 
 
 def ids(root) -> set[str]:
-    return {element.get("id") for element in root.iter() if isinstance(element.tag, str) and element.get("id")}
+    return {value for value in root.xpath("//@id") if value}
 
 
 def sanitize(root) -> None:
@@ -90,7 +89,7 @@ def to_html(root) -> str:
     """The fragment's inner HTML (the wrapper `<div>` left out)."""
     out = [root.text and _escape_text(root.text) or ""]
     for child in root:
-        out.append(lxml_html.tostring(child, encoding="unicode", method="html"))
+        out.append(etree.tostring(child, encoding="unicode", method="html"))
     return "".join(out)
 
 
@@ -113,7 +112,7 @@ def check_well_formed(document: str, where: str) -> None:
 
 def _clean_for_xml(root):
     """A copy of the tree XML can hold: bad element names unwrapped, bad attributes dropped."""
-    copy = lxml_html.fragment_fromstring(lxml_html.tostring(root, encoding="unicode"))
+    copy = deepcopy(root)
     for node in list(copy.iter()):
         if node is copy:
             continue

@@ -89,6 +89,7 @@ class PageRenderer:
         self.places = places
         self.store = store
         self.docs = site.docs_dir.resolve()
+        self._files: dict[str, Path | None] = {}
         self.markdown = md.Markdown(extensions=list(config["markdown_extensions"]),
                                     extension_configs=dict(config["mdx_configs"]))
 
@@ -108,10 +109,11 @@ class PageRenderer:
         return posixpath.normpath(joined), parts.fragment
 
     def _file(self, src: str) -> Path | None:
-        if src.startswith(".."):
-            return None
-        path = (self.docs / src).resolve()
-        return path if path.is_relative_to(self.docs) and path.is_file() else None
+        """The file in the docs folder for a docs-relative path (looked up once per build)."""
+        if src not in self._files:
+            path = None if src.startswith("..") else (self.docs / src).resolve()
+            self._files[src] = path if path is not None and path.is_relative_to(self.docs) and path.is_file() else None
+        return self._files[src]
 
     def public_url(self, src: str) -> str:
         path = PurePosixPath(src)
@@ -164,8 +166,9 @@ class PageRenderer:
             return self._link(url, leads, loads, lambda a: posixpath.relpath(a.key, folder),
                               lambda src: None)
 
+        names = {p.src: bundle_name(p, offer) for p in offer.contents}
+
         def offline(url):
-            names = {p.src: bundle_name(p, offer) for p in offer.contents}
             return self._link(url, leads, loads, lambda a: a.key, names.get)
 
         def book(url):
