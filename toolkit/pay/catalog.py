@@ -22,13 +22,15 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from toolkit.errors import FolioError
+# One home for what the gate and the catalog must agree on: plans, lookup keys, metadata names.
+from toolkit.pay.checkout import METADATA_PLAN, METADATA_PRODUCT, PLANS, lookup_key
 from toolkit.pay.money import format_amount as _money
 
 ENV_API_KEY = "STRIPE_API_KEY"
 ENV_API_BASE = "STRIPE_API_BASE"
 LOOKUP_PREFIX = "folio_"
-# Manifest plan -> (lookup key suffix, Stripe recurring interval or None for one-time)
-PLANS = {"one_time": (None, None), "monthly": ("monthly", "month"), "yearly": ("yearly", "year")}
+# Manifest plan -> Stripe's recurring interval (None: a one-time price)
+INTERVALS = {"one_time": None, "monthly": "month", "yearly": "year"}
 _LOOKUP_BATCH = 10  # Stripe's limit for `lookup_keys[]` in one list call
 
 
@@ -118,16 +120,14 @@ def wanted_catalog(products, source: str = "gated/manifest.json") -> tuple[list[
     """The Stripe products and prices the manifest calls for, and notes on what it skips."""
     wanted, notes, problems = [], [], []
     for product_id, kind, title, prices in products:
-        if kind == "course":
-            stripe_id = f"{LOOKUP_PREFIX}course_{product_id.removeprefix('course:')}"
-        elif kind == "membership":
-            stripe_id = f"{LOOKUP_PREFIX}membership"
-        else:
+        if kind not in PLANS:
             problems.append(f"{source}: products.{product_id}: unknown kind {kind!r}")
             continue
+        # The Stripe product id: a course's lookup key, or folio_membership.
+        stripe_id = lookup_key(product_id, "one_time") if kind == "course" else f"{LOOKUP_PREFIX}{product_id}"
         found = []
         for plan, amount, currency in prices:
-            allowed = ("one_time",) if kind == "course" else ("monthly", "yearly")
+            allowed = PLANS[kind]
             if plan not in allowed:
                 problems.append(f"{source}: products.{product_id}: a {kind} cannot have a {plan!r} price "
                                 f"(expected {' or '.join(allowed)})")
@@ -135,9 +135,8 @@ def wanted_catalog(products, source: str = "gated/manifest.json") -> tuple[list[
             if amount <= 0:
                 problems.append(f"{source}: products.{product_id}: {plan} price must be above zero, got {amount}")
                 continue
-            suffix, interval = PLANS[plan]
-            lookup_key = stripe_id if suffix is None else f"{stripe_id}_{suffix}"
-            found.append(WantedPrice(lookup_key, product_id, plan, amount, currency.lower(), interval))
+            found.append(WantedPrice(lookup_key(product_id, plan), product_id, plan, amount, currency.lower(),
+                                     INTERVALS[plan]))
         if not found:
             notes.append(f"{product_id}: no price in the manifest, so nothing to sell; skipped")
             continue
@@ -215,7 +214,7 @@ def _retrieve_product(client, product_id: str) -> dict | None:
 
 
 def _product_changes(product: WantedProduct, current: dict | None) -> list[Change]:
-    metadata = {"folio_product": product.product_id}
+    metadata = {METADATA_PRODUCT: product.product_id}
     if current is None:
         params = {"id": product.stripe_id, "name": product.name, "metadata": metadata}
         return [Change("create_product", product.stripe_id, f"\"{product.name}\"", params)]
@@ -224,7 +223,7 @@ def _product_changes(product: WantedProduct, current: dict | None) -> list[Chang
         update["name"] = product.name
     if not current["active"]:
         update["active"] = True
-    if current["metadata"].get("folio_product") != product.product_id:
+    if current["metadata"].get(METADATA_PRODUCT) != product.product_id:
         update["metadata"] = metadata
     if not update:
         return []
@@ -242,7 +241,7 @@ def _price_changes(product: WantedProduct, price: WantedPrice, current) -> list[
     params: dict[str, Any] = {
         "product": product.stripe_id, "currency": price.currency, "unit_amount": price.amount,
         "lookup_key": price.lookup_key, "nickname": price.plan.replace("_", "-"),
-        "metadata": {"folio_product": price.product_id, "folio_plan": price.plan},
+        "metadata": {METADATA_PRODUCT: price.product_id, METADATA_PLAN: price.plan},
     }
     if price.interval:
         params["recurring"] = {"interval": price.interval, "interval_count": 1}
@@ -287,7 +286,7 @@ def _active_folio_prices(client) -> list:
     prices = [price.to_dict() for price in page.auto_paging_iter()]
     return [price for price in prices
             if (price["lookup_key"] or "").startswith(LOOKUP_PREFIX)
-            and "folio_product" in (price["metadata"] or {})]
+            and METADATA_PRODUCT in (price["metadata"] or {})]
 
 
 # --------------------------------------------------------------------------
