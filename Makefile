@@ -1,4 +1,4 @@
-# The README's two commands: `make serve` (set up, build, serve the example site)
+# The README's two commands: `make serve` (set up, run the example site in the sandbox)
 # and `make test` (set up, install Chromium for the browser tests, run everything).
 VENV    ?= .venv
 PYTHON  ?= python3
@@ -14,9 +14,9 @@ $(BIN)/folio: pyproject.toml
 
 setup: $(BIN)/folio
 
+# The whole purchase journey on 127.0.0.1 (site, gate, S3, Stripe stand-in, mail page); no accounts.
 serve: setup
-	$(BIN)/folio build
-	$(BIN)/folio serve --dev-addr $(ADDR)
+	$(BIN)/folio serve --sandbox --dev-addr $(ADDR)
 
 build: setup
 	$(BIN)/folio build

@@ -285,7 +285,7 @@ class GateConfig(StrictConfig):
     checkout_limit = RateLimit("10 per minute")
     page_limit = RateLimit("120 per minute")
     # Seconds a member cookie stays valid: it only caches what Stripe said, so keep it short.
-    cookie_max_age = Whole(12 * 3600, minimum=60, example="43200", unit="of seconds")
+    cookie_max_age = Whole(3600, minimum=60, example="3600", unit="of seconds")
     # Seconds signed download/page/asset links live (default: 15 min downloads, 5 min pages).
     link_ttl = Whole(None, minimum=1, example="300", unit="of seconds")
     # Seconds an instance reuses the published manifest before reading it again.
@@ -298,6 +298,13 @@ class GateConfig(StrictConfig):
     stripe_retries = Whole(1, minimum=0, example="1")
     # Send a Server-Timing header (time waiting on Stripe and S3); for benchmarks and debugging.
     server_timing = Flag(False)
+    # Members (toolkit/gate/members.py): does a `past_due` subscription still open the archive?
+    past_due_grants = Flag(False)
+    # Sign-in links one email address / one client address may ask for.
+    signin_limit = RateLimit("5 per hour")
+    signin_client_limit = RateLimit("20 per hour")
+    # Days a sign-in by email lasts on a device (entitlements are re-checked every cookie_max_age).
+    signin_days = Whole(30, minimum=1, example="30", unit="of days")
 
 
 class FolioConfig(StrictConfig):

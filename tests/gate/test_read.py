@@ -85,7 +85,7 @@ def test_cookie_signed_with_another_key_is_refused(gate, selling):
 def test_expired_cookie_is_refused(gate, selling, monkeypatch):
     from itsdangerous import URLSafeTimedSerializer, timed
 
-    # Signed 13 hours ago with the right key: older than the 12-hour cookie_max_age.
+    # Signed 13 hours ago with the right key: older than cookie_max_age (one hour).
     monkeypatch.setattr(timed.time, "time", lambda: time.time_ns() / 1e9 - 13 * 3600)
     old = URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps({"p": [COURSE], "t": {COURSE: int(time.time())}})
     monkeypatch.undo()

@@ -63,7 +63,7 @@ def test_success_sets_a_signed_httponly_lax_member_cookie(gate, selling):
     response = requests.get(f"{gate.url}/success", params={"session_id": paid_session(selling)}, timeout=30)
     cookie = response.headers["Set-Cookie"]
     assert cookie.startswith(f"{COOKIE_NAME}=")
-    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Max-Age=43200" in cookie
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Max-Age=3600" in cookie
     assert "Secure" not in cookie  # plain http on loopback; see the https test below
 
 

@@ -13,12 +13,16 @@ from toolkit.errors import FolioError
 __all__ = ["build_site", "folio_plugin", "load_mkdocs_config", "quiet_mkdocs_logging"]
 
 
-def build_site(config_file=None, strict: bool = False, site_dir: str | None = None):
-    """Build into a fresh folder and swap it in only on success, so a failed build keeps the last good site."""
+def build_site(config_file=None, strict: bool = False, site_dir: str | None = None, **overrides):
+    """Build into a fresh folder and swap it in only on success, so a failed build keeps the last good site.
+
+    `overrides` are MkDocs config values that replace mkdocs.yml's (the sandbox's URLs).
+    """
     from mkdocs import exceptions
     from mkdocs.commands.build import build
 
-    overrides = {"strict": strict} if strict else {}
+    if strict:
+        overrides["strict"] = strict
     if site_dir:
         overrides["site_dir"] = site_dir
     config = load_mkdocs_config(config_file, **overrides)

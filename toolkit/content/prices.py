@@ -63,3 +63,10 @@ class Price:
 
     def as_dict(self, plan: str) -> dict:
         return {"plan": plan, "amount": self.amount, "currency": self.currency, "display": self.display}
+
+
+def format_minor(amount: int, currency: str) -> str:
+    """`4900, "usd"` -> `49.00 USD`: an amount in minor units (as Stripe reports it) for people."""
+    code = currency.upper()
+    exponent = _EXPONENT.get(code, 2)
+    return f"{Decimal(amount).scaleb(-exponent):.{exponent}f} {code}"

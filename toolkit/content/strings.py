@@ -337,3 +337,114 @@ def language_of(theme_language: str | None) -> str:
 def strings(theme_language: str | None) -> UiStrings:
     """The UI strings for a theme language (or a table name)."""
     return UiStrings(table_of(theme_language))
+
+
+# --- mail (owner: members) ---------------------------------------------------------------
+# Receipt and sign-in mails, in the product's language. `{site}` is the site's name.
+MAIL_STRINGS: dict[str, dict[str, str]] = {
+    "en": {
+        "signin_subject": "Your sign-in link for {site}",
+        "signin_intro": "Someone (we hope you) asked to sign in to {site} with this address.",
+        "signin_action": "Sign in",
+        "signin_expiry": "The link works for {minutes} minutes. Opening it asks you to confirm; "
+                         "nothing happens until you do.",
+        "signin_ignore": "If you did not ask for it, ignore this mail: nobody can sign in without it.",
+        "receipt_subject": "Your receipt for {title}",
+        "receipt_intro": "Thank you for buying “{title}” on {site}.",
+        "receipt_amount": "Paid: {amount}",
+        "receipt_reference": "Reference: {reference}",
+        "receipt_action": "Open your library",
+        "receipt_expiry": "The link signs you in for {days} days. Later, ask for a fresh link at {signin_url}.",
+        "footer": "Sent by {site}.",
+    },
+    "zh": {
+        "signin_subject": "{site} 的登录链接",
+        "signin_intro": "有人（希望是你）请求用这个邮箱登录 {site}。",
+        "signin_action": "登录",
+        "signin_expiry": "链接 {minutes} 分钟内有效。打开后需要点击确认，确认之前不会发生任何事。",
+        "signin_ignore": "如果不是你本人操作，请忽略这封邮件：没有这个链接，任何人都无法登录。",
+        "receipt_subject": "《{title}》的购买收据",
+        "receipt_intro": "感谢你在 {site} 购买《{title}》。",
+        "receipt_amount": "实付金额：{amount}",
+        "receipt_reference": "订单号：{reference}",
+        "receipt_action": "打开我的书架",
+        "receipt_expiry": "该链接 {days} 天内可直接登录。之后可在 {signin_url} 获取新的登录链接。",
+        "footer": "来自 {site}。",
+    },
+}
+# --- end mail --------------------------------------------------------------------------------
+
+
+# --- member pages (owner: members): /signin, /library, /portal, /signout ----------------------
+MEMBER_STRINGS: dict[str, dict[str, str]] = {
+    "en": {
+        "sandbox": "Sandbox — not a real payment, nothing is delivered",
+        "signin_title": "Sign in by email",
+        "signin_lead": "Type the address you paid with. We mail you a link that signs you in on this device.",
+        "email": "Email address",
+        "send_link": "Send me a link",
+        "bad_email": "That does not look like an email address.",
+        "sent_title": "Check your mail",
+        "sent_body": "We sent a sign-in link to {email}. It works for {minutes} minutes. "
+                     "No mail after a few minutes? Look in the spam folder, or ask again.",
+        "too_many_title": "Too many requests",
+        "too_many_body": "Too many sign-in links were asked for. Wait a while and try again.",
+        "no_mail_title": "Sign-in by email is not available",
+        "no_mail_body": "This site cannot send mail right now. Try again later.",
+        "confirm_title": "Sign in?",
+        "confirm_body": "Sign in as {email} on this device.",
+        "confirm_action": "Sign in",
+        "bad_link_title": "This link does not work any more",
+        "bad_link_body": "Sign-in links work for a short time. Ask for a fresh one.",
+        "library_title": "Your library",
+        "library_signed_in": "Signed in as {email}.",
+        "library_empty": "Nothing here yet: this address has no purchase or active membership.",
+        "library_revoked": "No longer available: {title} ({why}).",
+        "download": "Download",
+        "read_online": "Read online",
+        "membership_status": "Membership: {status}",
+        "manage": "Manage or cancel the membership",
+        "sign_out": "Sign out",
+        "signed_out_title": "Signed out",
+        "signed_out_body": "You are signed out on this device.",
+        "sign_in_again": "Sign in again",
+        "refunded": "refunded",
+        "disputed": "disputed",
+        "ended": "ended",
+    },
+    "zh": {
+        "sandbox": "沙盒环境 — 不会真实付款，也不会真实发送邮件",
+        "signin_title": "通过邮箱登录",
+        "signin_lead": "输入你付款时使用的邮箱。我们会发送一个链接，点击即可在本设备登录。",
+        "email": "邮箱地址",
+        "send_link": "发送登录链接",
+        "bad_email": "这似乎不是有效的邮箱地址。",
+        "sent_title": "请查收邮件",
+        "sent_body": "登录链接已发送至 {email}，{minutes} 分钟内有效。几分钟后仍未收到？请检查垃圾邮件，或重新获取。",
+        "too_many_title": "请求过于频繁",
+        "too_many_body": "获取登录链接的次数过多，请稍后再试。",
+        "no_mail_title": "暂时无法通过邮箱登录",
+        "no_mail_body": "本站目前无法发送邮件，请稍后再试。",
+        "confirm_title": "确认登录？",
+        "confirm_body": "以 {email} 的身份在本设备登录。",
+        "confirm_action": "登录",
+        "bad_link_title": "该链接已失效",
+        "bad_link_body": "登录链接只在短时间内有效，请重新获取。",
+        "library_title": "我的书架",
+        "library_signed_in": "当前登录：{email}",
+        "library_empty": "这里还是空的：该邮箱没有购买记录或有效的会员。",
+        "library_revoked": "已不可用：{title}（{why}）",
+        "download": "下载",
+        "read_online": "在线阅读",
+        "membership_status": "会员状态：{status}",
+        "manage": "管理或取消会员",
+        "sign_out": "退出登录",
+        "signed_out_title": "已退出登录",
+        "signed_out_body": "你已在本设备退出登录。",
+        "sign_in_again": "重新登录",
+        "refunded": "已退款",
+        "disputed": "有争议",
+        "ended": "已结束",
+    },
+}
+# --- end member pages ------------------------------------------------------------------------

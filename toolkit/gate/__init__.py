@@ -22,7 +22,7 @@ def create_app(settings: GateSettings) -> Flask:
     """A gate app for `settings`, with its blueprints, limits, CSRF and error pages installed."""
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from toolkit.gate import checkout, pages, read, security, success, timing, webhook
+    from toolkit.gate import checkout, members, pages, read, security, success, timing, webhook
     from toolkit.gate.services import Services
 
     app = Flask(__name__)
@@ -55,7 +55,7 @@ def create_app(settings: GateSettings) -> Flask:
     csrf.exempt(checkout.bp)  # checked by Origin, or by a token on the gate's own confirm form
     csrf.exempt(webhook.bp)  # verified by Stripe's signature instead
 
-    for blueprint in (pages.bp, checkout.bp, success.bp, read.bp, webhook.bp):
+    for blueprint in (pages.bp, checkout.bp, success.bp, read.bp, webhook.bp, members.bp):
         app.register_blueprint(blueprint)
     pages.install_error_pages(app)
     return app

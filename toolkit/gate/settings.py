@@ -15,6 +15,7 @@ from typing import Mapping
 from urllib.parse import urlsplit
 
 from toolkit.errors import FolioError
+from toolkit.mail.transport import MailSettings
 from toolkit.store.client import StorageSettings
 
 # name -> what it is for, in the order an operator sets them
@@ -25,6 +26,8 @@ REQUIRED_ENV = {
 }
 OPTIONAL_ENV = {
     "STRIPE_API_BASE": "another Stripe-compatible API server, e.g. the sandbox stand-in",
+    "FOLIO_MAIL_URL": "where mail goes: smtp://user:pass@host:587?starttls=1, smtps://…, ses://region",
+    "FOLIO_MAIL_FROM": "the sender of receipts and sign-in mails, e.g. 'Folio <no-reply@example.com>'",
 }
 MIN_SECRET_KEY = 32
 
@@ -48,7 +51,7 @@ class GateSettings:
     rate_limit_storage: str = "memory://"
     checkout_limit: str = "10 per minute"
     page_limit: str = "120 per minute"
-    cookie_max_age: int = 12 * 3600
+    cookie_max_age: int = 3600
     link_ttl: int | None = None
     manifest_ttl: int = 60
     page_cache_mb: int = 32
@@ -56,6 +59,15 @@ class GateSettings:
     stripe_timeout: float = 10.0
     stripe_retries: int = 1
     server_timing: bool = False
+    # Members: mail (None: FOLIO_MAIL_URL unset, no receipts or sign-in links), sign-in, subscriptions.
+    mail: MailSettings | None = None
+    site_name: str = "Folio"
+    past_due_grants: bool = False
+    signin_limit: str = "5 per hour"
+    signin_client_limit: str = "20 per hour"
+    signin_days: int = 30
+    # `folio serve --sandbox`: every page says it is a sandbox.
+    sandbox: bool = False
 
     def __post_init__(self) -> None:
         problems = []
@@ -116,6 +128,12 @@ class GateSettings:
             stripe_timeout=float(gate["stripe_timeout"]),
             stripe_retries=gate["stripe_retries"],
             server_timing=gate["server_timing"],
+            mail=MailSettings.from_env(environ),
+            site_name=config["site_name"],
+            past_due_grants=gate["past_due_grants"],
+            signin_limit=gate["signin_limit"],
+            signin_client_limit=gate["signin_client_limit"],
+            signin_days=gate["signin_days"],
         )
 
 

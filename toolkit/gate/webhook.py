@@ -44,7 +44,17 @@ def receive():
     kind = event.type
     session = event.to_dict()["data"]["object"]
     if kind in FULFILLING:
-        result = fulfill_checkout(gate.stripe, session.get("id") or "", gate.manifest())
+        from toolkit.gate.members import send_receipt
+        from toolkit.mail import MailError, ReceiptBusy
+
+        try:
+            result = fulfill_checkout(gate.stripe, session.get("id") or "", gate.manifest(), receipt=send_receipt)
+        except ReceiptBusy:
+            # Another delivery is sending the receipt right now; Stripe asks again later.
+            return jsonify(error="receipt in progress"), 409
+        except MailError as error:
+            log.error("Receipt for %s not sent (Stripe will retry): %s", short_id(session.get("id") or ""), error)
+            return jsonify(error="receipt not sent"), 503
         return jsonify(received=True, state=result.state)
     if kind == "checkout.session.async_payment_failed":
         log.info("Async payment failed for %s: nothing granted", short_id(session.get("id") or ""))

@@ -1,0 +1,257 @@
+"""Members come back: receipt, sign-in by email, library, portal, sign-out, refunds and disputes.
+
+Everything runs on one sandbox stack per module: the gate over real HTTP for Stripe's
+webhooks, moto's S3, the Stripe stand-in and a real SMTP server (aiosmtpd). The reader is
+the gate's WSGI app with a cookie jar; each test uses its own email address.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import time
+import urllib.request
+import zipfile
+
+import pytest
+
+from tests.journey.stack_fixtures import Reader, csrf_of, new_email, s3_env, tiny_stack  # noqa: F401
+from toolkit.gate import create_app
+
+PAID_TEXT = "secret handshake of the tiny course"
+CHAPTER = "courses/c/02-deeper.md"
+
+
+@pytest.fixture()
+def reader(tiny_stack, request) -> Reader:
+    reader = Reader(tiny_stack)
+    # Each test is its own client address, so per-client limits do not spill between tests.
+    reader.client.environ_base["REMOTE_ADDR"] = f"127.0.{len(request.node.name) % 250}.{id(reader) % 250}"
+    return reader
+
+
+def test_a_purchase_mails_one_receipt_that_signs_in_to_the_library(reader):
+    reader.buy("course:c")
+    receipt = reader.wait_for_mail("receipt")
+    assert "Tiny course" in receipt.subject
+    assert "19.00 USD" in receipt.text
+
+    response = reader.confirm(receipt.links()[0])
+
+    assert response.status_code == 303 and response.headers["Location"].endswith("/library")
+    assert "Tiny course" in reader.library()
+    time.sleep(0.3)  # a late duplicate would have arrived by now
+    assert len([m for m in reader.mails() if "receipt" in m.subject]) == 1
+
+
+def test_signin_answers_the_same_for_a_buyer_and_a_stranger(tiny_stack):
+    buyer, stranger = Reader(tiny_stack), Reader(tiny_stack)
+    buyer.buy("course:c")
+
+    answers = [who.ask_for_link() for who in (buyer, stranger)]
+
+    bodies = [a.get_data(as_text=True).replace(who.email, "EMAIL") for a, who in zip(answers, (buyer, stranger))]
+    assert [a.status_code for a in answers] == [200, 200]
+    assert bodies[0] == bodies[1]
+    def shape(response):
+        return sorted((name, value if name not in ("Date", "Set-Cookie") else value.split("=")[0])
+                      for name, value in response.headers.items())
+    assert shape(answers[0]) == shape(answers[1])
+    # Both get a link: the difference shows only in the library, after signing in.
+    assert stranger.wait_for_mail("sign-in").links()
+
+
+def test_opening_the_link_changes_nothing_until_the_button_is_pressed(reader):
+    reader.buy("course:c")
+    reader.ask_for_link()
+    link = reader.wait_for_mail("sign-in").links()[0]
+
+    page = reader.client.get(link.split(reader.stack.urls.gate, 1)[1])
+
+    assert page.status_code == 200 and "Sign in?" in page.get_data(as_text=True)
+    assert "Set-Cookie" not in page.headers or "folio_signin" not in page.headers.get("Set-Cookie", "")
+    assert reader.client.get("/library").status_code == 303  # still signed out
+
+
+@pytest.mark.parametrize("token", ["", "garbage", "eyJlIjoiYUBiLmMiLCJwIjoic2lnbmluIn0.bad.sig"])
+def test_a_bad_link_signs_nobody_in(reader, token):
+    page = reader.client.get(f"/signin/confirm?token={token}")
+    assert page.status_code == 400
+    assert "does not work any more" in page.get_data(as_text=True)
+
+
+def test_a_link_older_than_15_minutes_is_refused(reader, monkeypatch):
+    reader.ask_for_link()
+    link = reader.wait_for_mail("sign-in").links()[0]
+    later = time.time() + 15 * 60 + 5
+    monkeypatch.setattr("itsdangerous.timed.time.time", lambda: later)
+    page = reader.client.get(link.split(reader.stack.urls.gate, 1)[1])
+    assert page.status_code == 400
+
+
+def test_a_cookie_token_does_not_pass_as_a_link(reader):
+    reader.buy("course:c")
+    reader.sign_in()
+    cookie = reader.client.get_cookie("folio_signin").value
+    assert reader.client.get(f"/signin/confirm?token={cookie}").status_code == 400
+
+
+def test_sign_in_links_are_limited_per_email(tiny_stack):
+    email = new_email()
+    answers = []
+    for n in range(6):
+        reader = Reader(tiny_stack, email)
+        reader.client.environ_base["REMOTE_ADDR"] = f"127.1.0.{n + 1}"  # a different client each time
+        answers.append(reader.ask_for_link().status_code)
+    assert answers == [200] * 5 + [429]
+    assert len(tiny_stack.smtp.box.to(email)) == 5
+
+
+def test_sign_in_links_are_limited_per_client(tiny_stack):
+    reader = Reader(tiny_stack)
+    reader.client.environ_base["REMOTE_ADDR"] = "127.2.0.1"
+    answers = [reader.ask_for_link(new_email()).status_code for _ in range(21)]
+    assert answers == [200] * 20 + [429]
+    refused = reader.ask_for_link(new_email())
+    assert refused.status_code == 429 and refused.headers["Retry-After"]
+
+
+def test_the_library_has_fresh_downloads_and_read_links(reader):
+    reader.buy("course:c")
+    reader.sign_in()
+
+    html = reader.library()
+
+    download = next(part.split('"')[0] for part in html.split('href="')[1:] if "X-Amz-Signature" in part)
+    archive = urllib.request.urlopen(download.replace("&amp;", "&")).read()
+    with zipfile.ZipFile(io.BytesIO(archive)) as bundle:
+        assert any(PAID_TEXT in bundle.read(name).decode("utf-8", "replace") for name in bundle.namelist())
+    page = reader.read("course:c", CHAPTER)
+    assert page.status_code == 200 and PAID_TEXT in page.get_data(as_text=True)
+
+
+def test_a_refund_revokes_access_at_the_next_check(reader):
+    session_id = reader.buy("course:c")
+    reader.sign_in()
+    assert reader.read("course:c", CHAPTER).status_code == 200
+
+    reader.stack.standin.refund(session_id)
+
+    html = reader.library()
+    assert "Tiny course" in html and "refunded" in html and 'class="read"' not in html
+    page = reader.read("course:c", CHAPTER)
+    assert page.status_code == 303 and "folio-paywall" in page.headers["Location"]
+
+
+def test_a_dispute_revokes_access_at_the_next_check(reader):
+    session_id = reader.buy("course:c")
+    reader.sign_in()
+    reader.stack.standin.dispute(session_id)
+
+    assert "disputed" in reader.library()
+    assert reader.read("course:c", CHAPTER).status_code == 303
+
+
+def test_an_expired_member_cookie_is_checked_with_stripe_again(tiny_stack, s3_env):  # noqa: F811
+    settings = tiny_stack.gate_app.extensions["folio"].settings
+    short = Reader(tiny_stack)
+    short.client = create_app(dataclasses.replace(settings, cookie_max_age=1)).test_client()
+    session_id = short.buy("course:c")
+    short.sign_in()
+    assert short.read("course:c", CHAPTER).status_code == 200
+
+    time.sleep(2.1)  # the member cookie has expired (timestamps are whole seconds); the sign-in has not
+    again = short.read("course:c", CHAPTER)
+    assert again.status_code == 303 and again.headers["Location"].endswith(CHAPTER)  # re-checked, come back
+    assert short.read("course:c", CHAPTER).status_code == 200
+
+    tiny_stack.standin.refund(session_id)
+    time.sleep(2.1)
+    short.read("course:c", CHAPTER)  # the re-check: Stripe says refunded
+    page = short.read("course:c", CHAPTER)
+    assert page.status_code == 303 and "folio-paywall" in page.headers["Location"]
+
+
+def test_a_member_gets_the_archive_and_the_billing_portal(reader):
+    reader.buy("membership", plan="monthly")
+    reader.sign_in()
+
+    html = reader.library()
+    assert "Membership: active" in html
+    assert reader.read("course:c", CHAPTER).status_code == 200
+    portal = reader.client.post("/portal", data={"csrf_token": csrf_of(html)})
+    assert portal.status_code == 303
+    assert portal.headers["Location"].startswith(reader.stack.standin.url + "/portal/")
+
+
+def test_a_buyer_without_subscription_is_sent_back_from_the_portal(reader):
+    reader.buy("course:c")
+    reader.sign_in()
+    html = reader.library()
+    assert "Manage or cancel" not in html
+    portal = reader.client.post("/portal", data={"csrf_token": csrf_of(html)})
+    assert portal.status_code == 303 and portal.headers["Location"].endswith("/library")
+
+
+def test_the_portal_needs_the_form_token(reader):
+    assert reader.client.post("/portal").status_code == 400
+
+
+@pytest.mark.parametrize("status, grants", [
+    ("active", True), ("trialing", True), ("past_due", False), ("canceled", False), ("unpaid", False),
+    ("incomplete_expired", False), ("paused", False),
+])
+def test_only_active_or_trialing_memberships_grant(tiny_stack, status, grants):
+    from toolkit.pay.entitlements import entitlements_for
+
+    reader = Reader(tiny_stack)
+    session_id = reader.buy("membership", plan="monthly")
+    subscription = tiny_stack.standin.client().v1.checkout.sessions.retrieve(session_id).subscription
+    if status != "active":
+        tiny_stack.standin.set_subscription_status(subscription, status)
+    manifest = tiny_stack.gate_app.extensions["folio"].manifest()
+
+    found = entitlements_for(tiny_stack.standin.client(), reader.email, manifest)
+
+    assert ("membership" in found.products) is grants
+
+
+def test_past_due_grants_when_the_setting_says_so(tiny_stack):
+    from toolkit.pay.entitlements import entitlements_for
+
+    reader = Reader(tiny_stack)
+    session_id = reader.buy("membership", plan="monthly")
+    subscription = tiny_stack.standin.client().v1.checkout.sessions.retrieve(session_id).subscription
+    tiny_stack.standin.set_subscription_status(subscription, "past_due")
+    manifest = tiny_stack.gate_app.extensions["folio"].manifest()
+
+    found = entitlements_for(tiny_stack.standin.client(), reader.email, manifest, past_due_grants=True)
+    assert "membership" in found.products
+
+
+def test_signing_out_clears_both_cookies(reader):
+    reader.buy("course:c")
+    reader.sign_in()
+    html = reader.library()
+
+    out = reader.client.post("/signout", data={"csrf_token": csrf_of(html)})
+
+    assert out.status_code == 200
+    assert reader.client.get_cookie("folio_signin") is None
+    assert reader.client.get_cookie("folio_member") is None
+    assert reader.client.get("/library").status_code == 303
+    assert reader.read("course:c", CHAPTER).status_code == 303
+
+
+def test_sign_in_pages_say_sandbox(reader):
+    assert "Sandbox" in reader.client.get("/signin").get_data(as_text=True)
+
+
+def test_paid_pages_say_sandbox_in_the_sandbox_only(reader, s3_env):  # noqa: F811
+    reader.buy("course:c")
+    reader.sign_in()
+    assert 'class="sandbox-banner"' in reader.read("course:c", CHAPTER).get_data(as_text=True)
+
+    settings = reader.stack.gate_app.extensions["folio"].settings
+    production = create_app(dataclasses.replace(settings, sandbox=False)).test_client()
+    assert 'class="sandbox-banner"' not in production.get("/signin").get_data(as_text=True)

@@ -1,0 +1,388 @@
+"""Members come back: sign-in by email, the library, Stripe's billing portal, sign-out.
+
+No database and no password. Who a reader is travels in a signed link by mail
+(itsdangerous, purpose-bound, 15 minutes for a sign-in link, a few days for the one in a
+receipt) and then in a signed `folio_signin` cookie holding only the email address. What
+they may read is asked of Stripe (`toolkit.pay.entitlements`) and cached in the gate's
+member cookie (`toolkit.gate.membership`) until it expires (`gate.cookie_max_age`); the
+next `/read` after that asks Stripe again, so a refund, a dispute or a cancelled
+membership stops working at the next check. `/library` always asks Stripe.
+
+`/signin` never looks anything up: it mails a link to whatever address it is given, and
+answers the same page, status and headers either way, so it cannot tell anyone whether an
+address bought something. It is rate-limited per address and per client, with counters in
+the gate's Flask-Limiter storage (shared by every instance).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+from urllib.parse import urlencode
+
+from flask import (Blueprint, Response, abort, current_app, make_response, redirect, render_template, request,
+                   url_for)
+from flask_wtf import FlaskForm
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from markupsafe import escape
+from wtforms import EmailField, HiddenField
+from wtforms.validators import DataRequired, Length
+
+from toolkit.content.strings import MEMBER_STRINGS, language_of
+from toolkit.gate.membership import Grants, clear_cookie, issue_cookie, read_cookie
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("members", __name__, template_folder="templates")
+
+SIGNIN_COOKIE = "folio_signin"
+# Distinct salts: a token made for one purpose never passes for another, nor for a cookie.
+LINK_SALT = "folio.email-link.v1"
+SIGNIN_COOKIE_SALT = "folio.signin-cookie.v1"
+# How long each kind of emailed link works, in seconds.
+LINK_LIFETIMES = {"signin": 15 * 60, "receipt": 7 * 24 * 3600}
+# A reader with no entitlement is asked about again at most this often (seconds).
+MIN_RECHECK = 60
+_EMAIL = re.compile(r"^[^@\s<>\"',;]{1,64}@[^@\s<>\"',;]+\.[^@\s<>\"',;]{2,}$")
+
+
+class EmailForm(FlaskForm):
+    email = EmailField(validators=[DataRequired(), Length(max=254)])
+
+
+class TokenForm(FlaskForm):
+    token = HiddenField(validators=[DataRequired()])
+
+
+class ActionForm(FlaskForm):
+    """A form with nothing but its CSRF token (portal, sign-out)."""
+
+
+# --------------------------------------------------------------------------
+# Signed links and the sign-in cookie
+
+
+def make_link_token(email: str, purpose: str) -> str:
+    """A signed token saying "this address asked to sign in" for `purpose` ("signin" or "receipt")."""
+    return _signer(LINK_SALT).dumps({"e": email, "p": purpose})
+
+
+def read_link_token(token: str) -> str | None:
+    """The email of a valid, unexpired link token; None for anything else."""
+    try:
+        payload, signed_at = _signer(LINK_SALT).loads(token, max_age=max(LINK_LIFETIMES.values()),
+                                                      return_timestamp=True)
+    except (BadSignature, SignatureExpired):
+        return None
+    if not isinstance(payload, dict) or payload.get("p") not in LINK_LIFETIMES or not isinstance(payload.get("e"), str):
+        return None
+    age = time.time() - signed_at.timestamp()
+    return payload["e"] if age <= LINK_LIFETIMES[payload["p"]] else None
+
+
+def link_url(email: str, purpose: str) -> str:
+    """The absolute URL of the confirm page for a fresh link token."""
+    return _external("members.confirm") + "?" + urlencode({"token": make_link_token(email, purpose)})
+
+
+def _signer(salt: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def signed_in_email() -> tuple[str, float] | None:
+    """(email, when Stripe was last asked) from a valid sign-in cookie, or None."""
+    value = request.cookies.get(SIGNIN_COOKIE)
+    if not value:
+        return None
+    try:
+        payload = _signer(SIGNIN_COOKIE_SALT).loads(value, max_age=_settings().signin_days * 86400)
+    except BadSignature as error:
+        log.info("Sign-in cookie refused: %s", type(error).__name__)
+        return None
+    if not isinstance(payload, dict) or not isinstance(payload.get("e"), str):
+        return None
+    checked = payload.get("t")
+    return payload["e"], float(checked) if isinstance(checked, (int, float)) else 0.0
+
+
+def _set_signin_cookie(response: Response, email: str) -> None:
+    max_age = _settings().signin_days * 86400
+    response.set_cookie(SIGNIN_COOKIE, _signer(SIGNIN_COOKIE_SALT).dumps({"e": email, "t": int(time.time())}),
+                        max_age=max_age, expires=int(time.time()) + max_age, secure=request.is_secure,
+                        httponly=True, samesite="Lax", path="/")
+
+
+# --------------------------------------------------------------------------
+# Entitlements: asked of Stripe, cached in the member cookie
+
+
+def check_with_stripe(email: str):
+    """Stripe's current answer for `email` (stripe errors propagate: the gate answers 503)."""
+    from toolkit.pay.entitlements import entitlements_for
+
+    services = current_app.extensions["folio"]
+    return entitlements_for(services.stripe, email, services.manifest(),
+                            past_due_grants=_settings().past_due_grants)
+
+
+def _remember(response: Response, email: str, entitlements) -> Response:
+    """Put exactly what Stripe said into the member cookie (or clear it) and note when we asked."""
+    _set_signin_cookie(response, email)
+    if entitlements.products:
+        issue_cookie(response, Grants(entitlements.products, email, entitlements.subscriber))
+    else:
+        clear_cookie(response)
+    return response
+
+
+@bp.before_app_request
+def recheck_expired_grants():
+    """On `/read/...`: a signed-in reader whose member cookie expired is checked with Stripe again."""
+    if request.method not in ("GET", "HEAD") or not request.path.startswith("/read/"):
+        return None
+    if read_cookie(request) is not None:
+        return None
+    identity = signed_in_email()
+    if identity is None:
+        return None
+    email, checked = identity
+    if time.time() - checked < min(MIN_RECHECK, _settings().cookie_max_age):
+        return None  # asked a moment ago and nothing was granted: do not hammer Stripe
+    entitlements = check_with_stripe(email)
+    # Come back to the same page with the fresh cookie (or with none: then /read shows the paywall).
+    return _remember(_no_store(redirect(request.full_path if request.query_string else request.path, 303)),
+                     email, entitlements)
+
+
+# --------------------------------------------------------------------------
+# The receipt (called by the webhook through toolkit.pay.fulfillment)
+
+
+def send_receipt(result) -> None:
+    """Mail the receipt of a granted Checkout Session, once per session however often this runs.
+
+    Raises ReceiptBusy / MailError / stripe errors for the webhook to answer non-2xx.
+    """
+    from toolkit.mail import receipt_mail, send_receipt_once
+
+    settings = _settings()
+    if not result.granted:
+        return
+    if settings.mail is None:
+        log.info("No receipt: FOLIO_MAIL_URL is not set")
+        return
+    if not result.email:
+        log.warning("No receipt: Stripe has no email for this checkout")
+        return
+    services = current_app.extensions["folio"]
+    product = services.manifest().products[result.product_id]
+
+    def build(session):
+        return receipt_mail(
+            sender=settings.mail.sender, to=result.email, site=settings.site_name, title=product.title,
+            amount=session.get("amount_total"), currency=session.get("currency"), reference=session["id"],
+            link=link_url(result.email, "receipt"), days=LINK_LIFETIMES["receipt"] // 86400,
+            signin_url=_external("members.signin"), language=product.language or settings.language)
+
+    send_receipt_once(services.stripe, result.session_id, build, settings.mail.mailer())
+
+
+@bp.app_context_processor
+def sandbox_banner() -> dict:
+    """Every gate page (the gate's own too) says so when it runs in `folio serve --sandbox`."""
+    settings = _settings()
+    return {"sandbox": settings.sandbox,
+            "sandbox_text": MEMBER_STRINGS[language_of(settings.language)]["sandbox"]}
+
+
+_BODY = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+_BANNER_STYLE = ("background:#ffb300;color:#1f2328;padding:.5rem 1rem;font:600 15px/1.5 system-ui,sans-serif;"
+                 "text-align:center")
+
+
+@bp.after_app_request
+def sandbox_banner_on_paid_pages(response: Response) -> Response:
+    """In the sandbox, paid pages (`/read/…`, served as the build wrote them) get the banner too."""
+    settings = _settings()
+    if not settings.sandbox or response.mimetype != "text/html" or response.direct_passthrough:
+        return response
+    html = response.get_data(as_text=True)
+    if 'class="sandbox-banner"' in html:
+        return response
+    text = MEMBER_STRINGS[language_of(settings.language)]["sandbox"]
+    banner = f'<div class="sandbox-banner" role="status" style="{_BANNER_STYLE}">{escape(text)}</div>'
+    response.set_data(_BODY.sub(lambda found: found.group(0) + banner, html, count=1))
+    return response
+
+
+# --------------------------------------------------------------------------
+# Routes
+
+
+@bp.route("/signin", methods=["GET", "POST"])
+def signin():
+    form = EmailForm()
+    if request.method == "GET":
+        return _page("members/signin.html", form=form)
+    if not form.validate_on_submit() or not _EMAIL.match(form.email.data.strip()):
+        if form.errors.get("csrf_token"):
+            abort(400)
+        return _page("members/signin.html", form=form, error="bad_email", status=400)
+    email = form.email.data.strip()
+    if not _allowed(email):
+        return _page("members/message.html", title="too_many_title", body="too_many_body", status=429,
+                     headers={"Retry-After": "3600"})
+    mail = _settings().mail
+    if mail is None:
+        log.warning("Sign-in asked for, but FOLIO_MAIL_URL is not set: no link can be sent")
+        return _page("members/message.html", title="no_mail_title", body="no_mail_body", status=503)
+    from toolkit.mail import MailError, signin_mail
+
+    message = signin_mail(sender=mail.sender, to=email, site=_settings().site_name, link=link_url(email, "signin"),
+                          minutes=LINK_LIFETIMES["signin"] // 60, language=_settings().language)
+    try:
+        mail.mailer().send(message)
+    except MailError as error:
+        log.error("Sign-in mail could not be sent: %s", error)
+        return _page("members/message.html", title="no_mail_title", body="no_mail_body", status=503)
+    # The same page for every address: it says nothing about what the address bought.
+    return _page("members/sent.html", email=email, minutes=LINK_LIFETIMES["signin"] // 60)
+
+
+@bp.route("/signin/confirm", methods=["GET", "POST"])
+def confirm():
+    """GET shows a button and changes nothing (mail scanners open links); POST signs in."""
+    form = TokenForm()
+    token = request.args.get("token", "") if request.method == "GET" else (form.token.data or "")
+    if request.method == "POST" and not form.validate_on_submit():
+        abort(400)
+    email = read_link_token(token)
+    if email is None:
+        return _page("members/message.html", title="bad_link_title", body="bad_link_body", status=400,
+                     link=("signin", "sign_in_again"))
+    if request.method == "GET":
+        form.token.data = token
+        return _page("members/confirm.html", form=form, email=email)
+    entitlements = check_with_stripe(email)
+    log.info("Member signed in by email link (%d product(s))", len(entitlements.products))
+    return _remember(_no_store(redirect(url_for("members.library"), 303)), email, entitlements)
+
+
+@bp.route("/library")
+def library():
+    identity = signed_in_email()
+    if identity is None:
+        return _no_store(redirect(url_for("members.signin"), 303))
+    email = identity[0]
+    entitlements = check_with_stripe(email)
+    manifest = current_app.extensions["folio"].manifest()
+    shelves = [_shelf(manifest, item) for item in entitlements.granted if item.product_id in manifest.products]
+    gone = [(manifest.products[pid].title if pid in manifest.products else pid, why)
+            for _, pid, why in entitlements.revoked if pid not in entitlements.products]
+    response = _page("members/library.html", email=email, shelves=shelves, gone=_unique(gone),
+                     subscriber=entitlements.subscriber, action=ActionForm())
+    return _remember(response, email, entitlements)
+
+
+@bp.route("/portal", methods=["POST"])
+def portal():
+    """Stripe's billing portal for the signed-in subscriber (cancel, change card, invoices)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    identity = signed_in_email()
+    if identity is None:
+        return _no_store(redirect(url_for("members.signin"), 303))
+    customer = check_with_stripe(identity[0]).subscriber
+    if customer is None:
+        return _no_store(redirect(url_for("members.library"), 303))
+    services = current_app.extensions["folio"]
+    session = services.stripe.v1.billing_portal.sessions.create(
+        params={"customer": customer, "return_url": _external("members.library")})
+    return _no_store(redirect(session.url, 303))
+
+
+@bp.route("/signout", methods=["GET", "POST"])
+def signout():
+    form = ActionForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        response = _page("members/message.html", title="signed_out_title", body="signed_out_body",
+                         link=("signin", "sign_in_again"))
+        response.delete_cookie(SIGNIN_COOKIE, path="/", httponly=True, samesite="Lax")
+        return clear_cookie(response)
+    return _page("members/signout.html", action=form)
+
+
+# --------------------------------------------------------------------------
+# Helpers
+
+
+def _settings():
+    return current_app.extensions["folio"].settings
+
+
+def _allowed(email: str) -> bool:
+    """Count this request against the per-email and per-client limits; False once either is spent."""
+    from flask_limiter.util import get_remote_address
+    from limits import parse
+
+    limiter = next(iter(current_app.extensions["limiter"])).limiter
+    # The counter key is a digest: the store (Redis, Memcached) never sees the address itself.
+    digest = hashlib.sha256(email.lower().encode()).hexdigest()[:32]
+    per_email = limiter.hit(parse(_settings().signin_limit), "folio-signin-email", digest)
+    per_client = limiter.hit(parse(_settings().signin_client_limit), "folio-signin-client", get_remote_address())
+    return per_email and per_client
+
+
+def _shelf(manifest, item) -> dict:
+    """One product on the library page: its title, fresh download links and its pages to read."""
+    from toolkit.store import presign_object
+
+    services = current_app.extensions["folio"]
+    product = manifest.products[item.product_id]
+    downloads = []
+    for obj in product.downloads:
+        link = presign_object(services.s3, services.settings.storage, manifest, product.id, obj.key,
+                              ttl=services.settings.link_ttl)
+        downloads.append({"title": obj.title or obj.role, "url": link.url, "role": obj.role})
+    pages = [{"title": page.title, "url": read_url(product.id, page)} for page in product.pages]
+    return {"id": product.id, "title": product.title, "kind": product.kind, "downloads": downloads,
+            "pages": pages, "source": item.source, "status": item.status}
+
+
+def read_url(product_id: str, page) -> str:
+    """The gate's read-online URL of a gated page."""
+    return url_for("read.page", product=product_id, page=page.source)
+
+
+def _unique(items: list) -> list:
+    return list(dict.fromkeys(items))
+
+
+def _external(endpoint: str) -> str:
+    """An absolute URL on this gate: under gate_url when set (mails leave the request's context)."""
+    base = _settings().gate_url
+    path = url_for(endpoint)
+    return base.rstrip("/") + path if base else url_for(endpoint, _external=True)
+
+
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _page(template: str, status: int = 200, headers: dict | None = None, **context) -> Response:
+    settings = _settings()
+    lang = language_of(settings.language)
+    from toolkit.content.strings import strings
+
+    response = make_response(render_template(template, s=MEMBER_STRINGS[lang], t=strings(settings.language),
+                                             lang=lang, site_url=settings.site_url, **context), status)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    # Pages here carry tokens in their URL or signed links in their body.
+    return _no_store(response)
