@@ -18,7 +18,7 @@ import time
 from pathlib import Path, PurePosixPath
 
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.utils import get_relative_url
 
@@ -157,16 +157,19 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             self.course_contributors = {}
             return
         started = time.perf_counter()
-        result = site_pages(self.config_dir, self.site.docs_dir, dict(self.config.leaderboard),
+        result = site_pages(self.config_dir, self.site.docs_dir, self.config.leaderboard,
                             self.language, self.today)
         for src, markdown in result.pages.items():
             self._replace(files, config, src, markdown)
+            if src in result.not_in_nav:  # hundreds of profiles: linked from the boards, not the nav
+                files.get_file_from_path(src).inclusion = InclusionLevel.NOT_IN_NAV
         self.course_contributors = result.course_contributors
-        for slug, snippet in result.course_contributors.items():
-            src = f"courses/{slug}/index.md"
+        for slug, course in self.site.courses.items():
+            src = course.index.src
+            block = result.course_block(slug, course.index.meta.get("authors", []), self._url_from(files, src))
             path = self.public_dir / src
-            if path.is_file() and snippet:
-                path.write_text(path.read_text(encoding="utf-8") + "\n\n" + snippet + "\n", encoding="utf-8")
+            if path.is_file() and block:
+                path.write_text(path.read_text(encoding="utf-8") + "\n" + block, encoding="utf-8")
         self.timings["leaderboard"] = time.perf_counter() - started
 
     def _nav_order(self, file: File):
