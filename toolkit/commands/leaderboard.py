@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import sys
 from pathlib import Path
 
 import click
@@ -71,8 +72,7 @@ def command(config_file, since, until, window, section, course, top, output_form
     if notice:
         click.echo(f"warning: {notice}", err=True)
     if output_format == "csv":
-        # Bytes, so the byte-order mark and UTF-8 survive any terminal or locale.
-        click.get_binary_stream("stdout").write(formats.as_csv(report).encode(formats.CSV_ENCODING))
+        _write_bytes(formats.as_csv(report).encode(formats.CSV_ENCODING))
         return
     render = {"table": formats.as_table, "json": formats.as_json}[output_format]
     click.echo(render(report), nl=False)
@@ -92,6 +92,13 @@ def _board_section(section: str, course: str | None, settings) -> str:
         raise click.BadParameter(f"--course needs a `kind: courses` section, and {section!r} is not one",
                                  param_hint="'--section'")
     return section if section != "all" else (courses[0] if len(courses) == 1 else "all")
+
+
+def _write_bytes(data: bytes) -> None:
+    """Write bytes to stdout, so the byte-order mark and UTF-8 survive any terminal encoding or locale."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
 
 
 def _mailmap_text(lines: list[str]) -> str:
