@@ -1,7 +1,8 @@
 """Write small gated/ folders exactly as gated/README.md describes them.
 
 The real build that writes gated/ lives elsewhere; publishing only needs its
-contract: content-addressed file names and manifest.json (schema 1).
+contract: content-addressed file names and manifest.json (schema 2), written through
+`toolkit.gated.manifest` like the build does.
 """
 
 from __future__ import annotations
@@ -14,7 +15,13 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from toolkit.gated.manifest import AssetRef, Manifest, Price, Product, StoredObject
+
 HTML = "text/html; charset=utf-8"
+PNG = "image/png"
+# A tiny valid PNG (1x1): the figure every sample page shows, stored once under assets/.
+FIGURE = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                       "1f15c4890000000d49444154789c6360000002000185d114090000000049454e44ae426082")
 ZIP = "application/zip"
 EPUB = "application/epub+zip"
 
@@ -49,22 +56,23 @@ class GatedSite:
     def edit(self, slug: str, stem: str, text: str) -> None:
         next(c for c in self.courses if c.slug == slug).pages[stem] = text
 
-    def write(self) -> dict:
+    def write(self, build: str = "production") -> Manifest:
         """Replace gated/ with fresh output; returns the manifest written."""
         if self.root.exists():
             shutil.rmtree(self.root)
         self.root.mkdir(parents=True)
+        self.figure = self._file("assets", hashlib.sha256(FIGURE).hexdigest()[:16], "png", FIGURE, PNG,
+                                 "asset", "images/figure.png", "", hashed=False)
         products = {f"course:{c.slug}": self._course(c) for c in self.courses}
         products["membership"] = self._membership()
-        manifest = {"schema": 1, "generator": "folio 0.1.0", "products": dict(sorted(products.items()))}
-        text = json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-        (self.root / "manifest.json").write_text(text, encoding="utf-8")
+        manifest = Manifest(products, [self.figure], "folio 0.1.0", build)
+        manifest.write(self.root)
         return manifest
 
-    def manifest(self) -> dict:
-        return json.loads((self.root / "manifest.json").read_text(encoding="utf-8"))
+    def manifest(self) -> Manifest:
+        return Manifest.load(self.root / "manifest.json")
 
-    def _course(self, course: Course) -> dict:
+    def _course(self, course: Course) -> Product:
         folder = f"course/{course.slug}"
         pages = [self._page(folder, stem, text, f"courses/{course.slug}/{stem}.md")
                  for stem, text in sorted(course.pages.items())]
@@ -74,44 +82,51 @@ class GatedSite:
             self._file(folder, course.slug, "epub", b"EPUB" + archive, EPUB, "epub", f"courses/{course.slug}",
                        course.title),
         ]
-        prices = [{"plan": "one_time", "amount": course.price, "currency": "USD", "display": f"{course.price // 100} USD"}]
-        return {"kind": "course", "title": course.title, "prices": prices, "objects": objects}
+        prices = [Price("one_time", course.price, "USD", f"{course.price // 100} USD")]
+        return Product(f"course:{course.slug}", "course", course.title, "en", prices, objects)
 
-    def _membership(self) -> dict:
+    def _membership(self) -> Product:
         pages = [self._page(f"membership/{name.split('/')[0]}", name.split("/")[1], text, f"{name}.md")
                  for name, text in sorted(self.member_pages.items())]
         bundle = self._file("membership", "membership", "zip", self._archive(pages), ZIP, "bundle",
                             "membership", "Membership")
-        prices = [{"plan": "monthly", "amount": 900, "currency": "USD", "display": "9 USD"},
-                  {"plan": "yearly", "amount": 9000, "currency": "USD", "display": "90 USD"}]
-        return {"kind": "membership", "title": "Membership", "prices": prices, "objects": pages + [bundle]}
+        prices = [Price("monthly", 900, "USD", "9 USD"), Price("yearly", 9000, "USD", "90 USD")]
+        return Product("membership", "membership", "Membership", "en", prices, pages + [bundle])
 
-    def _page(self, folder: str, stem: str, text: str, source: str) -> dict:
-        html = f"<!doctype html><html><body><h1>{stem}</h1><p>{text}</p>{'.' * self.padding}</body></html>\n"
-        return self._file(folder, stem, "html", html.encode(), HTML, "page", source, stem.replace("-", " ").title())
+    def _page(self, folder: str, stem: str, text: str, source: str) -> StoredObject:
+        depth = folder.count("/") + 1
+        ref = "../" * depth + self.figure.key
+        html = (f"<!doctype html><html><body><h1>{stem}</h1><p>{text}</p><img src=\"{ref}\" alt=\"\">"
+                f"{'.' * self.padding}</body></html>\n")
+        page = self._file(folder, stem, "html", html.encode(), HTML, "page", source, stem.replace("-", " ").title())
+        return StoredObject(page.key, page.sha256, page.size, page.content_type, page.role, page.source,
+                            page.title, (AssetRef(self.figure.key, ref),))
 
-    def _archive(self, pages: list[dict]) -> bytes:
+    def _archive(self, pages: list[StoredObject]) -> bytes:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w") as archive:
             for page in pages:
-                info = zipfile.ZipInfo(page["key"].rsplit("/", 1)[1], date_time=(2024, 1, 1, 0, 0, 0))
-                archive.writestr(info, (self.root / page["key"]).read_bytes())
+                info = zipfile.ZipInfo(page.key.rsplit("/", 1)[1], date_time=(2024, 1, 1, 0, 0, 0))
+                archive.writestr(info, (self.root / page.key).read_bytes())
         return buffer.getvalue()
 
-    def _file(self, folder, stem, ext, data: bytes, content_type, role, source, title) -> dict:
+    def _file(self, folder, stem, ext, data: bytes, content_type, role, source, title, hashed=True) -> StoredObject:
         sha = hashlib.sha256(data).hexdigest()
-        key = f"{folder}/{stem}.{sha[:8]}.{ext}"
+        key = f"{folder}/{stem}.{sha[:8]}.{ext}" if hashed else f"{folder}/{stem}.{ext}"
         path = self.root / key
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
-        return {"key": key, "sha256": sha, "size": len(data), "content_type": content_type,
-                "role": role, "source": source, "title": title}
+        return StoredObject(key, sha, len(data), content_type, role, source, title)
 
 
-def keys_of(manifest: dict, role: str | None = None) -> set[str]:
+def keys_of(manifest: Manifest, role: str | None = None) -> set[str]:
     """Every object key in a manifest (optionally of one role)."""
-    return {obj["key"] for product in manifest["products"].values() for obj in product["objects"]
-            if role is None or obj["role"] == role}
+    return {obj.key for obj in manifest.objects() if role is None or obj.role == role}
+
+
+def product_keys(manifest: Manifest, product_id: str, role: str | None = None) -> set[str]:
+    """The keys of one product's own objects (optionally of one role)."""
+    return {obj.key for obj in manifest.products[product_id].objects if role is None or obj.role == role}
 
 
 def write_mkdocs_yml(folder: Path, storage: dict, gated_dir: str = "gated") -> Path:

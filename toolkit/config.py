@@ -1,36 +1,376 @@
 """The `folio` plugin's settings in mkdocs.yml, declared as typed MkDocs options.
 
-Sections owned by other modules (``storage``, ``leaderboard``) are kept as
-plain mappings here and validated by those modules, so each idea has one home.
+Every Folio setting is a MkDocs config option, so plain `mkdocs build` validates
+it as `folio build` does. Two things MkDocs does not do, done here:
+
+- every problem is reported, not only the first, and an unknown key is an error
+  (a typo must not be silently ignored: fail closed);
+- every message names `mkdocs.yml:LINE`, the key path and what to write. MkDocs
+  keeps no line numbers, so they are read off the YAML nodes of the file.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.base import ValidationError
+
+PLUGIN_PATH = ("plugins", "folio")
+# Membership plans Folio sells; each becomes a recurring Stripe price.
+MEMBERSHIP_PLANS = ("monthly", "yearly")
 
 
-class MembershipConfig(base.Config):
-    """Membership plans: each grants every `paid` and `members` page."""
-
-    monthly = c.Optional(c.Type(str))
-    yearly = c.Optional(c.Type(str))
+# -- typed options with an example of what to write ------------------------------------------
 
 
-class FolioConfig(base.Config):
+class Setting(c.BaseConfigOption):
+    """A typed value with a rule; its error says what to write, with `example`."""
+
+    def __init__(self, default: Any = None, *, example: str, required: bool = False):
+        super().__init__()
+        self.default = default
+        self.example = example
+        # Not `required`: MkDocs sets that on every option of a class-based Config.
+        self.must_be_set = required
+
+    def validate(self, value: object) -> Any:
+        if value is None:
+            if self.must_be_set:
+                raise ValidationError("is required")
+            return self.default
+        return self.run_validation(value)
+
+
+class Flag(Setting):
+    def __init__(self, default: bool):
+        super().__init__(default, example="true" if default else "false")
+
+    def run_validation(self, value):
+        if not isinstance(value, bool):
+            raise ValidationError(f"must be true or false, got {value!r}")
+        return value
+
+
+class Whole(Setting):
+    """A whole number of at least `minimum`."""
+
+    def __init__(self, default: int | None = None, *, minimum: int, example: str, unit: str = ""):
+        super().__init__(default, example=example)
+        self.minimum = minimum
+        self.unit = unit
+
+    def run_validation(self, value):
+        if isinstance(value, bool) or not isinstance(value, int) or value < self.minimum:
+            unit = f" {self.unit}" if self.unit else ""
+            raise ValidationError(f"must be a whole number{unit} >= {self.minimum}, got {value!r}")
+        return value
+
+
+class Seconds(Setting):
+    """A positive number of seconds."""
+
+    def run_validation(self, value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+            raise ValidationError(f"must be a number of seconds > 0, got {value!r}")
+        return value
+
+
+class Text(Setting):
+    """A non-empty text, optionally matching `pattern` (described by `expected`)."""
+
+    def __init__(self, default: str | None = None, *, example: str, pattern: str | None = None,
+                 expected: str = "a non-empty text", required: bool = False, allow_empty: bool = False):
+        super().__init__(default, example=example, required=required)
+        self.pattern = re.compile(pattern) if pattern else None
+        self.expected = expected
+        self.allow_empty = allow_empty
+
+    def run_validation(self, value):
+        if isinstance(value, str) and not value.strip() and self.allow_empty:
+            return ""
+        if not isinstance(value, str) or not value.strip() or (self.pattern and not self.pattern.fullmatch(value)):
+            raise ValidationError(f"must be {self.expected}, got {value!r}")
+        return value
+
+
+class HttpUrl(Text):
+    """An http:// or https:// address with a host; a trailing slash is dropped."""
+
+    def __init__(self, *, example: str):
+        super().__init__(example=example, pattern=r"https?://[^/\s?#]+[^\s]*",
+                         expected="an http:// or https:// address")
+
+    def run_validation(self, value):
+        return super().run_validation(value).rstrip("/")
+
+
+# -- sections that report every problem and refuse unknown keys ---------------------------
+
+
+class NestedErrors(ValidationError):
+    """Every problem inside a section: (key path inside it, message) pairs."""
+
+    def __init__(self, problems: list[tuple[tuple[str, ...], str]]):
+        self.problems = problems
+        super().__init__("\n".join(f"{'.'.join(path)}: {message}" for path, message in problems))
+
+
+class StrictConfig(base.Config):
+    """A MkDocs Config that checks every key (MkDocs stops at the first) and refuses unknown ones."""
+
+    #: What an unknown key is called in messages ("setting", "membership plan").
+    item = "setting"
+
+    def _validate(self):
+        failed, warnings = [], []
+        for key, option in self._schema:
+            try:
+                self[key] = option.validate(self.get(key))
+                warnings.extend((key, w) for w in option.warnings)
+                option.reset_warnings()
+            except ValidationError as exc:
+                failed.append((key, _with_example(exc, key, option)))
+        known = [key for key, _ in self._schema]
+        for key in sorted(set(self.keys()) - set(known), key=str):
+            failed.append((key, ValidationError(_unknown(key, known, self.item))))
+        return failed, warnings
+
+
+def _unknown(key: object, known: list[str], item: str) -> str:
+    close = difflib.get_close_matches(str(key), known, n=1)
+    hint = f"did you mean `{close[0]}`? " if close else ""
+    return f"unknown {item}; {hint}known: {', '.join(known)}"
+
+
+def _with_example(exc: ValidationError, key: str, option) -> ValidationError:
+    example = getattr(option, "example", None)
+    if example is None or isinstance(exc, NestedErrors):
+        return exc
+    return ValidationError(f"{exc}; write e.g. `{key}: {example}`")
+
+
+class Section(c.SubConfig):
+    """A SubConfig whose errors are all reported, each with its key path."""
+
+    def __init__(self, config_class: type[StrictConfig]):
+        super().__init__()
+        self.config_class = config_class
+
+    def run_validation(self, value: object):
+        if value is None:
+            value = {}
+        if not isinstance(value, dict):
+            raise ValidationError(f"must be a mapping of `key: value` lines, got {value!r}")
+        config = self.config_class(config_file_path=self._config_file_path)
+        config.load_dict(value)
+        failed, warnings = config.validate()
+        self.warnings.extend(f"{key}: {message}" for key, message in warnings)
+        if failed:
+            raise NestedErrors([problem for key, exc in failed for problem in _problems(key, exc)])
+        return config
+
+
+def _problems(key: str, exc: ValidationError) -> Iterable[tuple[tuple[str, ...], str]]:
+    if isinstance(exc, NestedErrors):
+        for path, message in exc.problems:
+            yield (str(key), *path), message
+    else:
+        yield (str(key),), str(exc)
+
+
+# -- the settings ------------------------------------------------------------------------------
+
+
+class MembershipConfig(StrictConfig):
+    """Membership plans: each grants every `paid` and `members` page. The price is checked with the content."""
+
+    item = f"membership plan (Folio sells {' and '.join(MEMBERSHIP_PLANS)})"
+    monthly = Text(example="9 USD", expected="a price such as `9 USD`")
+    yearly = Text(example="90 USD", expected="a price such as `90 USD`")
+
+
+class StorageConfig(StrictConfig):
+    """`storage:`: the private S3 bucket `folio publish` uploads gated/ to (FOLIO_S3_* override)."""
+
+    bucket = Text(example="my-community-gated", pattern=r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]",
+                  expected="an S3 bucket name (3-63 lowercase letters, digits, '.', '-')")
+    prefix = Text("", example="v1/", pattern=r"(?!.*(?:^|/)\.\.(?:/|$)).*", expected="a key prefix such as 'v1/' (no '..')",
+                  allow_empty=True)
+    region = Text(example="us-east-1", expected="a region name such as 'us-east-1'")
+    endpoint_url = HttpUrl(example="http://127.0.0.1:9000")
+    # Objects are immutable under hashed keys, so browsers may keep them long.
+    cache_max_age = Whole(365 * 24 * 3600, minimum=0, example="31536000", unit="of seconds")
+    # Manifests (and the objects they name) that `--prune` keeps.
+    keep = Whole(3, minimum=1, example="3")
+    connect_timeout = Seconds(10.0, example="10")
+    read_timeout = Seconds(60.0, example="60")
+    max_attempts = Whole(5, minimum=1, example="5")
+    max_concurrency = Whole(10, minimum=1, example="10")
+    # S3's smallest multipart part is 5 MiB.
+    multipart_threshold = Whole(16 * 1024 * 1024, minimum=5 * 1024 * 1024, example="16777216", unit="of bytes")
+
+
+class FolioConfig(StrictConfig):
     """`plugins: - folio: {...}` in mkdocs.yml."""
 
-    enabled = c.Type(bool, default=True)
+    enabled = Flag(True)
     # Words kept public on a paid page that has no `<!-- more -->` marker.
-    teaser_words = c.Type(int, default=120)
+    teaser_words = Whole(120, minimum=1, example="120")
     # Where the gate service lives; the paywall's forms post there.
-    gate_url = c.Optional(c.Type(str))
-    membership = c.SubConfig(MembershipConfig)
+    gate_url = HttpUrl(example="https://gate.example.org")
+    membership = Section(MembershipConfig)
     # Private output folder, relative to mkdocs.yml.
-    gated_dir = c.Type(str, default="gated")
+    gated_dir = Text("gated", example="gated")
     # Unknown front matter keys fail the build instead of warning.
-    strict = c.Type(bool, default=False)
+    strict = Flag(False)
     # Run the leak guard after every build (turning it off is for debugging only).
-    leak_guard = c.Type(bool, default=True)
-    storage = c.Type(dict, default={})
+    leak_guard = Flag(True)
+    storage = Section(StorageConfig)
     leaderboard = c.Type(dict, default={})
+
+    def validate(self):
+        """MkDocs' (key, error) pairs, each error one located line per problem."""
+        failed, warnings = super().validate()
+        where = ConfigFile(self.config_file_path)
+        located = []
+        for key, exc in failed:
+            lines = [where.describe((*PLUGIN_PATH, *path), message) for path, message in _problems(key, exc)]
+            located.append((key, ValidationError("\n".join(lines))))
+        return located, warnings
+
+
+# -- where a key is in mkdocs.yml --------------------------------------------------------------
+
+
+class ConfigFile:
+    """mkdocs.yml as messages name it, and the line of any key path in it."""
+
+    def __init__(self, path: str | Path | None, *, read: bool = True):
+        """`read=False` when the values did not come from this file (no lines are looked up)."""
+        self.path = Path(path or "mkdocs.yml")
+        self.shown = display_path(self.path)
+        self._root = None
+        self._loaded = not read
+
+    def describe(self, key_path: Iterable[str], message: str) -> str:
+        """`mkdocs.yml:LINE: a.b.c: message`, with the line of the deepest part of the path present."""
+        key_path = tuple(str(k) for k in key_path)
+        line = self.line_of(key_path)
+        where = f"{self.shown}:{line}" if line else self.shown
+        return f"{where}: {'.'.join(key_path)}: {message}"
+
+    def line_of(self, key_path: Iterable[str]) -> int:
+        """The 1-based line of `key_path` (or of its nearest parent present); 0 if unknown."""
+        node, line = self._node(), 0
+        for key in key_path:
+            found = _child(node, str(key))
+            if found is None:
+                break
+            key_node, node = found
+            line = key_node.start_mark.line + 1
+        return line
+
+    def _node(self):
+        if not self._loaded:
+            self._loaded = True
+            try:
+                # Composing builds nodes only, so MkDocs' custom tags (!ENV, !relative) need no constructor.
+                self._root = yaml.compose(self.path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+            except (OSError, UnicodeDecodeError, yaml.YAMLError):
+                self._root = None
+        return self._root
+
+
+def _child(node, key: str):
+    """(key node, value node) of `key` in a mapping, or of a plugin named `key` in a `plugins:` list."""
+    if isinstance(node, yaml.MappingNode):
+        return next(((k, v) for k, v in node.value if getattr(k, "value", None) == key), None)
+    if isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            if isinstance(item, yaml.ScalarNode) and item.value == key:
+                return item, item
+            found = _child(item, key) if isinstance(item, yaml.MappingNode) else None
+            if found is not None:
+                return found
+    return None
+
+
+def display_path(path: Path) -> str:
+    """How a file is named in messages: relative to the working folder when possible."""
+    try:
+        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except (ValueError, OSError):
+        return Path(path).as_posix()
+
+
+_PLUGIN_OPTION = re.compile(r"^Plugin '([^']+)' option '([^']*)': (.*)$")
+
+
+def config_error_lines(config_file: str | Path, failed: list[tuple[str, Exception]]) -> list[str]:
+    """One located line per problem MkDocs found in mkdocs.yml (Folio's own lines are kept as they are)."""
+    where = ConfigFile(config_file)
+    lines = []
+    for key, exc in failed:
+        for text in str(exc).splitlines() or [""]:
+            plugin = _PLUGIN_OPTION.match(text)
+            if plugin and plugin.group(3).startswith(f"{where.shown}"):
+                lines.append(plugin.group(3))  # already located by FolioConfig
+            elif plugin:
+                lines.append(where.describe((key, plugin.group(1), plugin.group(2)), plugin.group(3)))
+            elif text.startswith(f"{where.shown}"):
+                lines.append(text)
+            else:
+                lines.append(where.describe((key,), text))
+    return lines
+
+
+# -- the one way every command loads mkdocs.yml ------------------------------------------------
+
+
+def load_mkdocs_config(config_file: str | Path | None, **overrides):
+    """The validated MkDocs config; every problem in mkdocs.yml raised as one ConfigError, each with its line."""
+    import logging
+
+    from mkdocs import exceptions
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from toolkit.errors import ConfigError, FolioError
+
+    path = Path(config_file or "mkdocs.yml")
+    if not path.is_file():
+        raise FolioError(f"{path}: no such file. Run folio in the folder that holds mkdocs.yml, or pass --config-file.")
+    config = MkDocsConfig(config_file_path=str(path))
+    try:
+        with path.open("rb") as fd:
+            config.load_file(fd)
+    except exceptions.ConfigurationError as exc:  # not YAML, or an !ENV / INHERIT problem
+        raise ConfigError([f"{display_path(path)}: {exc}"]) from None
+    except OSError as exc:
+        raise FolioError(f"{display_path(path)}: cannot read it ({exc.strerror or exc}).") from None
+    config.load_dict({key: value for key, value in overrides.items() if value is not None})
+    failed, warnings = config.validate()
+    log = logging.getLogger("mkdocs.config")
+    for key, warning in warnings:
+        log.warning("%s", ConfigFile(path).describe((key,), str(warning)))
+    if failed:
+        raise ConfigError(config_error_lines(path, failed))
+    if config.strict and warnings:
+        raise ConfigError([ConfigFile(path).describe((key,), f"{w} (a warning, an error with --strict)")
+                           for key, w in warnings])
+    return config
+
+
+def folio_plugin(config):
+    """The folio plugin instance of a loaded config (FolioError if it is not enabled)."""
+    from toolkit.errors import FolioError
+
+    plugin = config["plugins"].get("folio")
+    if plugin is None:
+        raise FolioError(f"{display_path(Path(config.config_file_path))}: add `- folio` under `plugins:` to use Folio.")
+    return plugin

@@ -1,8 +1,11 @@
 """The one family of errors a user can cause, and how they are reported.
 
 Every expected failure (a content mistake, a bad setting, an unreachable
-bucket) is a ``FolioError``: click prints its message and exits 1, with no
-traceback. Content problems carry a location so the message can name the
+bucket) is a ``FolioError``. It derives from MkDocs' ``PluginError``, so MkDocs
+understands it everywhere: `mkdocs build` prints its message and aborts,
+`mkdocs serve` / `folio serve` print it and keep serving. ``PluginError`` is a
+``click.ClickException`` too, so a `folio` command prints the message and exits 1,
+with no traceback. Content problems carry a location so the message can name the
 file, the key and the line.
 """
 
@@ -10,16 +13,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import click
+from mkdocs.exceptions import PluginError
 
 
-class FolioError(click.ClickException):
+class FolioError(PluginError):
     """An expected failure: printed as one clear message, exit status 1."""
 
     exit_code = 1
 
     def format_message(self) -> str:
         return self.message
+
+    def __reduce__(self):
+        # Rebuilt from its message alone, so it crosses a process boundary whatever the subclass takes.
+        return (FolioError, (self.message,))
 
 
 @dataclass(frozen=True, order=True)
@@ -48,3 +55,11 @@ class ContentError(FolioError):
         lines = [str(p) for p in self.problems]
         summary = f"{count} error{'s' if count != 1 else ''} in the content; fix them and build again."
         super().__init__("\n".join(lines + [summary]))
+
+
+class ConfigError(FolioError):
+    """mkdocs.yml is wrong: one `mkdocs.yml:LINE: key.path: what is wrong; what to write` line per problem."""
+
+    def __init__(self, lines: list[str]):
+        self.lines = list(lines)
+        super().__init__("\n".join(self.lines))

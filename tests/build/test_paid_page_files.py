@@ -48,7 +48,7 @@ def test_a_paid_chapter_with_another_markdown_suffix_is_gated(tmp_path, suffix):
     texts = site_texts(tmp_path / "site")
     assert find(texts, SECRET) == []
     assert find(texts, "free opening paragraph about reconciling ledgers")
-    pages = [o["source"] for o in plugin.manifest["products"]["course:suffix"]["objects"] if o["role"] == "page"]
+    pages = [o.source for o in plugin.manifest.products["course:suffix"].pages]
     assert pages == [f"courses/suffix/01-ledger{suffix}"]
 
 

@@ -14,6 +14,7 @@ from tests.s3server import bucket, moto_endpoint, moto_s3, s3_env, stored_keys  
 from toolkit.commands.presign import command as presign_command
 from toolkit.commands.publish import command as publish_command
 from toolkit.build.staging import build_site
+from toolkit.gated.manifest import Manifest
 
 PREFIX = "v1/"
 EDITED = "content/courses/async-python/04-structured-concurrency.md"
@@ -37,8 +38,8 @@ def publish(config_file: Path) -> dict:
 
 
 def manifest_keys(site: Path) -> dict[str, set[str]]:
-    manifest = json.loads((site / "gated/manifest.json").read_text(encoding="utf-8"))
-    return {product: {o["key"] for o in entry["objects"]} for product, entry in manifest["products"].items()}
+    manifest = Manifest.load(site / "gated/manifest.json")
+    return {pid: {o.key for o in product.objects} for pid, product in manifest.products.items()}
 
 
 def test_built_gated_output_publishes_incrementally_and_downloads_exactly(example_copy, bucket, moto_endpoint, moto_s3):

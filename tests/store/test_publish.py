@@ -323,7 +323,8 @@ def assert_clear_error(result, *phrases: str) -> None:
 def test_missing_bucket_names_the_setting_and_the_variable(site):
     site.configure(bucket=None)
 
-    assert_clear_error(site.publish(), "mkdocs.yml: plugins.folio.storage.bucket", "FOLIO_S3_BUCKET")
+    assert_clear_error(site.publish(), "mkdocs.yml:", ": plugins.folio.storage.bucket: no bucket configured",
+                       "FOLIO_S3_BUCKET")
 
 
 def test_every_bad_setting_is_reported_at_once(site):
@@ -390,8 +391,15 @@ def test_a_file_changed_after_the_build_is_refused(site, moto_s3):
 
 
 def test_a_manifest_key_leaving_gated_is_refused(site):
-    manifest = site.gated.manifest()
+    manifest = json.loads((site.gated.root / "manifest.json").read_bytes())
     manifest["products"]["membership"]["objects"][0]["key"] = "../secrets.html"
     (site.gated.root / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
 
     assert_clear_error(site.publish(), "products.membership.objects[0]", "not a safe relative key")
+
+
+def test_a_preview_build_is_refused_saying_why(site, moto_s3):
+    site.gated.write(build="preview")
+
+    assert_clear_error(site.publish(), "refusing to publish a preview build", "folio serve", "folio build")
+    assert PREFIX + "manifest.json" not in stored_keys(moto_s3, site.storage["bucket"])

@@ -1,4 +1,4 @@
-"""toolkit.store.client: settings, and the presigned links the gate and `folio presign` hand out."""
+"""toolkit.store: settings, and the presigned links the gate and `folio presign` hand out."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from click.testing import CliRunner
 
-from tests.gatedsite import GatedSite, keys_of, write_mkdocs_yml
+from tests.gatedsite import GatedSite, keys_of, product_keys, write_mkdocs_yml
 from tests.s3server import bucket, moto_endpoint, moto_s3, s3_env  # noqa: F401  (pytest fixtures)
 from toolkit.store import client as storage
+from toolkit.store import presign
 from toolkit.commands.presign import command as presign_command
 from toolkit.errors import FolioError
 from toolkit.store.publish import PublishOptions, publish
@@ -58,7 +59,7 @@ def test_every_problem_is_reported_at_once_with_its_key_path():
 
 
 def test_a_bad_environment_value_names_the_variable():
-    with pytest.raises(FolioError, match="FOLIO_S3_ENDPOINT_URL: expected a URL"):
+    with pytest.raises(FolioError, match="FOLIO_S3_ENDPOINT_URL: must be an http:// or https:// address"):
         StorageSettings.from_mapping({"bucket": "bkt"}, {"FOLIO_S3_ENDPOINT_URL": "localhost:9000"})
 
 
@@ -104,9 +105,9 @@ def only(keys: set[str]) -> str:
 
 def test_a_presigned_bundle_downloads_as_an_attachment_with_the_exact_bytes(published):
     client, settings, manifest, site = published
-    key = only(keys_of({"products": {"c": manifest["products"]["course:async-python"]}}, "bundle"))
+    key = only(product_keys(manifest, "course:async-python", "bundle"))
 
-    url = storage.presign_object(client, settings, manifest, "course:async-python", key)
+    url = presign.presign_object(client, settings, manifest, "course:async-python", key).url
     body, headers = fetch(url)
 
     assert body == (site.root / key).read_bytes()
@@ -119,7 +120,7 @@ def test_a_presigned_page_opens_inline_as_html(published):
     key = sorted(keys_of(manifest, "page"))[0]
     product = "course:async-python" if key.startswith("course/") else "membership"
 
-    body, headers = fetch(storage.presign_object(client, settings, manifest, product, key))
+    body, headers = fetch(presign.presign_object(client, settings, manifest, product, key).url)
 
     assert body == (site.root / key).read_bytes()
     assert headers["Content-Type"] == "text/html; charset=utf-8"
@@ -132,7 +133,7 @@ def expires_in(url: str) -> int:
 
 def test_links_last_15_minutes_for_downloads_and_5_for_pages_by_default(published):
     client, settings, manifest, _ = published
-    links = storage.presign_product(client, settings, manifest, "course:async-python")
+    links = presign.presign_product(client, settings, manifest, "course:async-python")
 
     lifetimes = {link.role: expires_in(link.url) for link in links}
     assert lifetimes == {"page": 300, "bundle": 900, "epub": 900}
@@ -143,29 +144,29 @@ def test_a_chosen_lifetime_is_used_up_to_seven_days(published):
     client, settings, manifest, _ = published
     key = sorted(keys_of(manifest, "epub"))[0]
 
-    assert expires_in(storage.presign_object(client, settings, manifest, "course:async-python", key, 7 * 86400)) \
-        == 604800
-    assert expires_in(storage.presign_object(client, settings, manifest, "course:async-python", key,
-                                             timedelta(hours=2))) == 7200
+    assert expires_in(presign.presign_object(client, settings, manifest, "course:async-python", key,
+                                             7 * 86400).url) == 604800
+    assert expires_in(presign.presign_object(client, settings, manifest, "course:async-python", key,
+                                             timedelta(hours=2)).url) == 7200
     with pytest.raises(FolioError, match="between 1 second and 7 days"):
-        storage.presign_object(client, settings, manifest, "course:async-python", key, 7 * 86400 + 1)
+        presign.presign_object(client, settings, manifest, "course:async-python", key, 7 * 86400 + 1)
 
 
 def test_only_keys_of_that_products_manifest_are_signed(published):
     client, settings, manifest, _ = published
-    membership_page = sorted(keys_of({"products": {"m": manifest["products"]["membership"]}}, "page"))[0]
+    membership_page = sorted(product_keys(manifest, "membership", "page"))[0]
 
     for key in (membership_page, "../manifest.json", "manifest.json", "course/async-python/other.html"):
-        with pytest.raises(storage.NotInManifest):
-            storage.presign_object(client, settings, manifest, "course:async-python", key)
-    with pytest.raises(storage.NotInManifest, match="known products: course:async-python, membership"):
-        storage.presign_product(client, settings, manifest, "course:nope")
+        with pytest.raises(presign.NotInManifest):
+            presign.presign_object(client, settings, manifest, "course:async-python", key)
+    with pytest.raises(presign.NotInManifest, match="known products: course:async-python, membership"):
+        presign.presign_product(client, settings, manifest, "course:nope")
 
 
 def test_signed_urls_never_appear_in_reprs(published):
     client, settings, manifest, _ = published
 
-    link = storage.presign_product(client, settings, manifest, "membership", "bundle")[0]
+    link = presign.presign_product(client, settings, manifest, "membership", "bundle")[0]
 
     assert "X-Amz-Signature" not in repr(link)
 
@@ -177,13 +178,33 @@ def test_signed_urls_never_appear_in_reprs(published):
     ("course/x/...", "download"),
 ])
 def test_download_filenames_are_clean_and_header_safe(key, filename):
-    assert storage.download_filename(key) == filename
+    assert presign.download_filename(key) == filename
 
 
 def test_the_published_manifest_is_what_the_gate_reads(published):
     client, settings, manifest, _ = published
 
     assert storage.read_published_manifest(client, settings) == manifest
+
+
+def test_an_asset_is_signed_for_a_product_whose_pages_use_it_and_opens_inline(published):
+    client, settings, manifest, site = published
+    (asset,) = manifest.assets
+
+    link = presign.presign_object(client, settings, manifest, "course:async-python", asset.key)
+    body, headers = fetch(link.url)
+
+    assert (link.role, link.ttl) == ("asset", 300)
+    assert body == (site.root / asset.key).read_bytes()
+    assert headers["Content-Type"] == "image/png" and headers["Content-Disposition"] == "inline"
+
+
+def test_a_corrupt_published_manifest_is_a_clear_error(published):
+    client, settings, _, _ = published
+    client.put_object(Bucket=settings.bucket, Key=settings.manifest_key, Body=b'{"schema": 2, "products": 7}')
+
+    with pytest.raises(FolioError, match="manifest.json: products: expected an object"):
+        storage.read_published_manifest(client, settings)
 
 
 # -- folio presign -------------------------------------------------------------------

@@ -11,7 +11,6 @@ Order of events in a build:
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import shutil
 import time
@@ -24,13 +23,19 @@ from mkdocs.utils import get_relative_url
 
 from toolkit.build import listings as generated
 from toolkit.build.background import Job
+from toolkit.build.lock import BuildLock
 from toolkit.config import FolioConfig
-from toolkit.content.model import Site, load_site
+from toolkit.content.dates import today
+from toolkit.content.loading import load_site
+from toolkit.content.model import Site
 from toolkit.content.strings import language_of, strings
 from toolkit.build.page_scanner import PageScanner
 from toolkit.build.public_pages import PublicSite, make_public
 
 log = logging.getLogger("mkdocs.plugins.folio")
+
+# Folio's own templates (page headers, the paywall box): placed after the site's custom_dir.
+THEME_DIR = Path(__file__).resolve().parent / "theme"
 
 SECTION_ORDER = {"courses": 1, "articles": 2, "salons": 3, "leaderboard": 5}
 
@@ -52,8 +57,9 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         if not self.config.enabled:
             return config
         self.timings = {}
+        _require_material(config)
         # Read per build, so a long `folio serve` moves a salon from upcoming to past at midnight.
-        self.today = dt.date.today()
+        self.today = today()
         self.language = language_of(config.theme.get("language"))
         self.t = strings(self.language)
         self.strict = bool(self.config.strict or config.strict)
@@ -62,6 +68,8 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         _refuse_public_gated_dir(self.gated_dir, config, self.final_site_dir)
         self.public_dir = self.config_dir / ".folio-cache" / "public"
         self.gate_url = (self.config.gate_url or "").rstrip("/") or None
+        _add_folio_templates(config)
+        self._lock = BuildLock(self.config_dir / ".folio-cache").acquire()
         return config
 
     # -- content -------------------------------------------------------------------------------
@@ -315,11 +323,21 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         self.timings.update(private["timings"])
         if self._page_scanner is not None:
             self._guard_leaks(Path(config.site_dir), config)
+        else:
+            log.warning("LEAK GUARD OFF (plugins.folio.leak_guard: false): site/ was NOT checked for paid text; "
+                        "do not deploy it")
+        self._release_lock()
 
     def on_build_error(self, error) -> None:
         for job in (getattr(self, "_private_job", None), getattr(self, "_page_scanner", None)):
             if job is not None:
                 job.cancel()
+        self._release_lock()
+
+    def _release_lock(self) -> None:
+        lock = getattr(self, "_lock", None)
+        if lock is not None:
+            lock.release()
 
     def _guard_leaks(self, site_dir: Path, config) -> None:
         from toolkit.leakguard.scan import LeakError
@@ -334,6 +352,27 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             shutil.rmtree(site_dir, ignore_errors=True)
             raise LeakError(sorted(leaks, key=lambda leak: leak.file))
         log.info("Leak guard: %d paid pages checked against site/, no paid text found", len(self.public.locked))
+
+
+def _require_material(config) -> None:
+    """Folio's templates extend mkdocs-material's; another theme would build pages without a paywall."""
+    from toolkit.errors import FolioError
+
+    name = config.theme.name
+    if name != "material":
+        from toolkit.config import ConfigFile
+
+        raise FolioError(ConfigFile(config.config_file_path).describe(
+            ("theme", "name"), f"Folio needs the mkdocs-material theme, got {name!r}; write `name: material` "
+            "under `theme:` (pip install mkdocs-material)"))
+
+
+def _add_folio_templates(config) -> None:
+    """Put Folio's templates after the site's custom_dir and before Material's own."""
+    dirs = config.theme.dirs
+    if str(THEME_DIR) not in dirs:
+        custom = config.theme.custom_dir
+        dirs.insert(1 if custom and dirs and dirs[0] == custom else 0, str(THEME_DIR))
 
 
 def _private_outputs(site, public, gated_dir, config, gate_url, t) -> dict:

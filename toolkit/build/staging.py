@@ -3,36 +3,14 @@
 from __future__ import annotations
 
 import logging
-import os
 import shutil
 import tempfile
 from pathlib import Path
 
+from toolkit.config import folio_plugin, load_mkdocs_config
 from toolkit.errors import FolioError
 
-
-def load_mkdocs_config(config_file: str | os.PathLike | None, **overrides):
-    """The MkDocs config, with errors in mkdocs.yml reported as one clear message."""
-    from mkdocs import exceptions
-    from mkdocs.config import load_config
-
-    path = Path(config_file or "mkdocs.yml")
-    if not path.is_file():
-        raise FolioError(f"{path}: no such file. Run folio in the folder that holds mkdocs.yml, or pass --config-file.")
-    try:
-        return load_config(str(path), **overrides)
-    except exceptions.ConfigurationError as exc:
-        raise FolioError(f"{path}: {exc}") from None
-    except exceptions.Abort as exc:
-        raise FolioError(f"{path}: {exc}") from None
-
-
-def folio_plugin(config):
-    """The folio plugin instance of a loaded config (FolioError if it is not enabled)."""
-    plugin = config["plugins"].get("folio")
-    if plugin is None:
-        raise FolioError(f"{config.config_file_path}: add `- folio` under `plugins:` to use Folio.")
-    return plugin
+__all__ = ["build_site", "folio_plugin", "load_mkdocs_config", "quiet_mkdocs_logging"]
 
 
 def build_site(config_file=None, strict: bool = False, site_dir: str | None = None):
@@ -54,20 +32,54 @@ def build_site(config_file=None, strict: bool = False, site_dir: str | None = No
         # As `mkdocs build` does: plugins such as mkdocs-rss-plugin set up their state in on_startup.
         config.plugins.on_startup(command="build", dirty=False)
         try:
-            build(config)
+            with _reported_once():
+                build(config)
         finally:
             config.plugins.on_shutdown()
     except BaseException as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        if isinstance(exc, exceptions.Abort):
-            raise FolioError(f"Build aborted: {exc}") from None
-        if isinstance(exc, exceptions.MkDocsException):
-            raise FolioError(str(exc)) from None
-        raise
+        raise _for_the_user(exc) from None
     finally:
         config.site_dir = str(final)
     _swap_in(staging, final)
     return config, plugin
+
+
+def _for_the_user(exc: BaseException) -> BaseException:
+    """The error to show: the plugin's own message, not MkDocs' "Aborted with a BuildError!"."""
+    from mkdocs import exceptions
+
+    # MkDocs logs a BuildError, then raises Abort from inside its `except`: the original is the context.
+    original = exc.__context__ if isinstance(exc, exceptions.Abort) else exc
+    if isinstance(original, FolioError):
+        return original
+    if isinstance(original, exceptions.MkDocsException):
+        return FolioError(original.format_message())
+    if isinstance(exc, exceptions.Abort):
+        return FolioError(f"Build aborted: {exc.format_message()}")
+    return exc
+
+
+class _reported_once:
+    """Drop MkDocs' own log line of a BuildError while `folio build` runs: the CLI prints it, once."""
+
+    def __enter__(self):
+        self.logger = logging.getLogger("mkdocs.commands.build")
+        self.logger.addFilter(self._filter)
+        return self
+
+    def __exit__(self, *exc_info):
+        self.logger.removeFilter(self._filter)
+
+    @staticmethod
+    def _filter(record: logging.LogRecord) -> bool:
+        import sys
+
+        from mkdocs import exceptions
+
+        # MkDocs logs the error it is handling; `_for_the_user` raises that same error for click to print.
+        handling = sys.exc_info()[1]
+        return not (isinstance(handling, exceptions.BuildError) and record.getMessage() == str(handling))
 
 
 def _swap_in(staging: Path, final: Path) -> None:

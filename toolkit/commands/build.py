@@ -6,7 +6,7 @@ import click
 
 config_option = click.option(
     "-f", "--config-file", type=click.Path(dir_okay=False), default="mkdocs.yml", show_default=True,
-    help="The MkDocs configuration to build.",
+    help="The site's mkdocs.yml.",
 )
 
 
@@ -20,9 +20,18 @@ def command(config_file: str, strict: bool, site_dir: str | None) -> None:
 
     quiet_mkdocs_logging()
     config, plugin = build_site(config_file, strict=strict, site_dir=site_dir)
-    products = (plugin.manifest or {}).get("products", {})
-    objects = sum(len(p["objects"]) for p in products.values())
-    click.echo(
-        f"Built {config.site_dir} ({len(plugin.site.pages)} pages, {len(plugin.public.locked)} locked) "
-        f"and {plugin.gated_dir} ({len(products)} products, {objects} files); leak guard: clean."
-    )
+    click.echo(summary(config, plugin))
+    if not plugin.config.leak_guard:
+        click.secho("WARNING: the leak guard is OFF (plugins.folio.leak_guard: false): nothing checked that "
+                    f"{config.site_dir} holds no paid text. Do not deploy it; turn the guard back on.",
+                    err=True, fg="red", bold=True)
+
+
+def summary(config, plugin) -> str:
+    """One line: what was built where, and whether the leak guard checked it."""
+    products = plugin.manifest.products if plugin.manifest else {}
+    files = len(plugin.manifest.objects()) if plugin.manifest else 0
+    guard = "clean" if plugin.config.leak_guard else "OFF, site not checked for paid text"
+    return (f"Built {config.site_dir} ({len(plugin.site.pages)} pages, {len(plugin.public.locked)} locked) "
+            f"and {plugin.gated_dir} ({len(products)} products, {files} files); leak guard: {guard}.")
+

@@ -16,8 +16,8 @@ from toolkit.commands.build import config_option
 @click.argument("site_dir", required=False, type=click.Path(file_okay=False))
 def command(config_file: str, strict: bool, leaks: bool, site_dir: str | None) -> None:
     """Validate all content (no output is written); with --leaks, scan SITE_DIR (default: site/) for paid text."""
-    from toolkit.content.model import load_site
-    from toolkit.build.staging import folio_plugin, load_mkdocs_config
+    from toolkit.content.loading import load_site
+    from toolkit.config import folio_plugin, load_mkdocs_config
 
     config = load_mkdocs_config(config_file)
     plugin = folio_plugin(config)

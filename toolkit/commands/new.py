@@ -11,7 +11,7 @@ from toolkit.commands.build import config_option
 
 
 def _docs_dir(config_file: str) -> Path:
-    from toolkit.build.staging import load_mkdocs_config
+    from toolkit.config import load_mkdocs_config
 
     return Path(load_mkdocs_config(config_file).docs_dir)
 

@@ -41,12 +41,13 @@ def command(product, config_file, ttl, role, key, local, as_json):
     Links are signed for objects of the published manifest in the bucket, so
     they point at files that exist; --local signs from gated/manifest.json.
     """
+    from toolkit.gated.manifest import Manifest
     from toolkit.store import client as storage
 
     storage.quiet_botocore()
     settings, gated_dir = storage.load_site_settings(config_file)
     client = storage.make_client(settings)
-    manifest = _local_manifest(gated_dir) if local else storage.read_published_manifest(client, settings)
+    manifest = Manifest.load(gated_dir / "manifest.json") if local else storage.read_published_manifest(client, settings)
     links = _links(client, settings, manifest, product, ttl, role, key)
     if not links:
         raise click.UsageError(f"{product} has no objects of role {role or 'bundle/epub'}; try --role page.")
@@ -57,24 +58,12 @@ def command(product, config_file, ttl, role, key, local, as_json):
 
 
 def _links(client, settings, manifest, product, ttl, role, key):
-    from toolkit.store import client as storage
+    from toolkit.store.presign import presign_object, presign_product
 
     if key:
-        obj = storage.manifest_object(manifest, product, key)
-        url = storage.presign_object(client, settings, manifest, product, key, ttl)
-        return [storage.PresignedLink(key, obj["role"], obj.get("title", ""),
-                                      storage.bounded_ttl(obj["role"], ttl), url)]
+        return [presign_object(client, settings, manifest, product, key, ttl)]
     roles = [role] if role else ["bundle", "epub"]
-    return [link for r in roles for link in storage.presign_product(client, settings, manifest, product, r, ttl)]
-
-
-def _local_manifest(gated_dir):
-    from toolkit.errors import FolioError
-
-    path = gated_dir / "manifest.json"
-    if not path.is_file():
-        raise FolioError(f"{path}: not found. Run `folio build` first, or drop --local.")
-    return json.loads(path.read_text(encoding="utf-8"))
+    return [link for r in roles for link in presign_product(client, settings, manifest, product, r, ttl)]
 
 
 def _as_dict(link) -> dict:

@@ -15,7 +15,7 @@ def command(config_file: str, dev_addr: str, strict: bool) -> None:
     """Preview the site with live reload (paid pages show their teaser and paywall, as in production)."""
     from mkdocs.commands.serve import serve
 
-    from toolkit.build.staging import load_mkdocs_config
+    from toolkit.config import load_mkdocs_config
 
     load_mkdocs_config(config_file)  # report a broken mkdocs.yml clearly before the server starts
     serve(config_file=config_file, dev_addr=dev_addr, strict=strict or None)

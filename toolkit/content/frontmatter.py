@@ -68,9 +68,15 @@ def read_front_matter(text: str) -> FrontMatter:
     if not isinstance(meta, dict) or not isinstance(node, yaml.MappingNode):
         result.error = (2, "front matter must be a mapping of `key: value` lines")
         return result
-    result.meta = meta
     # +2: YAML line 0 is the file's line 2, right after the opening `---`.
-    result.lines = {
-        str(key_node.value): key_node.start_mark.line + 2 for key_node, _ in node.value
-    }
+    first_line: dict[str, int] = {}
+    for key_node, _ in node.value:
+        key, line = str(key_node.value), key_node.start_mark.line + 2
+        if key in first_line:
+            # YAML would silently keep the second value: the author meant one of them.
+            result.error = (line, f"`{key}` appears twice, on lines {first_line[key]} and {line}; keep one")
+            return result
+        first_line[key] = line
+    result.meta = meta
+    result.lines = first_line
     return result

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from toolkit.content.layout import chapter_number, is_markdown
 from toolkit.errors import FolioError
-
-_NUMBER = re.compile(r"^(\d+)[-_ .]")
 
 
 def slugify(text: str) -> str:
@@ -61,9 +60,9 @@ def new_chapter(docs: Path, course: str, title: str, slug: str | None, access: s
         known = sorted(p.name for p in (docs / "courses").glob("*/") if (p / "index.md").is_file())
         hint = f" Known courses: {', '.join(known)}." if known else ""
         raise FolioError(f"{folder}: no such course (no index.md).{hint}")
-    numbers = [int(m.group(1)) for p in folder.glob("*.md") if (m := _NUMBER.match(p.name))]
-    width = max([2] + [len(m.group(1)) for p in folder.glob("*.md") if (m := _NUMBER.match(p.name))])
-    number = str(max(numbers, default=0) + 1).zfill(width)
+    digits = [d for p in folder.iterdir() if is_markdown(p.name) and (d := chapter_number(p.name)) is not None]
+    width = max([2] + [len(d) for d in digits])
+    number = str(max((int(d) for d in digits), default=0) + 1).zfill(width)
     meta = {"title": title}
     if access:
         meta["access"] = access

@@ -29,6 +29,7 @@ import markdown as md
 from toolkit import __version__
 from toolkit.content.model import Page, Site, is_markdown
 from toolkit.gated.epub import build_epub
+from toolkit.gated.manifest import Manifest, Price, StoredObject, Product as ManifestProduct
 from toolkit.content.references import references
 
 if TYPE_CHECKING:  # the build hands gated/ its public/private split; gated/ never imports build/
@@ -75,8 +76,13 @@ def write_gated(site: Site, public: PublicSite, gated_dir: Path, config, gate_ur
             "kind": product.kind, "title": product.title, "prices": product.prices,
             "inputs": inputs, "objects": product.objects,
         }
-    manifest = {"schema": 1, "generator": f"folio {__version__}", "products": dict(sorted(manifest_products.items()))}
-    _write_atomic(gated_dir / "manifest.json", (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode())
+    manifest = Manifest(
+        {pid: ManifestProduct(pid, p["kind"], p["title"], writer.lang,
+                              [Price(**price) for price in p["prices"]],
+                              [StoredObject(**o) for o in p["objects"]], p["inputs"])
+         for pid, p in manifest_products.items()},
+        [], f"folio {__version__}")
+    manifest.write(gated_dir)
     _remove_stale(gated_dir, manifest)
     return manifest
 
@@ -342,9 +348,9 @@ def _write_atomic(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def _remove_stale(gated_dir: Path, manifest: dict) -> None:
+def _remove_stale(gated_dir: Path, manifest: Manifest) -> None:
     """Delete files of earlier builds that the new manifest no longer names."""
-    keep = {o["key"] for p in manifest["products"].values() for o in p["objects"]}
+    keep = manifest.keys()
     for sub in ("course", "membership"):
         for path in sorted((gated_dir / sub).rglob("*"), reverse=True):
             rel = path.relative_to(gated_dir).as_posix()

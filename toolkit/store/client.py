@@ -1,7 +1,8 @@
-"""The private S3 bucket: settings, client, listing and presigned links.
+"""The private S3 bucket: settings, client, listing and the published manifest.
 
 Everything that talks to S3 goes through here, so the publish job, `folio
-presign` and the gate share one client recipe and one error vocabulary.
+presign` and the gate share one client recipe and one error vocabulary
+(presigned links live in toolkit.store.presign).
 boto3 is imported inside functions: `folio --help` must not pay for it.
 """
 
@@ -15,12 +16,15 @@ import threading
 from dataclasses import dataclass, field, fields
 from datetime import timedelta
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable, Mapping
+from typing import Any, Mapping
 
-from toolkit.errors import FolioError
+from mkdocs.config.base import ValidationError
+
+from toolkit.config import ConfigFile, StorageConfig
+from toolkit.errors import ConfigError, FolioError
+from toolkit.gated.manifest import MANIFEST_NAME, Manifest
 
 CONFIG_PATH = "plugins.folio.storage"
-MANIFEST_NAME = "manifest.json"
 HISTORY_DIR = "manifests/"
 
 ENV_OVERRIDES = {
@@ -30,34 +34,31 @@ ENV_OVERRIDES = {
     "endpoint_url": "FOLIO_S3_ENDPOINT_URL",
 }
 
-MINUTE = 60
-MAX_TTL = 7 * 24 * 60 * MINUTE  # SigV4 presigned URLs cannot live longer
-DEFAULT_TTL = {"bundle": 15 * MINUTE, "epub": 15 * MINUTE, "page": 5 * MINUTE}
-
-_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-
 
 # --------------------------------------------------------------------------
 # Settings
 
 
+def _default(name: str):
+    """A storage setting's default: StorageConfig (toolkit/config.py) is its one home."""
+    return dict(StorageConfig._schema)[name].default
+
+
 @dataclass(frozen=True)
 class StorageSettings:
-    """Where gated objects live and how hard to try reaching them."""
+    """Where gated objects live and how hard to try reaching them (see StorageConfig for each key)."""
 
     bucket: str
     prefix: str = ""
     region: str | None = None
     endpoint_url: str | None = None
-    # Objects are immutable under hashed keys, so browsers may keep them long.
-    cache_max_age: int = 365 * 24 * 3600
-    # Manifests (and the objects they name) that `--prune` keeps.
-    keep: int = 3
-    connect_timeout: float = 10.0
-    read_timeout: float = 60.0
-    max_attempts: int = 5
-    max_concurrency: int = 10
-    multipart_threshold: int = 16 * 1024 * 1024
+    cache_max_age: int = _default("cache_max_age")
+    keep: int = _default("keep")
+    connect_timeout: float = _default("connect_timeout")
+    read_timeout: float = _default("read_timeout")
+    max_attempts: int = _default("max_attempts")
+    max_concurrency: int = _default("max_concurrency")
+    multipart_threshold: int = _default("multipart_threshold")
 
     @classmethod
     def from_mapping(
@@ -67,21 +68,38 @@ class StorageSettings:
         source: str = "mkdocs.yml",
     ) -> "StorageSettings":
         """Settings from a `storage:` mapping plus FOLIO_S3_* overrides; every problem at once."""
+        config = StorageConfig(config_file_path=str(source))
+        config.load_dict(dict(mapping) if isinstance(mapping, Mapping) else {})
+        failed, _ = config.validate() if isinstance(mapping, Mapping) else ([("", "expected a mapping")], [])
+        where = ConfigFile(source, read=False)  # the mapping is not read from that file: no lines
+        problems = [where.describe((*CONFIG_PATH.split("."), *path), message)
+                    for key, exc in failed for path, message in _flatten(key, exc)]
+        return cls._from_valid(config, environ, where, problems)
+
+    @classmethod
+    def from_config(cls, storage: StorageConfig, environ: Mapping[str, str] | None = None,
+                    source: str = "mkdocs.yml") -> "StorageSettings":
+        """Settings from the validated `storage:` SubConfig plus FOLIO_S3_* overrides."""
+        return cls._from_valid(storage, environ, ConfigFile(source), [])
+
+    @classmethod
+    def _from_valid(cls, storage, environ, where: ConfigFile, problems: list[str]) -> "StorageSettings":
         environ = os.environ if environ is None else environ
-        values, problems = _validated_values(mapping, source)
+        values = {f.name: storage.get(f.name) for f in fields(cls)}
+        options = dict(StorageConfig._schema)
         for name, variable in ENV_OVERRIDES.items():
             if environ.get(variable):
-                values[name] = environ[variable]
-                problems += _check_value(name, environ[variable], variable)
-        if not values.get("bucket") and not any(name == "bucket" for name, _ in problems):
-            problems.append(
-                ("bucket", f"{source}: {CONFIG_PATH}.bucket: no bucket configured; "
-                 f"set it there or in {ENV_OVERRIDES['bucket']}")
-            )
+                try:
+                    values[name] = options[name].validate(environ[variable])
+                except ValidationError as exc:
+                    problems.append(f"{variable}: {exc}; it overrides {CONFIG_PATH}.{name}")
+        if not values.get("bucket") and not any(".bucket:" in p or "FOLIO_S3_BUCKET" in p for p in problems):
+            problems.append(where.describe((*CONFIG_PATH.split("."), "bucket"),
+                                           f"no bucket configured; set it there or in {ENV_OVERRIDES['bucket']}"))
         if problems:
-            raise FolioError("\n".join(message for _, message in problems))
+            raise ConfigError(problems)
         values["prefix"] = normalize_prefix(values.get("prefix") or "")
-        return cls(**values)
+        return cls(**{k: v for k, v in values.items() if v is not None})
 
     def key_for(self, relative_key: str) -> str:
         """The bucket key of a gated/ path (or of the manifest)."""
@@ -97,54 +115,11 @@ class StorageSettings:
         return f"{location} at {self.endpoint_url}" if self.endpoint_url else location
 
 
-def _validated_values(mapping: Mapping[str, Any], source: str) -> tuple[dict, list]:
-    known = {f.name for f in fields(StorageSettings)}
-    values: dict[str, Any] = {}
-    problems: list[tuple[str, str]] = []
-    if not isinstance(mapping, Mapping):
-        return values, [("", f"{source}: {CONFIG_PATH}: expected a mapping of settings")]
-    for name, value in mapping.items():
-        where = f"{source}: {CONFIG_PATH}.{name}"
-        if name not in known:
-            problems.append((name, f"{where}: unknown setting; known: {', '.join(sorted(known))}"))
-            continue
-        found = _check_value(name, value, where)
-        problems += found
-        if not found and value is not None:
-            values[name] = value
-    return values, problems
-
-
-def _check_value(name: str, value: Any, where: str) -> list[tuple[str, str]]:
-    """Problems with one setting's value (an empty list when it is fine)."""
-    checks: dict[str, tuple[Callable[[Any], bool], str]] = {
-        "bucket": (lambda v: isinstance(v, str) and bool(_BUCKET_NAME.match(v)),
-                   "expected an S3 bucket name (3-63 lowercase letters, digits, '.', '-')"),
-        "prefix": (lambda v: isinstance(v, str) and ".." not in v.split("/"),
-                   "expected a key prefix such as 'v1/' (no '..')"),
-        "region": (lambda v: v is None or (isinstance(v, str) and bool(v)),
-                   "expected a region name such as 'us-east-1'"),
-        "endpoint_url": (lambda v: v is None or (isinstance(v, str) and v.startswith(("http://", "https://"))),
-                         "expected a URL starting with http:// or https://"),
-        "cache_max_age": (lambda v: _is_int(v) and v >= 0, "expected whole seconds >= 0"),
-        "keep": (lambda v: _is_int(v) and v >= 1, "expected a whole number >= 1"),
-        "connect_timeout": (lambda v: _is_number(v) and v > 0, "expected seconds > 0"),
-        "read_timeout": (lambda v: _is_number(v) and v > 0, "expected seconds > 0"),
-        "max_attempts": (lambda v: _is_int(v) and v >= 1, "expected a whole number >= 1"),
-        "max_concurrency": (lambda v: _is_int(v) and v >= 1, "expected a whole number >= 1"),
-        "multipart_threshold": (lambda v: _is_int(v) and v >= 5 * 1024 * 1024,
-                                "expected bytes >= 5242880 (S3's smallest part)"),
-    }
-    is_valid, expected = checks[name]
-    return [] if is_valid(value) else [(name, f"{where}: {expected}, got {value!r}")]
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+def _flatten(key: str, exc) -> list[tuple[tuple[str, ...], str]]:
+    problems = getattr(exc, "problems", None)
+    if problems:
+        return [((key, *path), message) for path, message in problems]
+    return [((key,) if key else (), str(exc))]
 
 
 def normalize_prefix(prefix: str) -> str:
@@ -155,17 +130,28 @@ def normalize_prefix(prefix: str) -> str:
 
 def load_site_settings(config_file: str | os.PathLike) -> tuple[StorageSettings, Path]:
     """Storage settings and the gated/ folder from mkdocs.yml (and the environment)."""
-    from toolkit.build.staging import folio_plugin, load_mkdocs_config
+    from toolkit.config import folio_plugin, load_mkdocs_config
 
     config = load_mkdocs_config(config_file)
     plugin = folio_plugin(config)
     site_dir = Path(config.config_file_path).parent
-    settings = StorageSettings.from_mapping(plugin.config["storage"], os.environ, Path(config_file).name)
+    settings = StorageSettings.from_config(plugin.config.storage, os.environ, config.config_file_path)
     return settings, site_dir / plugin.config["gated_dir"]
 
 
 # --------------------------------------------------------------------------
 # Client and errors
+
+
+def s3_errors() -> tuple[type[Exception], ...]:
+    """The exception types boto3 and botocore raise for a failed S3 call: the only ones `explain` handles.
+
+    Anything else (a bug, a bad argument) is not "S3 failed" and must surface as itself.
+    """
+    from boto3.exceptions import Boto3Error
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    return (BotoCoreError, ClientError, Boto3Error)
 
 
 def quiet_botocore() -> None:
@@ -283,7 +269,7 @@ def region_mismatch(settings: StorageSettings, actual: str) -> FolioError:
 
 
 @dataclass(frozen=True)
-class StoredObject:
+class ListedObject:
     """One object under the prefix, as the listing reports it."""
 
     key: str  # relative to the prefix, like a manifest key
@@ -291,140 +277,32 @@ class StoredObject:
     etag: str
 
 
-def list_prefix(client, settings: StorageSettings) -> dict[str, StoredObject]:
+def list_prefix(client, settings: StorageSettings) -> dict[str, ListedObject]:
     """Every object under the prefix, by relative key: one paginated listing."""
-    stored: dict[str, StoredObject] = {}
+    stored: dict[str, ListedObject] = {}
     pages = client.get_paginator("list_objects_v2").paginate(Bucket=settings.bucket, Prefix=settings.prefix)
     try:
         for page in pages:
             for item in page.get("Contents", []):
                 relative = item["Key"][len(settings.prefix):]
-                stored[relative] = StoredObject(relative, item["Size"], item["ETag"].strip('"'))
-    except Exception as error:  # botocore errors only reach here
+                stored[relative] = ListedObject(relative, item["Size"], item["ETag"].strip('"'))
+    except s3_errors() as error:
         raise explain(error, settings, f"listing {settings.where()}") from None
     return stored
 
 
-def read_published_manifest(client, settings: StorageSettings, key: str = MANIFEST_NAME) -> dict:
+def read_published_manifest(client, settings: StorageSettings, key: str = MANIFEST_NAME) -> Manifest:
     """The manifest currently published in the bucket (or a history copy of it)."""
     try:
         body = client.get_object(Bucket=settings.bucket, Key=settings.key_for(key))["Body"].read()
-    except Exception as error:
+    except s3_errors() as error:
         if _error_code(error) in ("NoSuchKey", "404"):
             raise FolioError(
                 f"Nothing published yet: {settings.where()}{key} does not exist. Run `folio publish` first."
             ) from None
         raise explain(error, settings, f"reading {key}") from None
-    return json.loads(body)
+    return Manifest.from_bytes(body, f"{settings.where()}{key}")
 
 
 def _error_code(error: Exception) -> str:
     return str(getattr(error, "response", {}).get("Error", {}).get("Code", ""))
-
-
-# --------------------------------------------------------------------------
-# Presigned links
-
-
-class NotInManifest(FolioError):
-    """The product or key is not in the manifest, so no link may be signed for it."""
-
-
-@dataclass(frozen=True)
-class PresignedLink:
-    """A signed GET URL for one manifest object. Never log `url`."""
-
-    key: str
-    role: str
-    title: str
-    ttl: int
-    url: str = field(repr=False)
-
-
-def product_objects(manifest: Mapping, product_id: str, role: str | None = None) -> list[dict]:
-    """The manifest's objects for one product, optionally only one role."""
-    product = manifest.get("products", {}).get(product_id)
-    if product is None:
-        known = ", ".join(sorted(manifest.get("products", {}))) or "none"
-        raise NotInManifest(f"No product {product_id!r} in the manifest; known products: {known}.")
-    return [obj for obj in product.get("objects", []) if role is None or obj.get("role") == role]
-
-
-def manifest_object(manifest: Mapping, product_id: str, key: str) -> dict:
-    """The manifest entry for `key` in `product_id`; refuses anything else."""
-    for obj in product_objects(manifest, product_id):
-        if obj["key"] == key:
-            return obj
-    raise NotInManifest(f"{key!r} is not an object of product {product_id!r}.")
-
-
-def bounded_ttl(role: str, ttl: int | timedelta | None) -> int:
-    """The link lifetime in seconds: the role's default, never above seven days."""
-    if ttl is None:
-        return DEFAULT_TTL.get(role, 5 * MINUTE)
-    if isinstance(ttl, timedelta):
-        ttl = int(ttl.total_seconds())
-    if not 1 <= int(ttl) <= MAX_TTL:
-        raise FolioError(f"A link's lifetime must be between 1 second and 7 days, got {ttl} seconds.")
-    return int(ttl)
-
-
-def download_filename(key: str) -> str:
-    """'course/x/async-python.1a2b3c4d.zip' -> 'async-python.zip', safe inside a quoted header."""
-    name = PurePosixPath(key).name
-    name = re.sub(r"\.[0-9a-f]{8}(?=\.[^.]+$)", "", name)  # the content hash means nothing to a buyer
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip(".-")
-    return name[:120] or "download"
-
-
-def content_disposition(obj: Mapping) -> str:
-    """HTML pages open in the browser; bundles and EPUBs download under a clean name."""
-    if obj.get("role") == "page":
-        return "inline"
-    return f'attachment; filename="{download_filename(obj["key"])}"'
-
-
-def presign_object(
-    client,
-    settings: StorageSettings,
-    manifest: Mapping,
-    product_id: str,
-    key: str,
-    ttl: int | timedelta | None = None,
-) -> str:
-    """A signed GET URL for one object of `product_id`, valid `ttl` (seconds or timedelta).
-
-    `key` must be listed under that product in `manifest` (a `NotInManifest`
-    otherwise), so a request can never choose what gets signed.
-    """
-    obj = manifest_object(manifest, product_id, key)
-    params = {
-        "Bucket": settings.bucket,
-        "Key": settings.key_for(obj["key"]),
-        "ResponseContentType": obj["content_type"],
-        "ResponseContentDisposition": content_disposition(obj),
-    }
-    expires = bounded_ttl(obj.get("role", "page"), ttl)
-    return client.generate_presigned_url("get_object", Params=params, ExpiresIn=expires)
-
-
-def presign_product(
-    client,
-    settings: StorageSettings,
-    manifest: Mapping,
-    product_id: str,
-    role: str | None = None,
-    ttl: int | timedelta | None = None,
-) -> list[PresignedLink]:
-    """Signed links for every object of a product (or of one role), in manifest order."""
-    return [
-        PresignedLink(
-            key=obj["key"],
-            role=obj.get("role", "page"),
-            title=obj.get("title", ""),
-            ttl=bounded_ttl(obj.get("role", "page"), ttl),
-            url=presign_object(client, settings, manifest, product_id, obj["key"], ttl),
-        )
-        for obj in product_objects(manifest, product_id, role)
-    ]
-

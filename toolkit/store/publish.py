@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import logging
 import re
 import threading
@@ -26,23 +25,25 @@ from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from toolkit.errors import FolioError
+from toolkit.gated.manifest import MANIFEST_NAME, Manifest, safe_path
 from toolkit.store.client import (
     HISTORY_DIR,
-    MANIFEST_NAME,
+    ListedObject,
     RequestCounter,
     StorageSettings,
-    StoredObject,
     explain,
     list_prefix,
     read_published_manifest,
     region_mismatch,
+    s3_errors,
 )
 
 log = logging.getLogger(__name__)
 
 PUBLIC_ACCESS_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 # Only keys shaped like our own output are ever pruned, even with an empty prefix.
-PRUNABLE = re.compile(r"^((course|membership)/.+\.[0-9a-f]{8}\.[A-Za-z0-9]+|manifests/[^/]+\.json)$")
+PRUNABLE = re.compile(r"^((course|membership)/.+\.[0-9a-f]{8}\.[A-Za-z0-9]+|assets/[0-9a-f]{16}\.[A-Za-z0-9]+"
+                      r"|manifests/[^/]+\.json)$")
 
 
 # --------------------------------------------------------------------------
@@ -85,55 +86,32 @@ def read_gated(gated_dir: Path) -> LocalManifest:
     if not path.is_file():
         raise FolioError(f"{path}: not found. Run `folio build` first (or set gated_dir in mkdocs.yml).")
     body = path.read_bytes()
-    try:
-        data = json.loads(body)
-    except ValueError as error:
-        raise FolioError(f"{path}: not valid JSON ({error}). Run `folio build` again.") from None
-    if not isinstance(data, dict) or data.get("schema") != 1:
-        raise FolioError(f"{path}: expected manifest schema 1; this folio cannot publish it.")
-    objects, problems = _objects_of(data, gated_dir)
+    manifest = Manifest.from_bytes(body, str(path))
+    if manifest.build != "production":
+        raise FolioError(
+            f"{path}: refusing to publish a {manifest.build} build. This gated/ was written by "
+            "`folio serve` (its pages may link to a local preview gate); run `folio build` and publish again.")
+    objects, problems = _objects_of(manifest, gated_dir)
     if problems:
         raise FolioError("\n".join(problems + ["gated/ does not match its manifest; run `folio build` again."]))
     return LocalManifest(body, tuple(objects))
 
 
-def _objects_of(data: dict, gated_dir: Path) -> tuple[list[GatedObject], list[str]]:
-    objects: dict[str, GatedObject] = {}
+def _objects_of(manifest: Manifest, gated_dir: Path) -> tuple[list[GatedObject], list[str]]:
+    objects: list[GatedObject] = []
     problems: list[str] = []
-    for product_id, product in sorted(data.get("products", {}).items()):
-        for index, entry in enumerate(product.get("objects", [])):
-            where = f"{gated_dir / MANIFEST_NAME}: products.{product_id}.objects[{index}]"
-            try:
-                obj = _gated_object(entry, gated_dir)
-            except (KeyError, TypeError, ValueError) as error:
-                problems.append(f"{where}: {error}")
-                continue
-            objects[obj.key] = obj  # a file shared by two products is uploaded once
-    return sorted(objects.values(), key=lambda o: o.key), problems
-
-
-def _gated_object(entry: dict, gated_dir: Path) -> GatedObject:
-    key = entry["key"]
-    path = _inside(gated_dir, key)
-    if not path.is_file():
-        raise ValueError(f"{key}: file missing from gated/")
-    size = path.stat().st_size
-    if size != entry["size"]:
-        raise ValueError(f"{key}: {size} bytes on disk, {entry['size']} in the manifest")
-    if not re.fullmatch(r"[0-9a-f]{64}", entry["sha256"]):
-        raise ValueError(f"{key}: sha256 is not 64 hex digits")
-    return GatedObject(key, path, size, entry["sha256"], entry["content_type"])
-
-
-def _inside(root: Path, key: str) -> Path:
-    """The file for a manifest key, refusing any key that could leave gated/."""
-    parts = PurePosixPath(key).parts
-    if not key or key.startswith("/") or "\\" in key or ".." in parts or key == MANIFEST_NAME:
-        raise ValueError(f"{key!r}: not a safe relative key")
-    path = (root / key).resolve()
-    if not path.is_relative_to(root.resolve()):
-        raise ValueError(f"{key!r}: points outside gated/")
-    return path
+    for entry in manifest.objects():  # a file shared by two products is uploaded once
+        path = safe_path(gated_dir, entry.key)
+        if not path.is_file():
+            problems.append(f"{gated_dir / MANIFEST_NAME}: {entry.key}: file missing from gated/")
+            continue
+        size = path.stat().st_size
+        if size != entry.size:
+            problems.append(f"{gated_dir / MANIFEST_NAME}: {entry.key}: {size} bytes on disk, "
+                            f"{entry.size} in the manifest")
+            continue
+        objects.append(GatedObject(entry.key, path, size, entry.sha256, entry.content_type))
+    return objects, problems
 
 
 def verify_contents(objects: list[GatedObject]) -> None:
@@ -249,7 +227,7 @@ def publish(client, settings: StorageSettings, gated_dir: Path, options: Publish
     return report
 
 
-def _already_stored(obj: GatedObject, stored: dict[str, StoredObject]) -> bool:
+def _already_stored(obj: GatedObject, stored: dict[str, ListedObject]) -> bool:
     # The key carries the content hash; the size check catches a truncated leftover.
     found = stored.get(obj.key)
     return found is not None and found.size == obj.size
@@ -271,7 +249,7 @@ def ensure_bucket(client, settings: StorageSettings, options: PublishOptions) ->
                 create_private_bucket(client, settings)
             return True
         raise explain(error, settings, f"checking bucket {settings.bucket!r}") from None
-    except Exception as error:
+    except s3_errors() as error:
         raise explain(error, settings, f"checking bucket {settings.bucket!r}") from None
     actual = response.get("BucketRegion")
     if settings.region and actual and actual != settings.region:
@@ -290,7 +268,7 @@ def create_private_bucket(client, settings: StorageSettings) -> None:
             Bucket=settings.bucket,
             PublicAccessBlockConfiguration={flag: True for flag in PUBLIC_ACCESS_FLAGS},
         )
-    except Exception as error:
+    except s3_errors() as error:
         raise explain(error, settings, f"creating bucket {settings.bucket!r}") from None
     log.debug("created private bucket %s", settings.bucket)
 
@@ -310,7 +288,7 @@ def check_private(client, settings: StorageSettings, allow_public: bool) -> None
             problem = "is on a store that cannot report Block Public Access (check it is private in its console)"
         else:
             raise explain(error, settings, "checking that the bucket is private") from None
-    except Exception as error:
+    except s3_errors() as error:
         raise explain(error, settings, "checking that the bucket is private") from None
     if problem is None:
         return
@@ -395,7 +373,7 @@ def upload_objects(client, settings: StorageSettings, objects: list[GatedObject]
             try:
                 future.result()
                 log.debug("uploaded %s", obj.key)
-            except Exception as error:
+            except s3_errors() as error:
                 failures.append((obj, error))
     if failures:
         _raise_upload_failure(settings, failures, len(objects))
@@ -410,7 +388,7 @@ def _raise_upload_failure(settings, failures, total: int) -> None:
 
 
 def commit_manifest(client, settings: StorageSettings, local: LocalManifest,
-                    stored: dict[str, StoredObject], dry_run: bool) -> tuple[str | None, bool]:
+                    stored: dict[str, ListedObject], dry_run: bool) -> tuple[str | None, bool]:
     """Write the history copy, then manifest.json, unless the bucket has them already."""
     current = stored.get(MANIFEST_NAME)
     # manifest.json is always a single PUT, so its ETag is the MD5 of its bytes
@@ -435,7 +413,7 @@ def _put_manifest(client, settings: StorageSettings, key: str, local: LocalManif
             Bucket=settings.bucket, Key=settings.key_for(key), Body=local.body,
             ContentType="application/json", CacheControl=cache, ChecksumSHA256=_b64_sha256(local.sha256),
         )
-    except Exception as error:
+    except s3_errors() as error:
         raise explain(error, settings, f"uploading {key}") from None
 
 
@@ -443,7 +421,7 @@ def _put_manifest(client, settings: StorageSettings, key: str, local: LocalManif
 # Pruning
 
 
-def prune(client, settings: StorageSettings, local: LocalManifest, stored: dict[str, StoredObject],
+def prune(client, settings: StorageSettings, local: LocalManifest, stored: dict[str, ListedObject],
           report: PublishReport, options: PublishOptions) -> list[str]:
     """Delete objects that none of the last `keep` manifests names; the deleted keys."""
     keep = options.keep or settings.keep
@@ -459,8 +437,8 @@ def prune(client, settings: StorageSettings, local: LocalManifest, stored: dict[
     return doomed
 
 
-def _keys_named_by(manifest: dict) -> set[str]:
-    return {obj["key"] for product in manifest.get("products", {}).values() for obj in product.get("objects", [])}
+def _keys_named_by(manifest: Manifest) -> set[str]:
+    return manifest.keys()
 
 
 def delete_objects(client, settings: StorageSettings, keys: list[str]) -> None:
@@ -469,7 +447,7 @@ def delete_objects(client, settings: StorageSettings, keys: list[str]) -> None:
         batch = [{"Key": settings.key_for(key)} for key in keys[start:start + 1000]]
         try:
             response = client.delete_objects(Bucket=settings.bucket, Delete={"Objects": batch, "Quiet": True})
-        except Exception as error:
+        except s3_errors() as error:
             raise explain(error, settings, "pruning old objects") from None
         if response.get("Errors"):
             first = response["Errors"][0]
