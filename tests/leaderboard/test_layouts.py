@@ -118,22 +118,41 @@ def test_the_site_board_says_why_it_is_empty(docs_repo):
     assert "No Markdown page was found in the git history of \\`docs/articles\\`" in site.pages["leaderboard/index.md"]
 
 
-def test_bad_sections_are_all_reported_with_what_to_write(tmp_path):
-    repo = ContentRepo(tmp_path / "site", settings=(
-        "{sections: {all: {}, docs: {kind: manual, folders: [../outside]}, more: {folders: [docs], colour: red}, "
-        "other: {folders: [docs]}}}"))
-    result = run(repo)
+BAD_SECTIONS = """\
+site_name: x
+docs_dir: content
+plugins:
+  - folio:
+      leaderboard:
+        sections:
+          all: {}
+          docs: {kind: manual, folders: [../outside]}
+          more: {folders: [docs], colour: red}
+          other: {folders: [docs]}
+          twin: {folders: [docs/]}
+          priced: {points: {page: x}}
+"""
+
+
+def test_bad_sections_are_all_reported_at_their_line_with_what_to_write(tmp_path, monkeypatch):
+    repo = ContentRepo(tmp_path / "site")
+    repo.config_file.write_text(BAD_SECTIONS, encoding="utf-8")
+    monkeypatch.chdir(repo.root)
+    result = CliRunner().invoke(command, [])
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        "Error: mkdocs.yml: plugins.folio.leaderboard.sections.all: a section name must be letters, digits, '-' or "
-        "'_' and not one of all, index, people, general",
-        "mkdocs.yml: plugins.folio.leaderboard.sections.docs.kind: must be one of pages, courses, salons; "
-        "write e.g. `kind: pages`",
-        "mkdocs.yml: plugins.folio.leaderboard.sections.docs.folders: must be a list of folders inside docs_dir, "
-        "e.g. `folders: [docs, guides]` (no '..', no leading '/')",
-        "mkdocs.yml: plugins.folio.leaderboard.sections.more.colour: unknown key (expected one of: folders, kind, "
-        "title, points)",
-        "mkdocs.yml: plugins.folio.leaderboard.sections.other.folders: `docs` is already a folder of section `more`",
+        "Error: mkdocs.yml:7: plugins.folio.leaderboard.sections.all: a section name must be letters, digits, "
+        "'-' or '_' and not one of all, index, people, general",
+        "mkdocs.yml:8: plugins.folio.leaderboard.sections.docs.folders: must be a list of folders inside docs_dir "
+        "(no '..', no leading '/'), got ['../outside']; write e.g. `folders: [docs, guides]`",
+        "mkdocs.yml:8: plugins.folio.leaderboard.sections.docs.kind: must be one of pages, courses, salons, "
+        "got 'manual'; write e.g. `kind: pages`",
+        "mkdocs.yml:9: plugins.folio.leaderboard.sections.more.colour: unknown setting; known: folders, kind, "
+        "title, points",
+        "mkdocs.yml:11: plugins.folio.leaderboard.sections.twin.folders: `docs` is already a folder of section "
+        "`other`",
+        "mkdocs.yml:12: plugins.folio.leaderboard.sections.priced.points.page: must be a number >= 0, got 'x'; "
+        "write e.g. `page: 2`",
     ]
 
 
@@ -143,6 +162,7 @@ def test_the_site_has_a_board_per_configured_section_with_its_title(docs_repo):
     assert [path for path in site.pages if not path.startswith("leaderboard/people/")] == [
         "leaderboard/index.md", "leaderboard/guide.md"]
     assert site.pages["leaderboard/guide.md"].startswith('---\ntitle: "Leaderboard: User guide"\n---')
-    with pytest.raises(FolioError, match=r"sections\.guide\.kind: must be one of"):
+    with pytest.raises(FolioError, match=r"^mkdocs.yml: plugins\.folio\.leaderboard\.sections\.guide\.kind: "
+                                         r"must be one of pages, courses, salons, got 'x'"):
         site_pages(docs_repo.root, docs_repo.docs, {"sections": {"guide": {"kind": "x"}}}, "en",
                    datetime.date(2024, 1, 10))

@@ -199,15 +199,18 @@ def test_csv_format_has_one_row_per_contributor(community):
     assert lines[2].startswith("2,李雷,lei@example.cn,李雷,26.8,2,")
 
 
-def test_bad_settings_are_all_reported_at_once(tmp_path):
+def test_bad_settings_are_all_reported_at_once(tmp_path, monkeypatch):
     repo = ContentRepo(tmp_path / "site", settings="{points: {review: lots, page: -1}, colour: red}")
-    result = CliRunner().invoke(command, ["--config-file", str(repo.root / "mkdocs.yml")])
+    monkeypatch.chdir(repo.root)
+    result = CliRunner().invoke(command, ["--config-file", "mkdocs.yml"])
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        "Error: mkdocs.yml: plugins.folio.leaderboard.points.review: must be a number >= 0",
-        "mkdocs.yml: plugins.folio.leaderboard.points.page: must be a number >= 0",
-        "mkdocs.yml: plugins.folio.leaderboard.colour: unknown key (expected one of: enabled, sections, general, "
-        "points, line_cap, page_cap, shallow, bots, levels, badges, top, sparkline_weeks)",
+        "Error: mkdocs.yml:5: plugins.folio.leaderboard.points.page: must be a number >= 0, got -1; "
+        "write e.g. `page: 10`",
+        "mkdocs.yml:5: plugins.folio.leaderboard.points.review: must be a number >= 0, got 'lots'; "
+        "write e.g. `review: 3`",
+        "mkdocs.yml:5: plugins.folio.leaderboard.colour: unknown setting; known: enabled, sections, general, "
+        "points, line_cap, page_cap, shallow, bots, levels, badges, top, sparkline_weeks",
     ]
 
 

@@ -117,5 +117,5 @@ def test_disabled_leaderboard_adds_nothing(community):
 
 
 def test_bad_settings_fail_the_build_with_the_key(community):
-    with pytest.raises(FolioError, match=r"plugins\.folio\.leaderboard\.top: must be a whole number > 0"):
+    with pytest.raises(FolioError, match=r"plugins\.folio\.leaderboard\.top: must be a whole number >= 1, got 0; write e\.g\. `top: 50`"):
         pages_of(community, settings={"top": 0})

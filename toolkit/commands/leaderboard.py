@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from toolkit.content.dates import today
+
 FORMATS = ("table", "json", "csv")
 
 
@@ -25,7 +27,7 @@ class Day(click.ParamType):
         if isinstance(value, datetime.date):
             return value
         try:
-            return parse_day(value, datetime.date.today(), self.first)
+            return parse_day(value, today(), self.first)
         except ValueError as error:
             self.fail(str(error), param, ctx)
 
@@ -64,7 +66,7 @@ def command(config_file, since, until, window, section, course, top, output_form
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     section = _board_section(section, course, settings)
-    chosen = make_window(window, datetime.date.today(), since, until)
+    chosen = make_window(window, today(), since, until)
     report = build_report(repo_dir, docs_dir, settings, chosen, section, course)
     if top:
         report.standings = report.standings[:top]
@@ -111,7 +113,7 @@ def _mailmap_text(lines: list[str]) -> str:
 
 def _load_site(config_file: Path):
     """Return the docs folder and the validated leaderboard settings of a mkdocs.yml."""
-    from toolkit.build.staging import load_mkdocs_config
+    from toolkit.config import load_mkdocs_config
     from toolkit.leaderboard.settings import load_settings
 
     config = load_mkdocs_config(config_file)
