@@ -171,11 +171,12 @@ def _trailer_values(field: str) -> tuple[str, ...]:
 def _parse_changes(tokens: list[str]) -> Iterator[FileChange]:
     """Yield file changes from NUL-split `--raw` then `--numstat` tokens of one commit.
 
-    git writes every raw entry first, then the numstat entry of each file in
-    the same order; both spell a rename (or copy) as two paths in two tokens.
+    git writes every raw entry first, then a numstat entry per file; both spell
+    a rename (or copy) as two paths in two tokens. They are paired by path, so
+    a file one of them lists differently (a type change) cannot shift the rest.
     """
     raw: list[tuple[str, str, str | None]] = []  # (status letter, path, old path)
-    counts: list[int | None] = []
+    added_lines: dict[str, int | None] = {}
     items = iter(tokens)
     for token in items:
         token = token.lstrip("\n")
@@ -183,15 +184,13 @@ def _parse_changes(tokens: list[str]) -> Iterator[FileChange]:
             continue
         if token[0] == ":":  # ":100644 100644 <old> <new> R086"
             status = token[token.rindex(" ") + 1:][:1]
-            if status in "RC":
-                old_path = next(items)
-                raw.append((status, next(items), old_path))
-            else:
-                raw.append((status, next(items), None))
+            old_path = next(items) if status in "RC" else None
+            raw.append((status, next(items), old_path))
             continue
         added, _deleted, path = token.split("\t", 2)
         if not path:  # a rename: the two paths follow
-            next(items), next(items)
-        counts.append(None if added == "-" else int(added))
-    for (status, path, old_path), added in zip(raw, counts):
-        yield FileChange(path, old_path, added, status)
+            next(items)
+            path = next(items)
+        added_lines.setdefault(path, None if added == "-" else int(added))
+    for status, path, old_path in raw:
+        yield FileChange(path, old_path, added_lines.get(path), status)

@@ -129,13 +129,14 @@ class Scoreboard:
             reviewing = [p for p in reviewers if not is_bot[p]] if reviewers else []
             if not active or not (credited or reviewing):
                 continue
-            for board, delta in scorer.deltas(changes).items():
+            for board, delta in scorer.deltas(changes):
                 for window in active:
                     board_tally = tallies.get((window, board))
                     if board_tally is None:
                         board_tally = tallies[(window, board)] = {}
                     for person in credited:
                         row = board_tally.get(person)
+                        # Rows are shared between commits (memoized): never add into one in place.
                         board_tally[person] = delta.copy() if row is None else list(map(add, row, delta))
                     for person in reviewing:
                         row = board_tally.get(person)
@@ -147,68 +148,99 @@ class Scoreboard:
 
 
 class CommitScorer:
-    """Turns one commit's page changes into a row to add on each board it touches."""
+    """Turns one commit's page changes into a row to add on each board it touches.
+
+    This runs once per commit on every build, so it is written for speed: a
+    commit that stays inside one section and course (most do) makes one row,
+    shared by every board it counts on, and rows are memoized by their inputs.
+    """
 
     def __init__(self, catalog: Catalog, settings: Settings, page_paths: list[str], wanted: set[str] | None):
         self.catalog = catalog
         self.page_cap, self.line_cap = settings.page_cap, settings.line_cap
-        self.bonus = settings.points["paid_chapter"], settings.points["salon_note"]
+        self.paid_points, self.salon_points = settings.points["paid_chapter"], settings.points["salon_note"]
         self.weights = {section.name: (section.page_points, section.line_points) for section in settings.sections}
         self.page_paths = page_paths
-        # page id -> (section board or None, course board or None), each only if wanted
-        self.units = [self._units_of(path, wanted) for path in page_paths]
         self.wanted = wanted
+        # page id -> (section or None, course board or None) and the wanted boards it counts on
+        self.units: list[tuple[str | None, str | None]] = []
+        self.targets: list[tuple[str, ...]] = []
+        for path in page_paths:
+            place = catalog.place(path)
+            course = f"course:{place.course}" if place.course else None
+            if wanted is not None and course not in wanted:
+                course = None  # no course board asked for: do not tally one
+            self.units.append((place.section, course))
+            boards = ("all", place.section, course) if place.section else ()
+            self.targets.append(tuple(board for board in boards if board and (wanted is None or board in wanted)))
+        self._rows: dict[tuple, list] = {}
+        self._bonuses: dict[int, tuple[int, int]] = {}
 
-    def _units_of(self, path: str, wanted: set[str] | None) -> tuple[str | None, str | None]:
-        place = self.catalog.place(path)
-        if place.section is None:
-            return (None, None)
-        course = f"course:{place.course}" if place.course else None
-        return (place.section, course if course and (wanted is None or course in wanted) else None)
+    def deltas(self, changes) -> list[tuple[str, list]]:
+        """Return (board, row of counts and points) for one commit; a commit counts once per board."""
+        if len(changes) == 1:
+            page, added, is_new = changes[0]
+            targets = self.targets[page]
+            if not targets:
+                return []
+            paid, salon = self._bonus(page) if is_new else (0, 0)
+            row = self._row(self.units[page][0], int(is_new), added, paid, salon)
+            return [(board, row) for board in targets]
+        return self._several(changes)
 
-    def deltas(self, changes) -> dict[str, list]:
-        """Return board -> row of counts and points for one commit (a commit counts once per board)."""
-        units: dict[str, list] = {}  # board -> [section, new pages, lines added, new paid, new salon notes]
+    def _several(self, changes) -> list[tuple[str, list]]:
+        units: dict[str, list] = {}  # section or course board -> [section, new pages, lines, paid, salon notes]
         for page, added, is_new in changes:
             section, course = self.units[page]
             if section is None:
                 continue
-            paid = salon = 0
-            if is_new:  # once per page in all history, so the file reads stay few
-                path = self.page_paths[page]
-                kind = self.catalog.kind(section)
-                paid = kind == "courses" and self.catalog.is_paid_chapter(path)
-                salon = kind == "salons"
+            paid, salon = self._bonus(page) if is_new else (0, 0)
             for board in (section, course) if course else (section,):
                 unit = units.get(board)
                 if unit is None:
-                    units[board] = [section, is_new, added, paid, salon]
+                    units[board] = [section, int(is_new), added, paid, salon]
                 else:
                     unit[1] += is_new
                     unit[2] += added
                     unit[3] += paid
                     unit[4] += salon
+        if not units:
+            return []
         rows = {board: self._row(*unit) for board, unit in units.items()}
-        if rows:
-            rows["all"] = _sum_sections(rows, units)
-        if self.wanted is None:
-            return rows
-        return {board: row for board, row in rows.items() if board in self.wanted}
+        sections = [row for board, row in rows.items() if units[board][0] == board]
+        rows["all"] = sections[0] if len(sections) == 1 else _sum_rows(sections)
+        wanted = self.wanted
+        return [(board, row) for board, row in rows.items() if wanted is None or board in wanted]
+
+    def _bonus(self, page: int) -> tuple[int, int]:
+        """Return (is a paid chapter, is a salon note) for a new page, read once per page."""
+        found = self._bonuses.get(page)
+        if found is None:
+            kind = self.catalog.kind(self.units[page][0])
+            path = self.page_paths[page]
+            found = self._bonuses[page] = (int(kind == "courses" and self.catalog.is_paid_chapter(path)),
+                                           int(kind == "salons"))
+        return found
 
     def _row(self, section: str, new: int, added: int, paid: int, salon: int) -> list:
-        page_points, line_points = self.weights[section]
-        pages, lines = min(new, self.page_cap), min(added, self.line_cap)
-        paid_counted, salon_counted = min(paid, self.page_cap), min(salon, self.page_cap)
-        paid_points, salon_points = self.bonus
-        return [1, new, pages, added, lines, paid, paid_counted, salon, salon_counted, 0,
-                pages * page_points, lines * line_points, paid_counted * paid_points, salon_counted * salon_points, 0]
+        key = (section, new, added, paid, salon)
+        row = self._rows.get(key)
+        if row is None:
+            page_points, line_points = self.weights[section]
+            cap = self.page_cap
+            pages = new if new < cap else cap
+            lines = added if added < self.line_cap else self.line_cap
+            paid_counted = paid if paid < cap else cap
+            salon_counted = salon if salon < cap else cap
+            row = self._rows[key] = [
+                1, new, pages, added, lines, paid, paid_counted, salon, salon_counted, 0,
+                pages * page_points, lines * line_points, paid_counted * self.paid_points,
+                salon_counted * self.salon_points, 0]
+        return row
 
 
-def _sum_sections(rows: dict[str, list], units: dict[str, list]) -> list:
-    """Return the `all` row of a commit: its section rows added up, counted as one commit."""
-    total = [0] * ROW_SIZE
-    for board, row in rows.items():
-        if units[board][0] == board:  # a section board, not a course inside one
-            total = list(map(add, total, row))
+def _sum_rows(rows: list[list]) -> list:
+    """Return a commit's `all` row: its section rows added up, counted as one commit."""
+    total = [sum(values) for values in zip(*rows)]
     total[COMMITS] = 1
     return total
