@@ -129,7 +129,10 @@ def course_people(authors: list[str], contributors: list[tuple[str, str]], strin
 
     `contributors` holds (name, profile page src); `url_for` turns a src into a URL relative to the
     course page. Raw HTML, so the block renders the same whatever Markdown extensions a site enables.
+    Without git contributors there is nothing to tell apart: the course facts already name the authors.
     """
+    if not contributors:
+        return ""
     def people_list(css: str, label: str, note: str, items: list[str]) -> str:
         if not items:
             return ""
