@@ -52,43 +52,46 @@ def example_copy(tmp_path: Path) -> Path:
     return copy_example(tmp_path / "example")
 
 
+# The example site's "today": after its past salons, before its 2027-01-16 one, whatever the real date.
+EXAMPLE_TODAY = "2026-12-01"
+
+
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory) -> BuiltSite:
-    """The example site, built once per session with `build_site` (as `folio build` does). Read only."""
+    """The example site, built once per session on EXAMPLE_TODAY with `build_site` (as `folio build` does). Read only."""
+    import datetime as dt
+
     from toolkit.build.staging import build_site
 
     root = copy_example(tmp_path_factory.mktemp("example-site"))
-    build_site(root / "mkdocs.yml")
+    epoch = dt.datetime.fromisoformat(EXAMPLE_TODAY).replace(tzinfo=dt.timezone.utc).timestamp()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", str(int(epoch)))
+        build_site(root / "mkdocs.yml")
     return BuiltSite(root, root / "site", root / "gated")
 
 
-TINY_FILES = {
-    "mkdocs.yml": (
-        "site_name: Tiny\ndocs_dir: content\n"
-        "theme:\n  name: material\n  custom_dir: theme\n  language: en\n"
-        "plugins:\n  - search\n  - folio:\n      membership:\n        monthly: 9 USD\n"
-    ),
-    "content/index.md": "# Tiny\n\nA small community.\n",
-    "content/courses/c/index.md": (
+TINY_PAGES = {
+    "index.md": "# Tiny\n\nA small community.\n",
+    "courses/c/index.md": (
         "---\ntype: course\ntitle: Tiny course\nprice: 19 USD\nlevel: beginner\nauthors: [Ann]\n---\n\n# Tiny course\n"
     ),
-    "content/courses/c/01-start.md": "---\ntitle: Start\naccess: free\n---\n\n# Start\n\nFree words.\n",
-    "content/courses/c/02-deeper.md": (
+    "courses/c/01-start.md": "---\ntitle: Start\naccess: free\n---\n\n# Start\n\nFree words.\n",
+    "courses/c/02-deeper.md": (
         "---\ntitle: Deeper\n---\n\n# Deeper\n\nThe teaser.\n\n<!-- more -->\n\n"
         "The paid part explains the secret handshake of the tiny course in detail.\n"
     ),
-    "content/articles/note.md": "---\ntitle: A note\ndate: 2026-06-18\ntags: [notes]\n---\n\n# A note\n\nHello.\n",
+    "articles/note.md": "---\ntitle: A note\ndate: 2026-06-18\ntags: [notes]\n---\n\n# A note\n\nHello.\n",
 }
 
 
 @pytest.fixture
 def tiny_site(tmp_path: Path) -> Path:
-    """A minimal site (one course of two chapters, one article) with the repository's theme; builds in well under a second."""
+    """A minimal site (one course of two chapters, one article), written by `tests.sites.write_site`."""
+    from tests.sites import write_site
+
     root = tmp_path / "tiny"
-    for name, text in TINY_FILES.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
-    shutil.copytree(REPO / "theme", root / "theme")
+    write_site(root, TINY_PAGES, folio={"gate_url": None, "membership": {"monthly": "9 USD"}})
     return root
 
 

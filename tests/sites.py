@@ -37,11 +37,12 @@ def svg(name: str) -> bytes:
 
 def write_site(root: Path, pages: dict[str, str], *, assets: dict[str, bytes] | None = None,
                plugins: list | None = None, folio: dict | None = None, language: str = "en",
-               extra: dict | None = None) -> Path:
-    """Write a site into `root` and give the path of its mkdocs.yml.
+               extra: dict | None = None, custom_dir: bool = True) -> Path:
+    """Write a site into `root` and give the path of its mkdocs.yml: the one way tests write a site.
 
     `pages` maps docs-relative paths to Markdown (dedented); `folio` overrides the
-    folio plugin's settings; `plugins` are the plugins listed before folio.
+    folio plugin's settings (a None value removes a default); `plugins` are the plugins
+    listed before folio; `custom_dir=False` leaves out the example's theme overrides.
     """
     root.mkdir(parents=True, exist_ok=True)
     docs = root / "content"
@@ -54,7 +55,7 @@ def write_site(root: Path, pages: dict[str, str], *, assets: dict[str, bytes] | 
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
     theme = root / "theme"
-    if not theme.exists():
+    if custom_dir and not theme.exists():
         shutil.copytree(THEME, theme)
     settings = {"gate_url": GATE, "teaser_words": 120, "membership": {"monthly": "9 USD", "yearly": "90 USD"}}
     settings.update(folio or {})
@@ -63,7 +64,7 @@ def write_site(root: Path, pages: dict[str, str], *, assets: dict[str, bytes] | 
         "site_name": "Leak Lab",
         "site_url": "https://leak.example/",
         "docs_dir": "content",
-        "theme": {"name": "material", "custom_dir": "theme", "language": language},
+        "theme": {"name": "material", "language": language, **({"custom_dir": "theme"} if custom_dir else {})},
         "plugins": list(plugins if plugins is not None else ["search"]) + [{"folio": settings}],
         "markdown_extensions": MARKDOWN_EXTENSIONS,
     }

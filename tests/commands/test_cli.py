@@ -153,6 +153,7 @@ def test_bad_membership_price_fails_with_mkdocs_yml_line(tiny_site, monkeypatch)
     monkeypatch.chdir(tiny_site)
     config = tiny_site / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("9 USD", "-9 USD"), encoding="utf-8")
+    line = next(n for n, text in enumerate(config.read_text(encoding="utf-8").splitlines(), 1) if "monthly" in text)
     result = CliRunner().invoke(main, ["build"])
     assert result.exit_code == 1
-    assert "mkdocs.yml:11: plugins.folio.membership.monthly: must be more than zero, got -9" in result.output
+    assert f"mkdocs.yml:{line}: plugins.folio.membership.monthly: must be more than zero, got -9" in result.output

@@ -79,6 +79,14 @@ def test_new_article_builds_strictly(site):
     assert (site / "site/articles/profiling-asyncio/index.html").is_file()
 
 
+def test_new_article_is_dated_source_date_epoch_when_set(site, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")  # 2027-01-15 (UTC)
+
+    assert new("article", "Pinned", "--author", "Ann").exit_code == 0
+
+    assert str(meta(site / "content/articles/pinned.md")["date"]) == "2027-01-15"
+
+
 def test_new_salon_builds_strictly(site):
     result = new("salon", "Wasm components", "--date", "2027-01-16", "--location", "Shanghai",
                  "--speaker", "Sofia Ramirez", "--speaker", "周宁")

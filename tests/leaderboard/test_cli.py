@@ -10,7 +10,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from tests.leaderboard_repo import ContentRepo, isolate_git
+from tests.leaderboard_repo import ContentRepo
 from toolkit.commands.leaderboard import command
 
 TODAY = datetime.date.today()
@@ -21,11 +21,6 @@ LEI = ("李雷", "lei@example.cn")
 
 def days_ago(count: int) -> str:
     return (TODAY - datetime.timedelta(days=count)).isoformat()
-
-
-@pytest.fixture(autouse=True)
-def isolated_git(monkeypatch, tmp_path):
-    isolate_git(monkeypatch, tmp_path)
 
 
 @pytest.fixture(scope="module")

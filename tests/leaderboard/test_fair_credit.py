@@ -11,10 +11,9 @@ from __future__ import annotations
 import datetime
 import json
 
-import pytest
 from click.testing import CliRunner
 
-from tests.leaderboard_repo import ContentRepo, isolate_git
+from tests.leaderboard_repo import ContentRepo
 from toolkit.commands.leaderboard import command
 from toolkit.leaderboard import site_pages
 
@@ -22,11 +21,6 @@ ANN = ("Ann", "ann@x.org")
 BOB = ("Bob", "bob@x.org")
 DEE = ("Dee", "dee@x.org")
 MERGER = ("Mergy", "merge@x.org")
-
-
-@pytest.fixture(autouse=True)
-def isolated_git(monkeypatch, tmp_path):
-    isolate_git(monkeypatch, tmp_path)
 
 
 def rows(repo: ContentRepo, *args: str) -> dict[str, dict]:

@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from tests.leaderboard_repo import ContentRepo, isolate_git
+from tests.leaderboard_repo import ContentRepo
 from toolkit.commands.leaderboard import command
 from toolkit.leaderboard.identities import profile_slugs
 
@@ -20,11 +20,6 @@ LIN = ("Lin Wei", "lin@example.org")
 LIN_GITHUB = ("lin-w", "lin@users.noreply.github.com")  # login "lin" is Lin's email local part
 OTHER = ("Ann Other", "ann@example.org")
 BOT = ("dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com")
-
-
-@pytest.fixture(autouse=True)
-def isolated_git(monkeypatch, tmp_path):
-    isolate_git(monkeypatch, tmp_path)
 
 
 @pytest.fixture

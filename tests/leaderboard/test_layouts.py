@@ -14,7 +14,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from tests.leaderboard_repo import ContentRepo, isolate_git
+from tests.leaderboard_repo import ContentRepo
 from toolkit.commands.leaderboard import command
 from toolkit.errors import FolioError
 from toolkit.leaderboard import site_pages
@@ -22,11 +22,6 @@ from toolkit.leaderboard import site_pages
 ANN = ("Ann", "ann@x.org")
 BOB = ("Bob", "bob@x.org")
 CY = ("Cy", "cy@x.org")
-
-
-@pytest.fixture(autouse=True)
-def isolated_git(monkeypatch, tmp_path):
-    isolate_git(monkeypatch, tmp_path)
 
 
 def run(repo: ContentRepo, *args: str):

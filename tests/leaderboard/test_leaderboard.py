@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.leaderboard_repo import ContentRepo, isolate_git
+from tests.leaderboard_repo import ContentRepo
 from toolkit.commands.leaderboard import command
 from toolkit.leaderboard.formats import display_width
 
@@ -60,11 +60,6 @@ def build_community(repo: ContentRepo) -> None:
     repo.commit(LEI, "2024-03-04", "Salon notes")
     repo.write_lines('articles/say "hi" now.md', 2)
     repo.commit(LIN, "2024-03-05", "A short article")
-
-
-@pytest.fixture(autouse=True)
-def isolated_git(monkeypatch, tmp_path):
-    isolate_git(monkeypatch, tmp_path)
 
 
 @pytest.fixture(scope="module")
@@ -161,6 +156,16 @@ def test_equal_points_share_a_rank(tmp_path):
         repo.commit(person, f"2024-01-0{number + 1}")
     ranks = [(row["rank"], row["name"]) for row in leaderboard(repo)["contributors"]]
     assert ranks == [(1, "Ann"), (1, "Bob"), (3, "Cy")]
+
+
+def test_a_page_of_every_markdown_suffix_earns_credit(tmp_path):
+    repo = ContentRepo(tmp_path / "site")
+    repo.write_lines("articles/a.md", 10)
+    repo.commit(("Ann", "ann@x.org"), "2024-01-01")
+    repo.write_lines("articles/b.markdown", 10)
+    repo.commit(("Bob", "bob@x.org"), "2024-01-02")
+    points = {row["name"]: row["points"] for row in leaderboard(repo)["contributors"]}
+    assert points["Bob"] == points["Ann"] > 0
 
 
 def test_merge_commits_earn_nothing(tmp_path):

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from tests.leaderboard_repo import ContentRepo, isolate_git
+from tests.leaderboard_repo import ContentRepo
 from toolkit.leaderboard import collect as collecting
 from toolkit.leaderboard.report import build_report
 from toolkit.leaderboard.settings import load_settings
@@ -21,11 +21,6 @@ def collect(root, docs):
 
 ANN = ("Ann", "ann@x.org")
 BOB = ("Bob", "bob@x.org")
-
-
-@pytest.fixture(autouse=True)
-def isolated_git(monkeypatch, tmp_path):
-    isolate_git(monkeypatch, tmp_path)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 
 from tests.leaderboard_repo import ContentRepo
 # The community repository and its expected points are specified in test_leaderboard.
-from tests.leaderboard.test_leaderboard import community, isolated_git  # noqa: F401  (pytest fixtures)
+from tests.leaderboard.test_leaderboard import community  # noqa: F401  (pytest fixture)
 from toolkit.errors import FolioError
 from toolkit.leaderboard import LeaderboardPages, site_pages
 

@@ -15,7 +15,7 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
-from tests.leaderboard_repo import ContentRepo, isolate_git
+from tests.leaderboard_repo import ContentRepo
 from toolkit.commands.leaderboard import command
 from toolkit.leaderboard import site_pages
 from toolkit.leaderboard.collect import ShallowHistory
@@ -24,11 +24,6 @@ ANN = ("Ann", "ann@x.org")
 BOB = ("Bob", "bob@x.org")
 CY = ("Cy", "cy@x.org")
 TODAY = datetime.date(2024, 3, 1)
-
-
-@pytest.fixture(autouse=True)
-def isolated_git(monkeypatch, tmp_path):
-    isolate_git(monkeypatch, tmp_path)
 
 
 @pytest.fixture

@@ -8,14 +8,15 @@ shows its front-matter authors and its git contributors as two labelled lists.
 from __future__ import annotations
 
 import re
-import shutil
+import subprocess
 from pathlib import Path
 from urllib.parse import unquote, urljoin
 
 import pytest
 
-from tests.conftest import REPO, TINY_FILES
+from tests.conftest import TINY_PAGES
 from tests.leaderboard_repo import ISOLATED_GIT, import_commits
+from tests.sites import write_site
 
 PEOPLE = 150
 
@@ -25,19 +26,14 @@ def built(tmp_path_factory, monkeypatch_module) -> Path:
     from toolkit.build.staging import build_site
 
     root = tmp_path_factory.mktemp("crowd")
-    for name, text in TINY_FILES.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text, encoding="utf-8")
-    shutil.copytree(REPO / "theme", root / "theme")
-    (root / "mkdocs.yml").write_text((root / "mkdocs.yml").read_text(encoding="utf-8")
-                                     + "      leaderboard: {top: 20}\n", encoding="utf-8")
-    import subprocess
-
+    write_site(root, TINY_PAGES, folio={"gate_url": None, "membership": {"monthly": "9 USD"},
+                                        "leaderboard": {"top": 20}})
     subprocess.run(["git", "init", "-q", "-b", "main"], cwd=root, check=True)
-    commits = [(("Ann", "ann@x.org"), "2026-01-01", {f"{name}": text for name, text in TINY_FILES.items()
-                                                    if name.startswith("content/")})]
-    commits.append((("Zoë Ångström", "zoe@x.org"), "2026-01-02",
-                    {"content/courses/c/01-start.md": TINY_FILES["content/courses/c/01-start.md"] + "More.\n"}))
+    written = {path.relative_to(root).as_posix(): path.read_text(encoding="utf-8")
+               for path in (root / "content").rglob("*.md")}
+    commits = [(("Ann", "ann@x.org"), "2026-01-01", written)]
+    chapter = "content/courses/c/01-start.md"
+    commits.append((("Zoë Ångström", "zoe@x.org"), "2026-01-02", {chapter: written[chapter] + "More.\n"}))
     for number in range(PEOPLE):
         page = f"---\ntitle: Note {number}\ndate: 2026-02-{number % 28 + 1:02d}\n---\n\n# Note {number}\n\nText.\n"
         commits.append(((f"Person {number:03d}", f"p{number}@x.org"), "2026-02-01",

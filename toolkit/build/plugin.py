@@ -61,7 +61,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         # Read per build, so a long `folio serve` moves a salon from upcoming to past at midnight.
         self.today = today()
         self.language = language_of(config.theme.get("language"))
-        self.t = strings(self.language)
+        self.t = strings(config.theme.get("language"))
         self.strict = bool(self.config.strict or config.strict)
         self.config_dir = Path(config.config_file_path or ".").resolve().parent
         self.gated_dir = (self.config_dir / self.config.gated_dir).resolve()
@@ -166,7 +166,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             return
         started = time.perf_counter()
         result = site_pages(self.config_dir, self.site.docs_dir, self.config.leaderboard,
-                            self.language, self.today)
+                            self.t.table, self.today)
         for src, markdown in result.pages.items():
             self._replace(files, config, src, markdown)
             if src in result.not_in_nav:  # hundreds of profiles: linked from the boards, not the nav

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import click
@@ -76,9 +75,10 @@ def chapter(course_slug, title, slug, access, config_file):
 @config_option
 def article(title, slug, members, tags, authors, config_file):
     """An article dated today."""
+    from toolkit.content.dates import today
     from toolkit.content.scaffolds import new_article
 
-    _report([new_article(_docs_dir(config_file), title, slug, members, list(tags), list(authors), dt.date.today())])
+    _report([new_article(_docs_dir(config_file), title, slug, members, list(tags), list(authors), today())])
 
 
 @command.command("salon")

@@ -7,6 +7,8 @@ import re
 
 import click
 
+from toolkit.commands.build import config_option
+
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -26,8 +28,7 @@ class Duration(click.ParamType):
 
 @click.command("presign")
 @click.argument("product")
-@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True,
-              type=click.Path(dir_okay=False), help="The site's mkdocs.yml.")
+@config_option
 @click.option("--ttl", type=Duration(), help="How long links work: 30m, 2h, 1d (max 7d). "
               "Default 15m for downloads, 5m for pages.")
 @click.option("--role", type=click.Choice(["bundle", "epub", "page"]),

@@ -7,6 +7,8 @@ import sys
 
 import click
 
+from toolkit.commands.build import config_option
+
 
 class _TerminalBar:
     """A click progress bar on stderr, opened when the first upload starts."""
@@ -28,8 +30,7 @@ class _TerminalBar:
 
 
 @click.command("publish")
-@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True,
-              type=click.Path(dir_okay=False), help="The site's mkdocs.yml.")
+@config_option
 @click.option("--dry-run", is_flag=True, help="Show what would be uploaded (and pruned); write nothing.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON instead of a summary.")
 @click.option("--create-bucket", is_flag=True, help="Create the bucket, private, if it does not exist.")

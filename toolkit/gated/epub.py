@@ -11,10 +11,12 @@ from typing import Callable
 from urllib.parse import unquote
 from xml.sax.saxutils import escape
 
+from toolkit.content import MARKDOWN_SUFFIXES
+
 _NAMED_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9]*);")
 _XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
 _IMG_SRC = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]+)(")')
-_MD_HREF = re.compile(r'href="([^"#:]+\.md)(#[^"]*)?"')
+_MD_HREF = re.compile(rf'href="([^"#:]+(?:{"|".join(map(re.escape, MARKDOWN_SUFFIXES))}))(#[^"]*)?"')
 _VOID = re.compile(r"<(br|hr|img|input|meta|link|col|source|wbr)\b([^>]*?)(?<!/)>", re.I)
 # A start tag, and one attribute in it: HTML allows `<details open>` and `width=10`, XML does not.
 _START_TAG = re.compile(r"""<([A-Za-z][\w:-]*)((?:\s+[^\s"'=<>/]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)+)\s*(/?)>""")

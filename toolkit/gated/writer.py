@@ -118,7 +118,7 @@ class _Writer:
         self.gated_dir = gated_dir.resolve()
         self.gate_url = gate_url
         self.t = t
-        self.lang = "zh" if t is not None and t.get("courses") == "课程" else "en"
+        self.lang = t.language
         self.site_url = (config.get("site_url") or "").rstrip("/")
         self.use_directory_urls = config.get("use_directory_urls", True)
         self.extensions = list(config["markdown_extensions"])
@@ -219,9 +219,7 @@ class _Writer:
         return position, prev_, next_
 
     def _footer(self, product: Product) -> str:
-        if self.lang == "zh":
-            return f"{product.title} · 由 Folio 生成的付费内容，仅供购买者个人阅读。"
-        return f"{product.title} · Paid content made with Folio, for the buyer's own reading."
+        return self.t["bundle_footer"].format(product=product.title)
 
     def _t(self, key: str) -> str:
         return (self.t or {}).get(key, key)

@@ -19,7 +19,7 @@ import datetime
 import functools
 from collections.abc import Iterable
 
-from toolkit.content.layout import is_markdown
+from toolkit.content import is_markdown
 from toolkit.leaderboard.gitlog import FileChange, RawCommit
 from toolkit.leaderboard.identities import Contact, Mailmap, identity_key, parse_contact
 

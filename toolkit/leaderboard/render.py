@@ -6,51 +6,9 @@ import html
 import json
 from collections.abc import Callable
 
+from toolkit.content.strings import strings
 from toolkit.leaderboard.scoring import Standing
 
-# A count's label is a (singular, plural) pair in English; Chinese has one form.
-STRINGS = {
-    "en": {
-        "title": "Leaderboard", "overall": "Overall", "courses": "Courses", "articles": "Articles",
-        "salons": "Salons", "general": "General", "all": "All time", "90d": "Last 90 days", "month": "This month",
-        "rank": "Rank", "name": "Contributor", "points": "Points", "breakdown": "Breakdown",
-        "level": "Level", "badges": "Badges", "activity": "Activity",
-        "pages": ("{} page", "{} pages"), "lines": ("{} line", "{} lines"),
-        "paid_chapters": ("{} paid chapter", "{} paid chapters"),
-        "salon_notes": ("{} salon note", "{} salon notes"), "reviews": ("{} review", "{} reviews"),
-        "commits": ("{} commit", "{} commits"),
-        "capped": "{counted} of {added} added lines count: at most {cap} per commit in each section",
-        "empty": "No contributions yet.", "contributors": "Contributors",
-        "created": "Pages written", "edited": "Pages improved", "boards": "Boards",
-        "author": "Author", "reviewer": "Reviewer", "salon_host": "Salon host", "course_author": "Course author",
-        "not_a_repo": "The leaderboard needs the site's git history, and this build has none: `{}` is not inside a git repository.",
-        "how": "Points: {}.",
-        "more": "… and {} more: see [all contributors]({}).",
-        "everyone": "All contributors", "everyone_count": ("{} contributor, by name.", "{} contributors, by name."),
-        "course_authors": "Authors", "course_authors_note": "named by the course",
-        "course_contributors": "Contributors", "course_contributors_note": "from the git history",
-    },
-    "zh": {
-        "title": "贡献榜", "overall": "总榜", "courses": "课程", "articles": "文章",
-        "salons": "沙龙", "general": "其他页面", "all": "全部时间", "90d": "最近 90 天", "month": "本月",
-        "rank": "排名", "name": "贡献者", "points": "积分", "breakdown": "明细",
-        "level": "等级", "badges": "徽章", "activity": "活跃度",
-        "pages": "新页面 {} 篇", "lines": "新增 {} 行", "paid_chapters": "付费章节 {} 篇",
-        "salon_notes": "沙龙笔记 {} 篇", "reviews": "审阅 {} 次", "commits": "提交 {} 次",
-        "capped": "新增 {added} 行，计分 {counted} 行：每次提交在每个栏目最多计 {cap} 行",
-        "empty": "暂无贡献。", "contributors": "贡献者",
-        "created": "撰写的页面", "edited": "改进的页面", "boards": "榜单",
-        "author": "作者", "reviewer": "审阅者", "salon_host": "沙龙主持", "course_author": "课程作者",
-        "not_a_repo": "贡献榜需要站点的 git 历史，但本次构建没有：`{}` 不在 git 仓库中。",
-        "how": "积分规则：{}。",
-        "more": "……另有 {} 位：见[全部贡献者]({})。",
-        "everyone": "全部贡献者", "everyone_count": "共 {} 位贡献者，按姓名排序。",
-        "course_authors": "作者", "course_authors_note": "课程署名",
-        "course_contributors": "贡献者", "course_contributors_note": "来自 git 历史",
-        # default level names
-        "Newcomer": "新人", "Contributor": "贡献者", "Regular": "常驻作者", "Core": "核心成员", "Luminary": "灯塔",
-    },
-}
 # Count shown in the breakdown for each kind of points: the scored (capped) figure.
 BREAKDOWN_COUNTS = {"pages": "pages_counted", "lines": "lines_counted", "paid_chapters": "paid_chapters_counted",
                     "salon_notes": "salon_notes_counted", "reviews": "reviews"}
@@ -58,21 +16,18 @@ MARKDOWN_SPECIAL = str.maketrans({char: f"\\{char}" for char in "\\`*_[]|<>#"})
 
 
 class Strings:
-    """Translated UI strings; unknown keys (such as custom level names) pass through."""
+    """The leaderboard's UI strings (`leaderboard.*` in toolkit/content/strings.py); unknown keys
+    (such as custom level names) pass through."""
 
     def __init__(self, language: str):
-        self.table = STRINGS.get(language.split("_")[0].split("-")[0], STRINGS["en"])
+        self.table = strings(language)
 
     def __getitem__(self, key: str) -> str:
-        found = self.table.get(key, STRINGS["en"].get(key, key))
-        return found[1] if isinstance(found, tuple) else found
+        return self.table.get(f"leaderboard.{key}", key)
 
     def count(self, key: str, number: int) -> str:
-        """Return `number` with its label, singular or plural as the language needs."""
-        found = self.table.get(key, STRINGS["en"][key])
-        if isinstance(found, tuple):
-            found = found[0] if number == 1 else found[1]
-        return found.format(number)
+        """Return `number` with its label, singular (`leaderboard.<key>.one`) or plural (`.other`)."""
+        return self.table[f"leaderboard.{key}.{'one' if number == 1 else 'other'}"].format(number)
 
 
 def escape(text: str) -> str:
