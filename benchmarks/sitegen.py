@@ -87,6 +87,8 @@ def generate_site(dest: Path, pages: int = 300, paid_fraction: float = 1 / 3, se
     for number in range(plan["salons"]):
         _write(content / "salons" / f"salon-{number:03d}.md", _salon(rng, number))
     _write(dest / "mkdocs.yml", _mkdocs_yml(with_folio=True))
+    # The public tree Folio writes (docs_dir); a fresh clone has only its placeholder page.
+    _write(dest / ".folio" / "public" / "README.md", "# This site is built with Folio\n")
     return dest
 
 
@@ -135,7 +137,14 @@ def _write_course(content: Path, course: int, chapters: int, locked: set[str], r
         chapter_title = _title(rng)
         slug = chapter_title.lower().replace(" ", "-")
         meta = {"title": chapter_title, "access": access}
-        _write(folder / f"{chapter + 1:02d}-{slug}.md", _page(meta, chapter_title, _body(rng, 300, 900)))
+        # Every chapter shows a figure (in the teaser) and links a download (in the locked part),
+        # so the build publishes referenced assets and withholds the rest, as a real course does.
+        figure = f"\n![Diagram of {chapter_title}](img/figure-{chapter + 1:02d}.svg)\n\n"
+        body = _body(rng, 300, 900).replace("\n\n", figure, 1)
+        body += f"\n[Download the worksheet](files/worksheet-{chapter + 1:02d}.txt)\n"
+        _write(folder / f"{chapter + 1:02d}-{slug}.md", _page(meta, chapter_title, body))
+        _write(folder / "img" / f"figure-{chapter + 1:02d}.svg", _svg(chapter_title))
+        _write(folder / "files" / f"worksheet-{chapter + 1:02d}.txt", f"Worksheet for {chapter_title}.\n")
 
 
 def _article(rng: random.Random, number: int, members: bool) -> str:
@@ -243,6 +252,10 @@ def _words(blocks: list[str]) -> int:
 # --- configuration --------------------------------------------------------------------------
 
 
+def _svg(title: str) -> str:
+    return f'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><title>{title}</title></svg>\n'
+
+
 def _mkdocs_yml(with_folio: bool) -> str:
     repo_config = _repo_config()
     theme = {"name": "material", "language": "en", "features": ["navigation.sections", "navigation.indexes"]}
@@ -254,7 +267,8 @@ def _mkdocs_yml(with_folio: bool) -> str:
     config = {
         "site_name": "Folio benchmark",
         "site_url": "https://bench.folio.example/",
-        "docs_dir": "content",
+        # With folio: build from the public tree Folio writes; plain MkDocs reads content/ itself.
+        "docs_dir": ".folio/public" if with_folio else "content",
         "theme": theme,
         "plugins": plugins,
         "markdown_extensions": repo_config.get("markdown_extensions") or FALLBACK_MARKDOWN_EXTENSIONS,
@@ -273,8 +287,8 @@ def _repo_config() -> dict:
 def _folio_entry(repo_config: dict):
     for plugin in repo_config.get("plugins") or []:
         if isinstance(plugin, dict) and "folio" in plugin:
-            return {"folio": plugin["folio"]}
-    return "folio"
+            return {"folio": {**plugin["folio"], "content_dir": "content"}}
+    return {"folio": {"content_dir": "content"}}
 
 
 def _write(path: Path, text: str) -> None:

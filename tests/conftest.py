@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-EXAMPLE_PARTS = ("mkdocs.yml", "content", "theme")
+EXAMPLE_PARTS = ("mkdocs.yml", "content", "theme", ".folio/public/README.md")
 # Variables that would point a subprocess at real services, another repository or a user's settings.
 _LEAKY_PREFIXES = ("FOLIO_", "AWS_", "STRIPE_", "GIT_", "MKDOCS_", "PYTEST_")
 
@@ -25,6 +25,7 @@ def copy_example(dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     for name in EXAMPLE_PARTS:
         source = REPO / name
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
         if source.is_dir():
             shutil.copytree(source, dest / name)
         else:

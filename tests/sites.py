@@ -45,6 +45,7 @@ def write_site(root: Path, pages: dict[str, str], *, assets: dict[str, bytes] | 
     listed before folio; `custom_dir=False` leaves out the example's theme overrides.
     """
     root.mkdir(parents=True, exist_ok=True)
+    (root / ".folio" / "public").mkdir(parents=True, exist_ok=True)
     docs = root / "content"
     for src, text in pages.items():
         path = docs / src
@@ -57,13 +58,13 @@ def write_site(root: Path, pages: dict[str, str], *, assets: dict[str, bytes] | 
     theme = root / "theme"
     if custom_dir and not theme.exists():
         shutil.copytree(THEME, theme)
-    settings = {"gate_url": GATE, "teaser_words": 120, "membership": {"monthly": "9 USD", "yearly": "90 USD"}}
+    settings = {"content_dir": "content", "gate_url": GATE, "teaser_words": 120, "membership": {"monthly": "9 USD", "yearly": "90 USD"}}
     settings.update(folio or {})
     settings = {k: v for k, v in settings.items() if v is not None}
     config = {
         "site_name": "Leak Lab",
         "site_url": "https://leak.example/",
-        "docs_dir": "content",
+        "docs_dir": ".folio/public",
         "theme": {"name": "material", "language": language, **({"custom_dir": "theme"} if custom_dir else {})},
         "plugins": list(plugins if plugins is not None else ["search"]) + [{"folio": settings}],
         "markdown_extensions": MARKDOWN_EXTENSIONS,

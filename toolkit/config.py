@@ -363,6 +363,11 @@ class FolioConfig(StrictConfig):
     """`plugins: - folio: {...}` in mkdocs.yml."""
 
     enabled = Flag(True)
+    # Where authors write, relative to mkdocs.yml; `docs_dir` is then the public tree Folio
+    # generates from it. Unset: docs_dir holds the content (legacy layout, warned about).
+    content_dir = c.Optional(c.Type(str))
+    # Extra files to publish although no page references them (gitignore patterns, e.g. CNAME).
+    public_files = c.ListOfItems(c.Type(str), default=[])
     # Words kept public on a paid page that has no `<!-- more -->` marker.
     teaser_words = Whole(120, minimum=1, example="120")
     # Where the gate service lives; the paywall's forms post there.

@@ -71,7 +71,7 @@ def test_a_gated_dir_that_overlaps_the_public_folders_is_refused(tmp_path, gated
         "courses/suffix/index.md": COURSE,
         "courses/suffix/01-ledger.md": chapter("Ledger"),
     }, folio={"gated_dir": gated_dir})
-    with pytest.raises(FolioError, match=r"plugins\.folio\.gated_dir: .* overlaps (docs_dir|site_dir)"):
+    with pytest.raises(FolioError, match=r"plugins\.folio\.gated_dir: .* overlaps (docs_dir|site_dir|plugins\.folio\.content_dir)"):
         build_site(config)
     assert not (tmp_path / "site").exists()
 

@@ -124,7 +124,8 @@ def assert_leak_named(exc: BaseException, file: str, page: str = LOCKED_SRC) -> 
 
 
 def test_extra_file_with_paid_text_fails_build_names_it_and_keeps_last_good_site(tmp_path):
-    config = small_site(tmp_path)
+    # Published although no page links it (public_files), so the leak guard must catch it.
+    config = small_site(tmp_path, folio={"public_files": ["/notes.txt"]})
     build_site(config)
     before = snapshot(tmp_path / "site")
     (tmp_path / "content/notes.txt").write_text(f"My notes.\n\n{PLANTED}\n", encoding="utf-8")
@@ -203,8 +204,17 @@ def test_deployed_markdown_source_of_paid_page_is_reported(tmp_path):
     assert f"_sources/{LOCKED_SRC}" in message and "must not be deployed" in message, message
 
 
-def test_paid_source_copied_under_another_extension_is_reported(tmp_path):
+def test_paid_source_copied_under_another_extension_is_never_published(tmp_path):
+    """Fail closed: a file no public page refers to is not copied into the public tree at all."""
     config = small_site(tmp_path)
+    shutil.copy(tmp_path / "content" / LOCKED_SRC, tmp_path / "content/courses/leaklab/02-locked.md.txt")
+    build_site(config)
+    assert not (tmp_path / "site/courses/leaklab/02-locked.md.txt").exists()
+    assert find(site_texts(tmp_path / "site"), PAID_SENTENCE) == []
+
+
+def test_paid_source_published_under_another_extension_is_reported(tmp_path):
+    config = small_site(tmp_path, folio={"public_files": ["*.md.txt"]})
     shutil.copy(tmp_path / "content" / LOCKED_SRC, tmp_path / "content/courses/leaklab/02-locked.md.txt")
     with pytest.raises(LeakError) as caught:
         build_site(config)
@@ -217,7 +227,7 @@ def run_folio(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 
 def test_cli_build_with_planted_leak_exits_1_without_traceback_and_keeps_site(tmp_path):
-    small_site(tmp_path)
+    small_site(tmp_path, folio={"public_files": ["/notes.txt"]})
     first = run_folio("build", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert "leak guard: clean" in first.stdout

@@ -1,10 +1,14 @@
 """MkDocs plugin `folio`: its hooks only coordinate; the work lives in the modules.
 
 Order of events in a build:
-  on_config     -> settings, UI language
-  on_files      -> load + validate content, cut locked pages to their teasers, generate
-                   listing pages, drop paid-only assets, order files for the nav
+  on_config     -> settings, UI language; load + validate content/, cut locked pages to their
+                   teasers, generate listing pages, and write the public tree (docs_dir) from
+                   that allow-list, before MkDocs collects any file
+  on_files      -> offer content/'s other files (images, attachments) as candidates; later,
+                   drop any that another plugin turned into a page inside a priced course
   on_nav        -> section titles (course titles, localized section names)
+  on_page_content -> note which candidates each rendered public page refers to
+  on_env        -> publish only the referenced candidates (and link them into the tree)
   on_page_context -> what the header and paywall templates need
   on_post_build -> write gated/ (bundles + manifest), then run the leak guard on site/
 """
@@ -16,7 +20,7 @@ import shutil
 import time
 from pathlib import Path, PurePosixPath
 
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.utils import get_relative_url
@@ -24,13 +28,13 @@ from mkdocs.utils import get_relative_url
 from toolkit.build import listings as generated
 from toolkit.build.background import Job
 from toolkit.build.lock import BuildLock
+from toolkit.build.public_site import PublicTreeBuild
 from toolkit.config import FolioConfig
 from toolkit.content.dates import today
-from toolkit.content.loading import load_site
 from toolkit.content.model import Site
 from toolkit.content.strings import language_of, strings
 from toolkit.build.page_scanner import PageScanner
-from toolkit.build.public_pages import PublicSite, make_public
+from toolkit.build.public_pages import PublicSite
 
 log = logging.getLogger("mkdocs.plugins.folio")
 
@@ -48,11 +52,14 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         self.site: Site | None = None
         self.public: PublicSite | None = None
         self.manifest: dict | None = None
+        self.tree: PublicTreeBuild | None = None
         # Set by `folio build`, which renders into a staging folder: where the site will really be.
         self.final_site_dir: Path | None = None
 
-    # -- configuration -------------------------------------------------------------------------
+    # -- configuration and the public tree -----------------------------------------------------
 
+    # First of all on_config hooks: every other plugin must see the public tree as docs_dir.
+    @event_priority(100)
     def on_config(self, config):
         if not self.config.enabled:
             return config
@@ -65,35 +72,103 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         self.strict = bool(self.config.strict or config.strict)
         self.config_dir = Path(config.config_file_path or ".").resolve().parent
         self.gated_dir = (self.config_dir / self.config.gated_dir).resolve()
-        _refuse_public_gated_dir(self.gated_dir, config, self.final_site_dir)
-        self.public_dir = self.config_dir / ".folio-cache" / "public"
         self.gate_url = (self.config.gate_url or "").rstrip("/") or None
         _add_folio_templates(config)
+        # Before the public tree is written: two builds in one folder would overwrite each other's.
+        self._release_lock()
         self._lock = BuildLock(self.config_dir / ".folio-cache").acquire()
+        started = time.perf_counter()
+        self.tree = PublicTreeBuild(self, config)
+        _refuse_public_gated_dir(self.gated_dir, config, self.final_site_dir, self.tree.content_dir)
+        self.site, self.public = self.tree.site, self.tree.public
+        self.tree.write_pages(self._generated_pages(config))
+        self.timings["content"] = time.perf_counter() - started
         return config
 
-    # -- content -------------------------------------------------------------------------------
+    def _generated_pages(self, config) -> dict[str, str]:
+        """Listing pages and additions to pages (course blocks, leaderboards), as Markdown."""
+        site, t = self.site, self.t
+        pages: dict[str, str] = {}
+        for slug, course in site.courses.items():
+            src = course.index.src
+            block = generated.course_block(course, t, self._url_from(config, src))
+            pages[src] = self.tree.public_markdown(src).rstrip() + "\n" + block
+        if site.articles:
+            src = "articles/index.md"
+            body = generated.articles_index(site, t, self._url_from(config, src))
+            pages[src] = self._existing_or_title(src, t["articles"]) + body
+        if site.salons:
+            src = "salons/index.md"
+            body = generated.salons_index(site, t, self._url_from(config, src), self.today)
+            pages[src] = self._existing_or_title(src, t["salons"]) + body
+        pages.update(self._leaderboard_pages(pages, config))
+        return pages
 
-    # Run before other plugins' on_files (e.g. blog, tags) so they only ever see public pages.
-    @event_priority(100)
-    def on_files(self, files: Files, config) -> Files:
-        if not self.config.enabled:
-            return files
+    def _url_from(self, config, src: str):
+        """A function giving URLs of other pages relative to the page at `src`."""
+        use_directory_urls = config.use_directory_urls
+        here = File(src, "", "", use_directory_urls).url
+
+        def url_for(target: str) -> str:
+            return get_relative_url(File(target, "", "", use_directory_urls).url, here)
+
+        return url_for
+
+    def _existing_or_title(self, src: str, title: str) -> str:
+        """An author's own index page (its public form, kept, with the listing appended), else a title."""
+        if src in self.site.pages:
+            return self.tree.public_markdown(src).rstrip() + "\n"
+        return f"---\ntitle: {title}\n---\n\n# {title}\n\n"
+
+    def _leaderboard_pages(self, pages: dict[str, str], config) -> dict[str, str]:
+        self.course_contributors = {}
+        self.leaderboard_not_in_nav: set[str] = set()
+        try:
+            from toolkit.leaderboard import site_pages
+        except ImportError:  # the leaderboard package is optional while it is being built
+            return {}
         started = time.perf_counter()
-        self.site = load_site(Path(config.docs_dir), dict(self.config.membership), self.strict,
-                              config.config_file_path or "mkdocs.yml")
-        self.public = make_public(self.site, self.config.teaser_words)
-        self._reset_public_dir()
-        for src, markdown in self.public.markdown.items():
-            self._replace(files, config, src, markdown)
-        self._add_listing_pages(files, config)
-        self._add_leaderboard_pages(files, config)
-        for src in sorted(self.public.paid_only_assets):
-            asset = files.get_file_from_path(src)
-            if asset is not None:
-                files.remove(asset)
-        self.timings["content"] = time.perf_counter() - started
+        result = site_pages(self.config_dir, self.site.docs_dir, self.config.leaderboard,
+                            self.t.table, self.today)
+        out = dict(result.pages)
+        self.course_contributors = result.course_contributors
+        self.leaderboard_not_in_nav = result.not_in_nav
+        for slug, course in self.site.courses.items():
+            src = course.index.src
+            block = result.course_block(slug, course.index.meta.get("authors", []), self._url_from(config, src))
+            if src in pages and block:
+                out[src] = pages[src] + "\n" + block
+        self.timings["leaderboard"] = time.perf_counter() - started
+        return out
+
+    def on_serve(self, server, config, builder):
+        if self.config.enabled and self.tree is not None:
+            # Authors edit content/; the public tree is Folio's output, rewritten only where it changed.
+            server.unwatch(config.docs_dir)
+            server.watch(str(self.tree.content_dir))
+        return server
+
+    # -- files ---------------------------------------------------------------------------------
+
+    # Before other plugins' on_files (blog, tags, jupyter): they see only public pages and candidates.
+    @event_priority(100)
+    def _offer_candidates(self, files: Files, config) -> Files:
+        if not self.config.enabled or self.tree is None:
+            return files
         self.files = files
+        self.tree.offer_candidates(files, config)
+        for src in getattr(self, "leaderboard_not_in_nav", ()):  # hundreds of profiles: linked, not in the nav
+            file = files.get_file_from_path(src)
+            if file is not None:
+                file.inclusion = InclusionLevel.NOT_IN_NAV
+        return files
+
+    # After other plugins' on_files: a candidate another plugin made a page of is checked again.
+    @event_priority(-100)
+    def _withhold_paid_pages(self, files: Files, config) -> Files:
+        if not self.config.enabled or self.tree is None:
+            return files
+        self.tree.withhold_rendered_candidates(files)
         # gated/ and the leak guard need only the content: start them in forked processes so
         # they run on the second core while MkDocs renders the site.
         self._private_job = Job(_private_outputs, self.site, self.public, self.gated_dir, config,
@@ -106,79 +181,20 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             )
         return files
 
-    def _reset_public_dir(self) -> None:
-        shutil.rmtree(self.public_dir, ignore_errors=True)
-        self.public_dir.mkdir(parents=True, exist_ok=True)
+    on_files = CombinedEvent(_offer_candidates, _withhold_paid_pages)
 
-    def _replace(self, files: Files, config, src: str, markdown: str) -> None:
-        """Hand MkDocs `markdown` instead of the source file at `src`.
+    # After other plugins changed the HTML: what the page finally refers to is what counts.
+    @event_priority(-100)
+    def on_page_content(self, html: str, page, config, files):
+        if self.config.enabled and self.tree is not None:
+            self.tree.note_references(html, page)
+        return html
 
-        The public copy lives outside docs_dir, so any plugin that rereads the page's
-        source file reads the teaser, never the paid original.
-        """
-        path = self.public_dir / src
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(markdown, encoding="utf-8")
-        old = files.get_file_from_path(src)
-        if old is not None:
-            files.remove(old)
-        files.append(File.generated(config, src, abs_src_path=str(path)))
-
-    def _url_from(self, files: Files, src: str):
-        """A function giving URLs of other pages relative to the page at `src`."""
-        here = File(src, "", "", config_use_directory_urls(files)).url
-
-        def url_for(target: str) -> str:
-            file = files.get_file_from_path(target)
-            return get_relative_url(file.url if file else target, here)
-
-        return url_for
-
-    def _add_listing_pages(self, files: Files, config) -> None:
-        site, t = self.site, self.t
-        for slug, course in site.courses.items():
-            index_src = course.index.src
-            block = generated.course_block(course, t, self._url_from(files, index_src))
-            self._replace(files, config, index_src, self._source_text(index_src) + block)
-        if site.articles:
-            src = "articles/index.md"
-            body = generated.articles_index(site, t, self._url_from(files, src))
-            self._replace(files, config, src, self._existing_or_title(src, t["articles"]) + body)
-        if site.salons:
-            src = "salons/index.md"
-            body = generated.salons_index(site, t, self._url_from(files, src), self.today)
-            self._replace(files, config, src, self._existing_or_title(src, t["salons"]) + body)
-
-    def _source_text(self, src: str) -> str:
-        return (self.site.docs_dir / src).read_text(encoding="utf-8").rstrip() + "\n"
-
-    def _existing_or_title(self, src: str, title: str) -> str:
-        """An author's own index page (kept, with the listing appended), else a title."""
-        if (self.site.docs_dir / src).is_file():
-            return self._source_text(src)
-        return f"---\ntitle: {title}\n---\n\n# {title}\n\n"
-
-    def _add_leaderboard_pages(self, files: Files, config) -> None:
-        try:
-            from toolkit.leaderboard import site_pages
-        except ImportError:  # the leaderboard package is optional while it is being built
-            self.course_contributors = {}
-            return
-        started = time.perf_counter()
-        result = site_pages(self.config_dir, self.site.docs_dir, self.config.leaderboard,
-                            self.t.table, self.today)
-        for src, markdown in result.pages.items():
-            self._replace(files, config, src, markdown)
-            if src in result.not_in_nav:  # hundreds of profiles: linked from the boards, not the nav
-                files.get_file_from_path(src).inclusion = InclusionLevel.NOT_IN_NAV
-        self.course_contributors = result.course_contributors
-        for slug, course in self.site.courses.items():
-            src = course.index.src
-            block = result.course_block(slug, course.index.meta.get("authors", []), self._url_from(files, src))
-            path = self.public_dir / src
-            if path.is_file() and block:
-                path.write_text(path.read_text(encoding="utf-8") + "\n" + block, encoding="utf-8")
-        self.timings["leaderboard"] = time.perf_counter() - started
+    @event_priority(-100)
+    def on_env(self, env, config, files: Files):
+        if self.config.enabled and self.tree is not None:
+            self.tree.publish_referenced(files)
+        return env
 
     def _nav_order(self, file: File):
         """Home first, then courses (chapters in course order), articles and salons newest first."""
@@ -288,6 +304,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         gate = self.gate_url
         return {
             "offers": offers,
+            # 0 when nothing beyond the teaser is locked: the paywall then names no reading time.
             "locked_minutes": self.public.locked[page.src].locked_minutes,
             "checkout_url": f"{gate}/checkout" if gate else None,
             "read_url": f"{gate}/read/{page.product}?page={page.src}" if gate else None,
@@ -391,17 +408,18 @@ def _private_outputs(site, public, gated_dir, config, gate_url, t) -> dict:
     return {"manifest": manifest, "timings": {"gated": time.perf_counter() - started}}
 
 
-def _refuse_public_gated_dir(gated_dir: Path, config, final_site_dir: Path | None) -> None:
-    """gated/ inside docs_dir or site_dir would be copied to, or be, the public site."""
+def _refuse_public_gated_dir(gated_dir: Path, config, final_site_dir: Path | None, content_dir: Path) -> None:
+    """gated/ inside docs_dir, content_dir or site_dir would be copied to, or be, the public site."""
     from toolkit.errors import FolioError
 
-    folders = {"docs_dir": config["docs_dir"], "site_dir": final_site_dir or config["site_dir"]}
+    folders = {"docs_dir": config["docs_dir"], "site_dir": final_site_dir or config["site_dir"],
+               "plugins.folio.content_dir": content_dir}
     for name, folder in folders.items():
         public = Path(folder).resolve()
         if gated_dir == public or gated_dir.is_relative_to(public) or public.is_relative_to(gated_dir):
             raise FolioError(
                 f"{Path(config.config_file_path or 'mkdocs.yml').name}: plugins.folio.gated_dir: {gated_dir} "
-                f"overlaps {name} ({public}), so paid files would be published; put it outside both, e.g. `gated`"
+                f"overlaps {name} ({public}), so paid files would be published; put it outside them, e.g. `gated`"
             )
 
 

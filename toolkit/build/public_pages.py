@@ -7,6 +7,7 @@ text references, which must not be copied into `site/`.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field, replace
 
@@ -15,12 +16,14 @@ import yaml
 from toolkit.content.model import Page, Site, is_markdown
 from toolkit.content.references import references
 from toolkit.build.teaser import split
-from toolkit.content.text import plain_text, reading_minutes, shorten
+from toolkit.content.text import count_words, plain_text, reading_minutes, shorten
 
 # Front matter that may stay on a locked page's public version. Anything else
 # (description, summary, custom keys a template might print) could carry paid text.
 PUBLIC_KEYS = ("title", "date", "tags", "authors", "hide", "icon", "template", "status",
-               "location", "speakers", "slides", "recording", "access", "search")
+               "location", "speakers", "slides", "recording", "access", "search",
+               # Material's blog: where a post is listed, never its text.
+               "categories", "slug", "pin", "draft")
 
 
 
@@ -32,7 +35,8 @@ class LockedPage:
 
     @property
     def locked_minutes(self) -> int:
-        return reading_minutes(self.remainder)
+        """Reading time of the locked part; 0 when nothing beyond the teaser is locked."""
+        return reading_minutes(self.remainder) if count_words(self.remainder) else 0
 
 
 @dataclass
@@ -77,8 +81,12 @@ def teaser_without_headings(teaser: str) -> str:
 
 
 def _yaml_safe(value):
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
+    """Dates stay dates (Material's blog requires one), whether YAML or our loader read them."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return value
     return value
 
 

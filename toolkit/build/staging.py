@@ -96,3 +96,11 @@ def quiet_mkdocs_logging() -> None:
     """MkDocs' own INFO lines are noise for a CLI user; Folio's (gated products, leak guard) still show."""
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     logging.getLogger("mkdocs.plugins.folio").setLevel(logging.INFO)
+
+
+def content_dir_of(config) -> Path:
+    """Where the authors' Markdown lives: plugins.folio.content_dir, else (legacy layout) docs_dir."""
+    plugin = config["plugins"].get("folio")
+    chosen = plugin.config.get("content_dir") if plugin is not None else None
+    base = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+    return (base / chosen).resolve() if chosen else Path(config["docs_dir"]).resolve()

@@ -35,8 +35,28 @@ def split(body: str, teaser_words: int) -> Split:
         return Split(_with_link_defs(teaser, rest), rest, True)
     blocks = _blocks(lines)
     teaser_blocks, rest_blocks = _take_words(blocks, teaser_words)
+    if _nearly_all(teaser_blocks, rest_blocks):
+        # A short page (an answer key) would be given away whole: show its first block only.
+        teaser_blocks, rest_blocks = _first_block(blocks)
     teaser, rest = "".join(teaser_blocks), "".join(rest_blocks)
     return Split(_with_link_defs(teaser, rest), rest, False)
+
+
+def _nearly_all(teaser: list[str], rest: list[str]) -> bool:
+    """True when the locked part would be under a quarter of the page's words."""
+    locked = sum(count_words(b) for b in rest)
+    total = locked + sum(count_words(b) for b in teaser)
+    return total > 0 and locked * 4 < total
+
+
+def _first_block(blocks: list[str]) -> tuple[list[str], list[str]]:
+    """The leading headings and the first block of text after them; the rest is locked."""
+    for i, block in enumerate(blocks):
+        if not _HEADING.match(block.lstrip()) and count_words(block):
+            if i + 1 == len(blocks):
+                return blocks[:i], blocks[i:]  # one block only: it is the whole page, lock it
+            return blocks[: i + 1], blocks[i + 1:]
+    return [], blocks
 
 
 def _marker_line(lines: list[str]) -> int | None:
@@ -68,9 +88,12 @@ def _blocks(lines: list[str]) -> list[str]:
     fence = None
     open_tag = None
     for line in lines:
-        starts_new = (
-            fence is None and open_tag is None and current and not current[-1].strip()
-            and any(l.strip() for l in current) and line.strip() and not line[:1].isspace()
+        outside = fence is None and open_tag is None
+        after_heading = bool(current) and _HEADING.match(current[-1]) is not None and len(current) == 1
+        starts_new = outside and current and line.strip() and not line[:1].isspace() and (
+            (not current[-1].strip() and any(l.strip() for l in current))
+            # An ATX heading is a block of its own even with no blank line around it.
+            or _HEADING.match(line) is not None or after_heading
         )
         if starts_new:
             blocks.append(current)

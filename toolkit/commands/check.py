@@ -16,12 +16,13 @@ from toolkit.commands.build import config_option
 @click.argument("site_dir", required=False, type=click.Path(file_okay=False))
 def command(config_file: str, strict: bool, leaks: bool, site_dir: str | None) -> None:
     """Validate all content (no output is written); with --leaks, scan SITE_DIR (default: site/) for paid text."""
-    from toolkit.content.loading import load_site
+    from toolkit.build.staging import content_dir_of
     from toolkit.config import folio_plugin, load_mkdocs_config
+    from toolkit.content.loading import load_site
 
     config = load_mkdocs_config(config_file)
     plugin = folio_plugin(config)
-    site = load_site(Path(config.docs_dir), dict(plugin.config.membership), strict or plugin.config.strict,
+    site = load_site(content_dir_of(config), dict(plugin.config.membership), strict or plugin.config.strict,
                      config.config_file_path or config_file)
     if not leaks:
         warnings = f", {len(site.warnings)} warnings" if site.warnings else ""

@@ -112,11 +112,13 @@ def _mailmap_text(lines: list[str]) -> str:
 
 
 def _load_site(config_file: Path):
-    """Return the docs folder and the validated leaderboard settings of a mkdocs.yml."""
+    """Return the authors' content folder and the validated leaderboard settings of a mkdocs.yml."""
+    from toolkit.build.staging import content_dir_of
     from toolkit.config import load_mkdocs_config
     from toolkit.leaderboard.settings import load_settings
 
     config = load_mkdocs_config(config_file)
     folio = config["plugins"].get("folio")
     raw = folio.config.get("leaderboard", {}) if folio is not None else {}
-    return Path(config["docs_dir"]), load_settings(raw, config_file.name)
+    # The history of content_dir (what authors commit), never of the generated public tree MkDocs reads.
+    return content_dir_of(config), load_settings(raw, config_file.name)

@@ -10,9 +10,10 @@ from toolkit.commands.build import config_option
 
 
 def _docs_dir(config_file: str) -> Path:
+    from toolkit.build.staging import content_dir_of
     from toolkit.config import load_mkdocs_config
 
-    return Path(load_mkdocs_config(config_file).docs_dir)
+    return content_dir_of(load_mkdocs_config(config_file))
 
 
 def _report(paths) -> None:

@@ -21,6 +21,11 @@ def is_markdown(path: str) -> bool:
     return path.lower().endswith(MARKDOWN_SUFFIXES)
 
 
+def shadowed_readme(path) -> bool:
+    """MkDocs' rule: a README.md is ignored where an index page exists beside it."""
+    return path.stem == "README" and any((path.parent / f"index{suffix}").is_file() for suffix in MARKDOWN_SUFFIXES)
+
+
 def chapter_number(name: str) -> str | None:
     """The digits that number a chapter file (`03` for `03-tasks.md`), or None."""
     match = CHAPTER_NUMBER.match(name)
@@ -38,6 +43,10 @@ def kind_of(src: str) -> tuple[str, str | None]:
     parts, is_index = path.parts, path.stem in ("index", "README")
     if len(parts) == 3 and parts[0] == "courses":
         return ("course" if is_index else "chapter"), parts[1]
+    if len(parts) > 3 and parts[0] == "courses":
+        # A page in a course's subfolder belongs to the course like any chapter (paid by default
+        # in a priced course): nothing under courses/<slug>/ is free by accident of its depth.
+        return "chapter", parts[1]
     if len(parts) == 2 and parts[0] == "articles" and not is_index:
         return "article", None
     if len(parts) == 2 and parts[0] == "salons" and not is_index:

@@ -13,9 +13,10 @@ from typing import Mapping
 from toolkit.config import ConfigFile, display_path
 from toolkit.content import schema
 from toolkit.content.frontmatter import read_front_matter
-from toolkit.content.layout import chapter_number, is_markdown, kind_of
+from toolkit.content.layout import chapter_number, is_markdown, kind_of, shadowed_readme
 from toolkit.content.model import Course, Page, Site
 from toolkit.content.prices import Price, PriceError
+from toolkit.content.security_keys import SECURITY_KEYS, near_security_key
 from toolkit.errors import ContentError, Problem
 
 log = logging.getLogger("mkdocs.plugins.folio")
@@ -30,6 +31,8 @@ def load_site(docs_dir: Path, membership: Mapping[str, str | None], strict: bool
     for path in sorted(p for p in docs_dir.rglob("*") if is_markdown(p.name) and p.is_file()):
         src = path.relative_to(docs_dir).as_posix()
         if any(part.startswith(".") for part in PurePosixPath(src).parts):
+            continue
+        if shadowed_readme(path):
             continue
         page, found = _load_page(path, src, strict, docs_dir)
         pages[src] = page
@@ -64,17 +67,31 @@ def _load_page(path: Path, src: str, strict: bool, docs_dir: Path) -> tuple[Page
                                             "out of the docs folder")]
     fm = read_front_matter(text)
     meta, problems = schema.validate(kind, fm, shown, strict)
+    if not fm.lines and not fm.error:
+        problems += _multimarkdown_security_keys(text, shown)
     return Page(src, kind, meta, fm.body, fm.body_line, fm.lines, course), problems
+
+
+def _multimarkdown_security_keys(text: str, shown: str) -> list[Problem]:
+    """MkDocs reads `Access: paid` lines at the top of a page without `---` as metadata; Folio does not."""
+    from mkdocs.utils.meta import get_data
+
+    _, data = get_data(text)
+    return [
+        Problem(shown, 1, key, "MultiMarkdown-style metadata is not read by Folio, so this page would be "
+                "published as free: put the keys in YAML front matter between `---` lines")
+        for key in data if key in SECURITY_KEYS or near_security_key(key)
+    ]
 
 
 def _assemble_courses(pages: dict[str, Page], problems: list[Problem], docs_dir: Path) -> dict[str, Course]:
     courses: dict[str, Course] = {}
     by_course: dict[str, list[Page]] = {}
     for page in pages.values():
-        if page.kind == "chapter":
+        if page.kind == "chapter" and len(PurePosixPath(page.src).parts) == 3:
             by_course.setdefault(page.course, []).append(page)
     for slug in sorted({p.course for p in pages.values() if p.course}):
-        index = pages.get(f"courses/{slug}/index.md")
+        index = pages.get(f"courses/{slug}/index.md") or pages.get(f"courses/{slug}/README.md")
         chapters = by_course.get(slug, [])
         if index is None:
             shown = _display_path(docs_dir, f"courses/{slug}")
@@ -84,6 +101,9 @@ def _assemble_courses(pages: dict[str, Page], problems: list[Problem], docs_dir:
         if not ordered:
             problems.append(Problem(_display_path(docs_dir, index.src), 1, "chapters",
                                     "a course needs at least one chapter: add e.g. 01-introduction.md beside index.md"))
+        nested = sorted((p for p in pages.values() if p.kind == "chapter" and p.course == slug
+                         and len(PurePosixPath(p.src).parts) > 3), key=lambda p: p.src)
+        ordered = ordered + nested
         default_access = "paid" if index.meta.get("price") else "free"
         for chapter in ordered:
             chapter.meta.setdefault("access", default_access)

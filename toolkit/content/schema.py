@@ -14,6 +14,7 @@ from typing import Any, Callable
 from toolkit.errors import Problem
 from toolkit.content.frontmatter import FrontMatter
 from toolkit.content.prices import Price, PriceError
+from toolkit.content.security_keys import SECURITY_KEYS, near_security_key
 
 Check = Callable[[Any], Any]  # returns the cleaned value or raises ValueError(message)
 
@@ -146,6 +147,15 @@ def validate(kind: str, fm: FrontMatter, path: str, strict: bool) -> tuple[dict,
     for key, value in fm.meta.items():
         key = str(key)
         field = schema.get(key)
+        meant = near_security_key(key)
+        if meant:
+            problems.append(Problem(path, fm.line_of(key), key,
+                                    f"looks like the security key `{meant}` misspelt: write `{meant}:` exactly "
+                                    "(in lowercase), or Folio cannot tell who may read this page"))
+            continue
+        if field is None and key in SECURITY_KEYS:
+            problems.append(Problem(path, fm.line_of(key), key, _misplaced(key, kind)))
+            continue
         if field is None:
             severity = "error" if strict else "warning"
             problems.append(Problem(path, fm.line_of(key), key, f"unknown key for a {kind} page", severity))
@@ -159,3 +169,13 @@ def validate(kind: str, fm: FrontMatter, path: str, strict: bool) -> tuple[dict,
         if field.required and key not in fm.meta:
             problems.append(Problem(path, 1, key, f"is required for a {kind} page"))
     return clean, problems
+
+
+def _misplaced(key: str, kind: str) -> str:
+    """Why a security key on this kind of page would decide nothing, and where it belongs."""
+    where = {
+        "price": "a price belongs in a course's index.md (content/courses/<slug>/index.md)",
+        "type": "`type: course` belongs only in content/courses/<slug>/index.md",
+        "access": "set access on the chapters (`access: free` or `paid`), not on the course page",
+    }[key]
+    return f"does not apply to a {kind} page, so it would not protect anything: {where}"

@@ -1,0 +1,64 @@
+"""`folio serve` watches content/ and settles: writing the public tree never loops the rebuilds."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.sites import write_site
+
+FOLIO = Path(sys.executable).with_name("folio")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def wait_for(predicate, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.3)
+    return False
+
+
+def test_serve_rebuilds_on_a_content_edit_and_then_settles(tmp_path):
+    write_site(tmp_path, {"index.md": "# Home\n", "articles/a.md": "---\ntitle: A\ndate: 2026-01-01\n---\n\n# A\n\n"
+                          "First version of the text.\n"}, plugins=["search"])
+    port = free_port()
+    log = tmp_path / "serve.log"
+    with open(log, "wb") as out:
+        server = subprocess.Popen([str(FOLIO), "serve", "-a", f"127.0.0.1:{port}"], cwd=tmp_path, stdout=out,
+                                  stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        page = f"http://127.0.0.1:{port}/articles/a/"
+        assert wait_for(lambda: "First version" in fetch(page), 60), log.read_text()
+        source = tmp_path / "content/articles/a.md"
+        source.write_text(source.read_text().replace("First version", "Second version"), encoding="utf-8")
+        assert wait_for(lambda: "Second version" in fetch(page), 60), log.read_text()
+        time.sleep(3)
+        builds = log.read_text().count("Documentation built")
+        time.sleep(4)
+        assert log.read_text().count("Documentation built") == builds, "rebuilds did not settle"
+        assert builds <= 3, log.read_text()
+        assert "Traceback" not in log.read_text()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)

@@ -1,0 +1,246 @@
+"""One build's public tree: from content/ to the allow-listed docs_dir MkDocs renders.
+
+The plugin's hooks call this in order: construct (on_config: classify content, write
+pages), `offer_candidates` (on_files), `withhold_rendered_candidates` (late on_files),
+`note_references` (each rendered page), `publish_referenced` (on_env, before MkDocs
+copies any file).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path, PurePosixPath
+
+import pathspec
+from mkdocs.structure.files import File, Files
+
+from toolkit.build import content_files, includes
+from toolkit.build.asset_refs import site_paths
+from toolkit.build.public_pages import make_public
+from toolkit.build.public_tree import PLACEHOLDER, PublicTree
+from toolkit.content.loading import load_site
+from toolkit.errors import FolioError
+
+log = logging.getLogger("mkdocs.plugins.folio")
+
+LEGACY_TREE = Path(".folio") / "public"
+
+
+class PublicTreeBuild:
+    def __init__(self, plugin, config):
+        self.config = config
+        self.config_name = Path(config.config_file_path or "mkdocs.yml").name
+        self.config_dir = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        self.content_dir, public_dir = self._folders(plugin, config)
+        _refuse_unsupported_layouts(config, self.config_name)
+        self.tree = PublicTree(public_dir, self.content_dir, self.config_name)
+        self.tree.ensure_placeholder()
+        self.tree.check_foreign_files()
+        config.docs_dir = str(public_dir)
+        _exclude_placeholder(config)
+        _edit_links_to_sources(config, self.config_dir, public_dir, self.content_dir)
+        self.site = load_site(self.content_dir, dict(plugin.config.membership), plugin.strict,
+                              config.config_file_path or "mkdocs.yml")
+        self.public = make_public(self.site, plugin.config.teaser_words)
+        self.files = content_files.classify(self.site, self.content_dir, self.shown)
+        self.public_files = pathspec.GitIgnoreSpec.from_lines(plugin.config.public_files)
+        self.candidates: dict[str, File] = {}
+        self.referenced: set[str] = set()
+
+    def shown(self, src: str) -> str:
+        """How a content file is named in messages: relative to mkdocs.yml's folder when possible."""
+        path = self.content_dir / src
+        try:
+            return path.relative_to(self.config_dir).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    def _folders(self, plugin, config) -> tuple[Path, Path]:
+        docs_dir = Path(config.docs_dir).resolve()
+        chosen = plugin.config.content_dir
+        if not chosen:
+            # Legacy layout: docs_dir holds the content. Folio still builds from a generated tree,
+            # but a builder without the plugin would publish everything: say so.
+            log.warning(
+                "%s: docs_dir (%s) holds the content, so a build without the folio plugin publishes "
+                "paid chapters. Set `plugins.folio.content_dir: %s` and `docs_dir: %s`.",
+                self.config_name, docs_dir.name, docs_dir.name, LEGACY_TREE.as_posix())
+            return docs_dir, (self.config_dir / LEGACY_TREE).resolve()
+        content_dir = (self.config_dir / chosen).resolve()
+        if not content_dir.is_dir():
+            raise FolioError(f"{self.config_name}: plugins.folio.content_dir: {content_dir} is not a folder; "
+                             "name the folder that holds your Markdown, e.g. `content`")
+        if docs_dir == content_dir or docs_dir.is_relative_to(content_dir) or content_dir.is_relative_to(docs_dir):
+            raise FolioError(
+                f"{self.config_name}: docs_dir ({docs_dir}) and plugins.folio.content_dir ({content_dir}) overlap; "
+                f"docs_dir is the public tree Folio writes, e.g. `docs_dir: {LEGACY_TREE.as_posix()}`"
+            )
+        return content_dir, docs_dir
+
+    # -- pages (on_config) ---------------------------------------------------------------------
+
+    def public_markdown(self, src: str) -> str:
+        """A page's public Markdown: the teaser form of a locked page, else its source."""
+        if src in self.public.markdown:
+            return self.public.markdown[src]
+        return (self.content_dir / src).read_text(encoding="utf-8")
+
+    def write_pages(self, generated: dict[str, str]) -> None:
+        texts: dict[str, bytes] = {src: text.encode("utf-8") for src, text in generated.items()}
+        links: dict[str, Path] = {}
+        for src in self.site.pages:
+            if src in texts:
+                continue
+            if src in self.public.markdown:
+                texts[src] = self.public.markdown[src].encode("utf-8")
+            else:
+                links[src] = self.content_dir / src
+        if "README.md" in links and "index.md" not in links and "index.md" not in texts:
+            links["index.md"] = links.pop("README.md")  # the placeholder is the tree's README.md
+        elif "README.md" in texts and "index.md" not in texts and "index.md" not in links:
+            texts["index.md"] = texts.pop("README.md")
+        links.pop(PLACEHOLDER, None)
+        texts.pop(PLACEHOLDER, None)
+        links.update(self.files.folder_metadata)
+        self._check_includes({**{s: self.public.markdown.get(s) for s in links if s in self.site.pages},
+                              **{s: t.decode("utf-8") for s, t in texts.items()}})
+        self.tree.write_pages(texts, links)
+        self.page_sources = set(texts) | set(links)
+
+    def _check_includes(self, pages: dict[str, str | None]) -> None:
+        paid = content_files.paid_files(self.site, self.content_dir, self.files.candidates, self.shown)
+        if not paid:
+            return
+        config = self.config
+        snippets = (config.mdx_configs or {}).get("pymdownx.snippets", {}) or {}
+        bases = [self.config_dir, Path.cwd(), self.content_dir, self.tree.root]
+        base_path = snippets.get("base_path", ["."])
+        for base in [base_path] if isinstance(base_path, str) else base_path:
+            bases += [self.config_dir / base, Path.cwd() / base]
+        macros = config.plugins.get("macros")
+        if macros is not None:
+            include_dir = macros.config.get("include_dir") or ""
+            bases.append(self.config_dir / include_dir)
+        check = includes.IncludeCheck(paid, bases, self.shown)
+        problems = []
+        for name in snippets.get("auto_append", []) or []:
+            hit = check._paid_target(name, [])
+            if hit:
+                problems.append(f"{self.config_name}: markdown_extensions: pymdownx.snippets: auto_append names "
+                                f"{hit}, which is paid, so every page would include it; remove it.")
+        for src, text in pages.items():
+            if text is None:
+                text = (self.content_dir / src).read_text(encoding="utf-8")
+            if "8<" not in text and "{%" not in text:
+                continue
+            folder = PurePosixPath(src).parent.as_posix()
+            here = [self.content_dir / folder, self.tree.root / folder]
+            problems += check.problems(src, here, text)
+        includes.raise_if_any(problems)
+
+    # -- other files (on_files .. on_env) ------------------------------------------------------
+
+    def offer_candidates(self, files: Files, config) -> None:
+        """Replace the tree's assets (last build's choice) by every candidate from content/."""
+        tree_root = str(self.tree.root)
+        for file in list(files):
+            if file.abs_src_path and file.abs_src_path.startswith(tree_root) and file.src_uri not in self.page_sources:
+                if file.src_uri.endswith(".folio-tree.json"):
+                    continue
+                files.remove(file)
+        for src, path in self.files.candidates.items():
+            existing = files.get_file_from_path(src)
+            if existing is not None:
+                files.remove(existing)
+            file = File(src, str(self.content_dir), config.site_dir, config.use_directory_urls)
+            self.candidates[src] = file
+            files.append(file)
+
+    def withhold_rendered_candidates(self, files: Files) -> None:
+        """A candidate inside a priced course that another plugin (e.g. mkdocs-jupyter) made a page of."""
+        for src, file in list(self.candidates.items()):
+            current = files.get_file_from_path(src)
+            if current is None:
+                continue
+            if current.is_documentation_page() and content_files.priced_course(self.site, src):
+                files.remove(current)
+                del self.candidates[src]
+                log.warning("%s: kept private (not published): Folio cannot cut it into a teaser, and it is "
+                            "in the priced course `%s`", self.shown(src), content_files.priced_course(self.site, src))
+            elif current is not file:
+                self.candidates[src] = current
+
+    def note_references(self, html: str, page) -> None:
+        from urllib.parse import urlsplit
+
+        prefix = urlsplit(self.config.site_url or "/").path or "/"
+        self.referenced |= site_paths(html, page.url, prefix)
+        # Raw HTML is not rewritten by MkDocs: authors mean its relative paths from the source's
+        # folder, as they work without directory URLs. Counting both publishes nothing unnamed.
+        folder = PurePosixPath(page.file.src_uri).parent.as_posix()
+        self.referenced |= site_paths(html, "" if folder == "." else folder + "/", prefix)
+
+    def publish_referenced(self, files: Files) -> None:
+        """Keep the candidates public pages refer to (or mkdocs.yml names); drop the rest."""
+        named = _named_by_config(self.config)
+        kept: dict[str, Path] = {}
+        dropped = 0
+        for src, file in self.candidates.items():
+            if file.is_documentation_page():
+                kept[src] = self.content_dir / src  # a page another plugin renders (outside priced courses)
+                continue
+            dest = file.dest_uri
+            if dest in self.referenced or src in named or self.public_files.match_file(src):
+                kept[src] = self.content_dir / src
+            else:
+                files.remove(file)
+                dropped += 1
+        self.tree.write_assets(kept)
+        if dropped:
+            log.info("Folio: %d files under %s not published (no public page refers to them)",
+                     dropped, self.content_dir.name)
+
+
+def _named_by_config(config) -> set[str]:
+    named = set()
+    for entry in list(config.extra_css) + list(config.extra_javascript):
+        named.add(str(getattr(entry, "path", entry)))
+    for key in ("logo", "favicon"):
+        value = config.theme.get(key) if hasattr(config.theme, "get") else None
+        if isinstance(value, str):
+            named.add(value)
+    return {PurePosixPath(n).as_posix().lstrip("/") for n in named}
+
+
+def _exclude_placeholder(config) -> None:
+    """The tree's committed README.md is for builders without Folio; Folio's builds skip it."""
+    existing = config.exclude_docs
+    lines = [p.pattern for p in existing.patterns if getattr(p, "pattern", None)] if existing else []
+    config.exclude_docs = pathspec.GitIgnoreSpec.from_lines(lines + [f"/{PLACEHOLDER}"])
+
+
+def _edit_links_to_sources(config, config_dir: Path, public_dir: Path, content_dir: Path) -> None:
+    """Edit links name the source in content/, never the generated tree."""
+    edit_uri = config.edit_uri
+    if not edit_uri or not config.repo_url:
+        return
+    try:
+        content = content_dir.relative_to(config_dir).as_posix()
+        public = public_dir.relative_to(config_dir).as_posix()
+    except ValueError:
+        return
+    stripped = edit_uri.rstrip("/")
+    for generated in (public, "docs"):
+        if stripped.endswith("/" + generated) or stripped == generated:
+            config.edit_uri = stripped[: len(stripped) - len(generated)] + content + "/"
+            return
+
+
+def _refuse_unsupported_layouts(config, config_name: str) -> None:
+    if config.plugins.get("i18n") is not None:
+        raise FolioError(
+            f"{config_name}: plugins: i18n: Folio does not read mkdocs-static-i18n's folder (`en/…`) or suffix "
+            "(`page.zh.md`) layouts yet, so it could not tell which translated chapters are paid. Build one "
+            "site per language instead: one mkdocs.yml each, with its own content_dir and theme.language."
+        )
