@@ -161,3 +161,15 @@ def test_the_site_has_a_board_per_configured_section_with_its_title(docs_repo):
                                          r"must be one of pages, courses, salons, got 'x'"):
         site_pages(docs_repo.root, docs_repo.docs, {"sections": {"guide": {"kind": "x"}}}, "en",
                    datetime.date(2024, 1, 10))
+
+
+def test_the_cli_reads_the_history_of_content_dir_not_the_generated_docs_dir(tmp_path):
+    repo = ContentRepo(tmp_path / "site")
+    repo.write_lines("articles/a.md", 10)
+    repo.commit(ANN, "2024-01-01")
+    repo.config_file.write_text("site_name: x\ndocs_dir: .folio/public\nplugins:\n  - folio:\n"
+                                "      content_dir: content\n", encoding="utf-8")
+    (repo.root / ".folio" / "public").mkdir(parents=True)  # the generated tree (a placeholder in real sites)
+    document = json.loads(run(repo, "--format", "json").stdout)
+    assert document["read"] == ["content"]
+    assert [(row["name"], row["points"]) for row in document["contributors"]] == [("Ann", 11.0)]
