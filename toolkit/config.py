@@ -249,7 +249,7 @@ class TextList(Setting):
     def run_validation(self, value):
         items = value if isinstance(value, list) else [None]
         if self.folder and not items or not all(self._fits(item) for item in items):
-            what = "folders inside docs_dir (no '..', no leading '/')" if self.folder else "non-empty texts"
+            what = "folders inside the content folder (no '..', no leading '/')" if self.folder else "non-empty texts"
             raise ValidationError(f"must be a list of {what}, got {value!r}")
         return [item.strip("/") for item in items] if self.folder else list(items)
 

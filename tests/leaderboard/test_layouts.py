@@ -90,7 +90,8 @@ def test_a_board_with_no_matching_pages_says_which_paths_were_read(docs_repo):
     assert result.exit_code == 0
     assert result.stdout == (
         "No contributors on this board. No Markdown page was found in the git history of `docs/articles`, "
-        "`docs/courses`, `docs/salons`; check that docs_dir names the folder your pages are in.\n")
+        "`docs/courses`, `docs/salons`; check that plugins.folio.content_dir (or docs_dir) names the folder "
+        "your pages are in.\n")
 
 
 def test_pages_outside_every_section_are_named_as_the_reason(docs_repo):
@@ -138,7 +139,8 @@ def test_bad_sections_are_all_reported_at_their_line_with_what_to_write(tmp_path
     assert result.output.splitlines() == [
         "Error: mkdocs.yml:7: plugins.folio.leaderboard.sections.all: a section name must be letters, digits, "
         "'-' or '_' and not one of all, index, people, general",
-        "mkdocs.yml:8: plugins.folio.leaderboard.sections.docs.folders: must be a list of folders inside docs_dir "
+        "mkdocs.yml:8: plugins.folio.leaderboard.sections.docs.folders: must be a list of folders inside the content "
+        "folder "
         "(no '..', no leading '/'), got ['../outside']; write e.g. `folders: [docs, guides]`",
         "mkdocs.yml:8: plugins.folio.leaderboard.sections.docs.kind: must be one of pages, courses, salons, "
         "got 'manual'; write e.g. `kind: pages`",

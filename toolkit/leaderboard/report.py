@@ -87,8 +87,8 @@ def why_empty(history: History, catalog: Catalog, settings: Settings, board: str
         return "The repository has no commits yet."
     places = [catalog.place(path) for path in history.ledger.page_paths]
     if not places:
-        return (f"No Markdown page was found in the git history of {read}; check that docs_dir "
-                "names the folder your pages are in.")
+        return (f"No Markdown page was found in the git history of {read}; check that "
+                "plugins.folio.content_dir (or docs_dir) names the folder your pages are in.")
     if not any(place.section for place in places):
         folders = ", ".join(f"`{folder}`" for section in settings.sections for folder in section.folders)
         return (f"None of the {len(places)} pages in the history of {read} is in a section folder ({folders}). "

@@ -8,7 +8,7 @@ turns a validated config, or a plain mapping such as tests pass, into a
 documented in README.md ("Leaderboards", "Settings"), which
 `tests/test_docs.py` checks against `DEFAULTS`.
 
-How the sections work: every Markdown page under `docs_dir` belongs to the
+How the sections work: every Markdown page in the content folder (`content_dir`, else `docs_dir`) belongs to the
 section whose folder holds it (the deepest folder wins when folders nest);
 with `general: true` every other page counts in the `general` section, with
 `general: false` it earns nothing. A section's `kind` says what its new pages
