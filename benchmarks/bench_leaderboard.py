@@ -4,8 +4,8 @@ Generates a deterministic repository (by default 50,000 commits touching 2,000
 Markdown files under content/) with `git fast-import`, then measures in the
 same run:
 
-- raw:    `git log --numstat` over content/courses, content/articles, content/salons
-- cold:   the leaderboard with no cache (one streaming `git log`, parse, score)
+- raw:    `git log --numstat` over the paths the leaderboard reads (content/, by default)
+- cold:   the leaderboard with no cache (one streaming `git log --raw --numstat`, parse, score)
 - cached: the leaderboard after one new commit (reads `git log OLD..HEAD` only)
 - git-fame on the same repository, when `git-fame` is installed
 
@@ -30,10 +30,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from toolkit.leaderboard.collect import SECTIONS
+from toolkit.leaderboard.collect import content_pathspecs
 from toolkit.leaderboard.report import build_report
 from toolkit.leaderboard.settings import load_settings
 from toolkit.leaderboard.windows import ALL_TIME
+
+SETTINGS = load_settings({})
 
 RESULTS = Path(__file__).parent / "results" / "leaderboard.json"
 ISOLATED_GIT = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
@@ -137,18 +139,18 @@ def timed(action) -> float:
 
 
 def raw_git_log(repo: Path) -> None:
-    pathspecs = [f"content/{section}" for section in SECTIONS]
+    _prefix, pathspecs = content_pathspecs(repo, repo / "content", SETTINGS)
     subprocess.run(["git", "log", "--numstat", "--", *pathspecs], cwd=repo, env=git_env(),
                    stdout=subprocess.PIPE, check=True)
 
 
 def leaderboard(repo: Path) -> int:
-    report = build_report(repo, repo / "content", load_settings({}), ALL_TIME)
+    report = build_report(repo, repo / "content", SETTINGS, ALL_TIME)
     return report.parsed
 
 
 def drop_cache(repo: Path) -> None:
-    shutil.rmtree(repo / ".folio-cache", ignore_errors=True)
+    shutil.rmtree(repo / ".folio" / "cache", ignore_errors=True)
 
 
 def add_one_commit(repo: Path) -> None:

@@ -307,6 +307,149 @@ class GateConfig(StrictConfig):
     signin_days = Whole(30, minimum=1, example="30", unit="of days")
 
 
+# -- leaderboard: read by toolkit/leaderboard/settings.py, documented in README "Leaderboards" --
+
+
+class Points(Setting):
+    """A number of points, 0 or more."""
+
+    def run_validation(self, value):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise ValidationError(f"must be a number >= 0, got {value!r}")
+        return value
+
+
+class OneOf(Setting):
+    def __init__(self, default: str, *, choices: tuple[str, ...]):
+        super().__init__(default, example=default)
+        self.choices = choices
+
+    def run_validation(self, value):
+        if value not in self.choices:
+            raise ValidationError(f"must be one of {', '.join(self.choices)}, got {value!r}")
+        return value
+
+
+class TextList(Setting):
+    """A list of non-empty texts (`folder=True`: folders inside docs_dir, so no '..' and no leading '/')."""
+
+    def __init__(self, default: list | None = None, *, example: str, folder: bool = False):
+        super().__init__(default, example=example)
+        self.folder = folder
+
+    def run_validation(self, value):
+        items = value if isinstance(value, list) else [None]
+        if self.folder and not items or not all(self._fits(item) for item in items):
+            what = "folders inside the content folder (no '..', no leading '/')" if self.folder else "non-empty texts"
+            raise ValidationError(f"must be a list of {what}, got {value!r}")
+        return [item.strip("/") for item in items] if self.folder else list(items)
+
+    def _fits(self, item) -> bool:
+        if not isinstance(item, str) or not item.strip("/ "):
+            return False
+        return not self.folder or not (item.startswith("/") or "\\" in item or ".." in item.split("/"))
+
+
+class PointsTable(Setting):
+    """`name: points` lines (the level names are the author's own)."""
+
+    def run_validation(self, value):
+        if not isinstance(value, dict) or not value:
+            raise ValidationError(f"must be a mapping of `name: points` lines, got {value!r}")
+        problems = [((str(name),), f"must be a number >= 0, got {points!r}") for name, points in value.items()
+                    if isinstance(points, bool) or not isinstance(points, (int, float)) or points < 0]
+        if problems:
+            raise NestedErrors(problems)
+        return dict(value)
+
+
+class LeaderboardPointsConfig(StrictConfig):
+    page = Points(10, example="10")
+    line = Points(0.1, example="0.1")
+    paid_chapter = Points(15, example="15")
+    salon_note = Points(5, example="5")
+    review = Points(3, example="3")
+
+
+class LeaderboardSectionPointsConfig(StrictConfig):
+    """A section's own worth of a new page and an added line (unset: `points.page`, `points.line`)."""
+
+    page = Points(example="2")
+    line = Points(example="0.02")
+
+
+class LeaderboardSectionConfig(StrictConfig):
+    folders = TextList(example="[docs, guides]", folder=True)  # unset: the section's name
+    kind = OneOf("pages", choices=("pages", "courses", "salons"))
+    title = Text(example="Guides")
+    points = Section(LeaderboardSectionPointsConfig)
+
+
+class LeaderboardBadgesConfig(StrictConfig):
+    author = Whole(3, minimum=0, example="3")
+    reviewer = Whole(3, minimum=0, example="3")
+    salon_host = Whole(1, minimum=0, example="1")
+    course_author = Whole(1, minimum=0, example="1")
+
+
+LEADERBOARD_SECTIONS = {
+    "courses": {"folders": ["courses"], "kind": "courses"},
+    "articles": {"folders": ["articles"], "kind": "pages"},
+    "salons": {"folders": ["salons"], "kind": "salons"},
+}
+# Board and page names a section cannot take.
+RESERVED_SECTION_NAMES = ("all", "index", "people", "general")
+
+
+class LeaderboardSections(Setting):
+    """`name: {folders, kind, title, points}` lines; a folder belongs to one section only."""
+
+    def __init__(self):
+        super().__init__(LEADERBOARD_SECTIONS, example="{docs: {folders: [docs]}}")
+
+    def run_validation(self, value):
+        if not isinstance(value, dict) or not value:
+            raise ValidationError(f"must be a mapping of section name -> settings, got {value!r}")
+        problems, sections, claimed = [], {}, {}
+        for name, entry in value.items():
+            if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*", str(name)) or str(name).lower() in RESERVED_SECTION_NAMES:
+                problems.append(((str(name),), "a section name must be letters, digits, '-' or '_' and not one of "
+                                               f"{', '.join(RESERVED_SECTION_NAMES)}"))
+                continue
+            try:
+                sections[name] = Section(LeaderboardSectionConfig).run_validation(entry)
+            except ValidationError as exc:
+                problems.extend(_problems(name, exc))
+                continue
+            for folder in sections[name]["folders"] or [name]:
+                if folder in claimed:
+                    problems.append(((name, "folders"), f"`{folder}` is already a folder of section `{claimed[folder]}`"))
+                claimed.setdefault(folder, name)
+        if problems:
+            raise NestedErrors(problems)
+        return sections
+
+
+class LeaderboardConfig(StrictConfig):
+    """`leaderboard:`: which pages count, what they are worth, and what the site shows."""
+
+    enabled = Flag(True)
+    sections = LeaderboardSections()
+    # Every page outside the sections' folders counts in a `general` section.
+    general = Flag(True)
+    points = Section(LeaderboardPointsConfig)
+    line_cap = Whole(300, minimum=0, example="300")
+    page_cap = Whole(5, minimum=0, example="5")
+    # A shallow clone: refuse (say how to fetch everything), or count the fetched commits as a partial board.
+    shallow = OneOf("refuse", choices=("refuse", "partial"))
+    bots = TextList(["[bot]", "dependabot", "github-actions"], example='["[bot]", dependabot]')
+    levels = PointsTable({"Newcomer": 0, "Contributor": 20, "Regular": 100, "Core": 300, "Luminary": 1000},
+                         example="{Newcomer: 0, Contributor: 20}")
+    badges = Section(LeaderboardBadgesConfig)
+    top = Whole(50, minimum=1, example="50")
+    sparkline_weeks = Whole(26, minimum=1, example="26")
+
+
 class FolioConfig(StrictConfig):
     """`plugins: - folio: {...}` in mkdocs.yml."""
 
@@ -328,7 +471,7 @@ class FolioConfig(StrictConfig):
     # Scan every build for paid text (turning it off is for debugging only).
     leak_guard = _LeakGuardOption()
     storage = Section(StorageConfig)
-    leaderboard = c.Type(dict, default={})
+    leaderboard = Section(LeaderboardConfig)
     gate = Section(GateConfig)
 
     def validate(self):

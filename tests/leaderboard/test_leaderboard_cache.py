@@ -7,10 +7,17 @@ import logging
 import pytest
 
 from tests.leaderboard_repo import ContentRepo
-from toolkit.leaderboard.collect import collect
+from toolkit.leaderboard import collect as collecting
 from toolkit.leaderboard.report import build_report
 from toolkit.leaderboard.settings import load_settings
 from toolkit.leaderboard.windows import ALL_TIME
+
+SETTINGS = load_settings({})
+CACHE = (".folio", "cache", "leaderboard")
+
+
+def collect(root, docs):
+    return collecting.collect(root, docs, SETTINGS)
 
 ANN = ("Ann", "ann@x.org")
 BOB = ("Bob", "bob@x.org")
@@ -26,13 +33,20 @@ def repo(tmp_path) -> ContentRepo:
 
 
 def points(repo: ContentRepo) -> dict[str, float]:
-    report = build_report(repo.root, repo.docs, load_settings({}), ALL_TIME)
+    report = build_report(repo.root, repo.docs, SETTINGS, ALL_TIME)
     return {row.person.name: row.points for row in report.standings}
 
 
 def test_first_run_reads_every_commit_and_writes_the_cache(repo):
     assert collect(repo.root, repo.docs).parsed == 5
-    assert list((repo.root / ".folio-cache" / "leaderboard").glob("history-*.marshal"))
+    assert list(repo.root.joinpath(*CACHE).glob("history-*.marshal"))
+
+
+def test_the_cache_is_ignored_by_git_without_any_gitignore_of_ours(repo):
+    assert not (repo.root / ".gitignore").exists()
+    collect(repo.root, repo.docs)
+    assert repo.root.joinpath(*CACHE).is_dir()
+    assert repo.git("status", "--porcelain", "--untracked-files=all") == ""
 
 
 def test_rerun_without_new_commits_reads_none(repo):
@@ -54,7 +68,7 @@ def test_cached_and_cold_runs_agree(repo):
     repo.write_lines("articles/a1.md", 30)
     repo.commit(BOB, "2024-02-01")
     warm = points(repo)
-    for cached in (repo.root / ".folio-cache").rglob("*.marshal"):
+    for cached in repo.root.joinpath(*CACHE).rglob("*.marshal"):
         cached.unlink()
     assert points(repo) == warm == {"Ann": 55.0, "Bob": 2.0}
 
@@ -77,6 +91,6 @@ def test_a_changed_mailmap_starts_a_fresh_cache(repo):
 
 def test_a_corrupt_cache_file_is_ignored(repo):
     collect(repo.root, repo.docs)
-    for cached in (repo.root / ".folio-cache").rglob("*.marshal"):
+    for cached in repo.root.joinpath(*CACHE).rglob("*.marshal"):
         cached.write_bytes(b"\x00garbage")
     assert collect(repo.root, repo.docs).parsed == 5

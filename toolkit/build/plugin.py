@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.utils import get_relative_url
 
@@ -112,7 +112,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             src = "salons/index.md"
             body = generated.salons_index(site, t, self._url_from(config, src), self.today)
             pages[src] = self._existing_or_title(src, t["salons"]) + body
-        pages.update(self._leaderboard_pages(pages))
+        pages.update(self._leaderboard_pages(pages, config))
         return pages
 
     def _url_from(self, config, src: str):
@@ -131,21 +131,24 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             return self.tree.public_markdown(src).rstrip() + "\n"
         return f"---\ntitle: {title}\n---\n\n# {title}\n\n"
 
-    def _leaderboard_pages(self, pages: dict[str, str]) -> dict[str, str]:
+    def _leaderboard_pages(self, pages: dict[str, str], config) -> dict[str, str]:
         self.course_contributors = {}
+        self.leaderboard_not_in_nav: set[str] = set()
         try:
             from toolkit.leaderboard import site_pages
         except ImportError:  # the leaderboard package is optional while it is being built
             return {}
         started = time.perf_counter()
-        result = site_pages(self.config_dir, self.site.docs_dir, dict(self.config.leaderboard),
+        result = site_pages(self.config_dir, self.site.docs_dir, self.config.leaderboard,
                             self.t.table, self.today)
         out = dict(result.pages)
         self.course_contributors = result.course_contributors
-        for slug, snippet in result.course_contributors.items():
-            src = f"courses/{slug}/index.md"
-            if src in pages and snippet:
-                out[src] = pages[src] + "\n\n" + snippet + "\n"
+        self.leaderboard_not_in_nav = result.not_in_nav
+        for slug, course in self.site.courses.items():
+            src = course.index.src
+            block = result.course_block(slug, course.index.meta.get("authors", []), self._url_from(config, src))
+            if src in pages and block:
+                out[src] = pages[src] + "\n" + block
         self.timings["leaderboard"] = time.perf_counter() - started
         return out
 
@@ -165,6 +168,10 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             return files
         self.files = files
         self.tree.offer_candidates(files, config)
+        for src in getattr(self, "leaderboard_not_in_nav", ()):  # hundreds of profiles: linked, not in the nav
+            file = files.get_file_from_path(src)
+            if file is not None:
+                file.inclusion = InclusionLevel.NOT_IN_NAV
         return files
 
     # After other plugins' on_files: a candidate another plugin made a page of is checked again.

@@ -1,5 +1,8 @@
 """What a page in the history is today: its section, its course, paid or free, its title.
 
+Sections come from the settings: the deepest section folder holding a page
+wins; pages outside every folder belong to the general section (or to none).
+
 Only the top of each page is read, and front matter is sniffed line by line
 for the few top-level keys that matter (`access`, `price`, `title`), so a
 broken YAML block cannot break the leaderboard and thousands of pages cost
@@ -9,17 +12,21 @@ milliseconds. Facts are looked up lazily and remembered.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
+
+from toolkit.leaderboard.settings import GENERAL, Section
 
 HEAD_BYTES = 8192
 TOP_LEVEL_KEY = re.compile(r"^(access|price|title):[ \t]*(.*?)[ \t]*$", re.MULTILINE)
 
 
 class Place(NamedTuple):
-    section: str | None  # courses, articles, salons (None outside them)
-    course: str | None  # the course slug for pages under courses/<slug>/
+    section: str | None  # the section's name (None: the page counts nowhere)
+    course: str | None  # the course slug for pages under <courses folder>/<slug>/
     docs_path: str  # the path relative to docs_dir
+    course_dir: str | None = None  # the course's folder relative to docs_dir
 
 
 def front_matter_keys(path: Path) -> dict[str, str]:
@@ -38,10 +45,15 @@ def front_matter_keys(path: Path) -> dict[str, str]:
 class Catalog:
     """Answers questions about repository paths of pages under one docs folder."""
 
-    def __init__(self, top: Path, docs_dir: Path, docs_prefix: str):
+    def __init__(self, top: Path, docs_dir: Path, docs_prefix: str, sections: Iterable[Section] = ()):
         self.top = Path(top)
         self.docs_dir = Path(docs_dir)
         self.prefix = docs_prefix
+        self.sections = {section.name: section for section in sections}
+        # Deepest folder first, so a section nested in another's folder holds its own pages.
+        self._folders = sorted(((folder + "/", section) for section in self.sections.values()
+                                for folder in section.folders), key=lambda item: -len(item[0]))
+        self._general = self.sections.get(GENERAL)
         # Memos per instance (not functools.cache, which would keep every catalog alive).
         self._places: dict[str, Place] = {}
         self._paid: dict[str, bool] = {}
@@ -54,11 +66,21 @@ class Catalog:
         return self._places[repo_path]
 
     def _find_place(self, repo_path: str) -> Place:
-        docs_path = repo_path[len(self.prefix):] if repo_path.startswith(self.prefix) else repo_path
-        parts = PurePosixPath(docs_path).parts
-        section = parts[0] if parts and parts[0] in ("courses", "articles", "salons") else None
-        course = parts[1] if section == "courses" and len(parts) >= 3 else None
-        return Place(section, course, docs_path)
+        if not repo_path.startswith(self.prefix):
+            return Place(None, None, repo_path)
+        docs_path = repo_path[len(self.prefix):]
+        for folder, section in self._folders:
+            if docs_path.startswith(folder):
+                inside = docs_path[len(folder):].split("/")
+                if section.kind == "courses" and len(inside) >= 2:
+                    return Place(section.name, inside[0], docs_path, folder + inside[0])
+                return Place(section.name, None, docs_path)
+        return Place(self._general.name if self._general else None, None, docs_path)
+
+    def kind(self, section: str | None) -> str | None:
+        """Return the kind of a section (pages, courses, salons), None for no section."""
+        found = self.sections.get(section) if section else None
+        return found.kind if found else None
 
     def exists(self, repo_path: str) -> bool:
         return (self.top / repo_path).is_file()
@@ -76,15 +98,15 @@ class Catalog:
         access = front_matter_keys(self.top / repo_path).get("access")
         if access is not None:
             return access == "paid"
-        return bool(self._course_price(place.course))
+        return bool(self._course_price(place.course_dir))
 
     def title(self, repo_path: str) -> str:
         """Return the page's front matter title, else its file name without `.md`."""
         found = front_matter_keys(self.top / repo_path).get("title")
         return found or PurePosixPath(repo_path).stem
 
-    def _course_price(self, course: str) -> str | None:
-        if course not in self._prices:
-            index = self.docs_dir / "courses" / course / "index.md"
-            self._prices[course] = front_matter_keys(index).get("price")
-        return self._prices[course]
+    def _course_price(self, course_dir: str) -> str | None:
+        if course_dir not in self._prices:
+            index = self.docs_dir / course_dir / "index.md"
+            self._prices[course_dir] = front_matter_keys(index).get("price")
+        return self._prices[course_dir]

@@ -1,8 +1,13 @@
 """Stream a repository's history as small commit records from ONE `git log`.
 
-Everything comes from a single process: `--numstat -z` gives per-file added
-lines with NUL-terminated, unquoted paths (spaces, quotes and CJK survive),
-renames arrive as `added\\tdeleted\\t\\0old\\0new\\0`, binary files as `-`.
+Everything comes from a single process. `--raw` says what git did to each
+file (A added, M modified, D deleted, R renamed), so a page is new exactly
+when git says it was added: a page created inside a merge commit (which the
+log skips) is not "created" by the next person who edits it. `--numstat`
+gives the added lines of the same files, in the same order. With `-z` every
+path is NUL-terminated and unquoted (spaces, quotes and CJK survive); renames
+arrive as `:meta R086\\0old\\0new\\0` and `added\\tdeleted\\t\\0old\\0new\\0`,
+binary files as `-`.
 `%aN`/`%aE` apply .mailmap to the author; git's own trailer parser hands us
 the `Co-authored-by:` and `Reviewed-by:` values.
 """
@@ -32,8 +37,9 @@ CHUNK_BYTES = 1 << 20
 
 class FileChange(NamedTuple):
     path: str
-    old_path: str | None  # set when git saw a rename
+    old_path: str | None  # set when git saw a rename (or a copy)
     added: int | None  # None for a binary file
+    status: str = "M"  # git's letter: A added, M modified, D deleted, R renamed, C copied, T type changed
 
 
 class RawCommit(NamedTuple):
@@ -50,6 +56,7 @@ class RepoState(NamedTuple):
     top: Path  # the work tree's top folder
     head: str | None  # None in a repository without commits
     shallow: bool
+    boundary: frozenset[str] = frozenset()  # a shallow clone's oldest fetched commits (their parents are missing)
 
 
 class NotAGitRepository(FolioError):
@@ -84,7 +91,18 @@ def inspect_repo(folder: Path) -> RepoState:
         raise NotAGitRepository(f"{folder}: not a git repository (the leaderboard needs its history)")
     top, shallow = found.stdout.splitlines()[:2]
     head = run_git(["rev-parse", "-q", "--verify", "HEAD^{commit}"], folder).stdout.strip() or None
-    return RepoState(Path(top), head, shallow.strip() == "true")
+    is_shallow = shallow.strip() == "true"
+    return RepoState(Path(top), head, is_shallow, shallow_boundary(Path(top)) if is_shallow else frozenset())
+
+
+def shallow_boundary(top: Path) -> frozenset[str]:
+    """Return the commits a shallow clone was cut at (git lists them in `.git/shallow`)."""
+    listed = run_git(["rev-parse", "--git-path", "shallow"], top).stdout.strip()
+    try:
+        text = (Path(top) / listed).read_text(encoding="ascii", errors="replace") if listed else ""
+    except OSError:
+        return frozenset()
+    return frozenset(line.strip() for line in text.splitlines() if line.strip())
 
 
 def is_ancestor(top: Path, old: str, new: str) -> bool:
@@ -96,7 +114,8 @@ def log_command(pathspecs: Iterable[str], revisions: str = "HEAD") -> list[str]:
     """Return the one `git log` command line that streams the history."""
     return [
         "git", "-c", "core.quotePath=false", "log", revisions, "--reverse",
-        "--no-merges", "-M", "--numstat", "-z", "--no-textconv", "--no-ext-diff",
+        # --no-abbrev: full object names cost nothing, abbreviating them costs a lookup each.
+        "--no-merges", "-M", "--raw", "--no-abbrev", "--numstat", "-z", "--no-textconv", "--no-ext-diff",
         "--no-color", f"--format={LOG_FORMAT}", "--", *pathspecs,
     ]
 
@@ -141,7 +160,7 @@ def parse_record(record: str) -> RawCommit:
     return RawCommit(
         sha, name, email, date,
         _trailer_values(coauthors), _trailer_values(reviewers),
-        tuple(_parse_numstat(fields[HEADER_FIELDS:])),
+        tuple(_parse_changes(fields[HEADER_FIELDS:])),
     )
 
 
@@ -149,17 +168,29 @@ def _trailer_values(field: str) -> tuple[str, ...]:
     return tuple(value.strip() for value in field.split(TRAILER_SEPARATOR) if value.strip())
 
 
-def _parse_numstat(tokens: list[str]) -> Iterator[FileChange]:
-    """Yield file changes from NUL-split numstat tokens (a rename spans three tokens)."""
+def _parse_changes(tokens: list[str]) -> Iterator[FileChange]:
+    """Yield file changes from NUL-split `--raw` then `--numstat` tokens of one commit.
+
+    git writes every raw entry first, then a numstat entry per file; both spell
+    a rename (or copy) as two paths in two tokens. They are paired by path, so
+    a file one of them lists differently (a type change) cannot shift the rest.
+    """
+    raw: list[tuple[str, str, str | None]] = []  # (status letter, path, old path)
+    added_lines: dict[str, int | None] = {}
     items = iter(tokens)
     for token in items:
         token = token.lstrip("\n")
         if not token:
             continue
+        if token[0] == ":":  # ":100644 100644 <old> <new> R086"
+            status = token[token.rindex(" ") + 1:][:1]
+            old_path = next(items) if status in "RC" else None
+            raw.append((status, next(items), old_path))
+            continue
         added, _deleted, path = token.split("\t", 2)
-        lines = None if added == "-" else int(added)
-        if path:
-            yield FileChange(path, None, lines)
-        else:
-            old_path, new_path = next(items), next(items)
-            yield FileChange(new_path, old_path, lines)
+        if not path:  # a rename: the two paths follow
+            next(items)
+            path = next(items)
+        added_lines.setdefault(path, None if added == "-" else int(added))
+    for status, path, old_path in raw:
+        yield FileChange(path, old_path, added_lines.get(path), status)

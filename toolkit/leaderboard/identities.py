@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from pathlib import Path
 from typing import NamedTuple
+
+from markdown.extensions.toc import slugify_unicode
 
 CONTACT = re.compile(r"^\s*(?P<name>[^<]*?)\s*(?:<(?P<email>[^>]*)>)?\s*$")
 MAILMAP_EMAIL = re.compile(r"<([^>]*)>")
@@ -79,25 +82,31 @@ class BotFilter:
         return any(pattern in text for pattern in self.patterns)
 
 
-def profile_slugs(people: dict[str, str]) -> dict[str, str]:
-    """Return identity key -> ASCII slug, unique; non-ASCII names and clashes get a hash suffix.
+RESERVED_SLUGS = frozenset({"index"})  # people/index.md lists everyone
+SLUG_LENGTH = 60
 
-    A hash of the identity key (not a transliteration) keeps CJK names stable
-    and distinct: 李雷 becomes `contributor-1a2b3c`.
+
+def profile_slugs(people: dict[str, str]) -> dict[str, str]:
+    """Return identity key -> a readable, unique slug for the profile page's URL.
+
+    Letters of every script are kept (Python-Markdown's unicode slugify):
+    `Zoë Ångström` -> `zoë-ångström`, `李雷` -> `李雷`. A name with no letters
+    or digits, or two people whose names give the same slug, get a short hash
+    of their identity key appended, so every URL stays stable and distinct.
     """
-    plain = {key: _ascii_slug(name) for key, name in people.items()}
+    plain = {key: readable_slug(name) for key, name in people.items()}
     counts: dict[str, int] = {}
     for slug in plain.values():
         counts[slug] = counts.get(slug, 0) + 1
     slugs = {}
-    for key, name in people.items():
-        slug = plain[key]
-        if not name.isascii() or counts[slug] > 1 or slug == "contributor":
+    for key, slug in plain.items():
+        if counts[slug] > 1 or slug in RESERVED_SLUGS or slug == "contributor":
             slug = f"{slug}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
         slugs[key] = slug
     return slugs
 
 
-def _ascii_slug(name: str) -> str:
-    words = re.findall(r"[a-z0-9]+", name.lower().encode("ascii", "ignore").decode())
-    return "-".join(words)[:40].strip("-") or "contributor"
+def readable_slug(name: str) -> str:
+    """Return `name` as a lowercase URL slug that keeps its letters (NFC, so é is one character)."""
+    slug = slugify_unicode(unicodedata.normalize("NFC", name), "-")
+    return slug[:SLUG_LENGTH].strip("-_") or "contributor"

@@ -1,68 +1,43 @@
-"""The `leaderboard` settings in mkdocs.yml: defaults, validation, documentation.
+"""The `leaderboard` settings in mkdocs.yml as the rest of the package reads them.
 
-Settings live under the plugin::
+The settings are declared once, as the MkDocs options of `LeaderboardConfig`
+in `toolkit.config` (so plain `mkdocs build` validates them too, and every
+problem is reported at `mkdocs.yml:LINE` with what to write); `load_settings`
+turns a validated config, or a plain mapping such as tests pass, into a
+`Settings` with every default filled in and the sections resolved. Each key is
+documented in README.md ("Leaderboards", "Settings"), which
+`tests/test_docs.py` checks against `DEFAULTS`.
 
-    plugins:
-      - folio:
-          leaderboard:
-            points: {page: 10, line: 0.1, paid_chapter: 15, salon_note: 5, review: 3}
-            line_cap: 300
-            bots: ["[bot]", dependabot, github-actions]
+How the sections work: every Markdown page in the content folder (`content_dir`, else `docs_dir`) belongs to the
+section whose folder holds it (the deepest folder wins when folders nest);
+with `general: true` every other page counts in the `general` section, with
+`general: false` it earns nothing. A section's `kind` says what its new pages
+are worth beyond `points.page`: `courses` (each sub-folder is a course with
+its own board; a new paid chapter earns `points.paid_chapter`), `salons` (a
+new page is a salon note: `points.salon_note`) or `pages` (nothing extra).
 
-Every key is optional; the defaults are those shown in ``DEFAULTS``.
-
-``enabled`` (true)
-    Generate the ``leaderboard/`` pages during the site build.
-``points.page`` (10)
-    For each new Markdown page under ``courses/``, ``articles/`` or ``salons/``.
-    A renamed or moved page is not new.
-``points.line`` (0.1)
-    For each line added to pages, counting at most ``line_cap`` lines per
-    commit (per board), so a bulk reformat cannot buy the top spot.
-``points.paid_chapter`` (15)
-    Bonus for a new paid chapter: a course page whose front matter says
-    ``access: paid``, or that has no ``access`` and whose course ``index.md``
-    has a ``price``. Judged on the page as it is now.
-``points.salon_note`` (5)
-    Bonus for a new page under ``salons/``.
-``points.review`` (3)
-    For each commit naming you in a ``Reviewed-by:`` trailer (not your own).
-``line_cap`` (300)
-    Lines per commit that earn ``points.line``.
-``bots`` (``["[bot]", "dependabot", "github-actions"]``)
-    Case-insensitive substrings of ``Name <email>``; matching people earn nothing.
-``levels`` (``{Newcomer: 0, Contributor: 20, Regular: 100, Core: 300, Luminary: 1000}``)
-    Level name -> all-time points needed; you hold the highest level reached.
-``badges`` (``{author: 3, reviewer: 3, salon_host: 1, course_author: 1}``)
-    All-time counts that earn a badge: new pages (Author), reviews
-    (Reviewer), new salon notes (Salon host), new paid chapters (Course author);
-    0 turns a badge off.
-``top`` (50)
-    Rows shown on each site board.
-``sparkline_weeks`` (26)
-    Weeks of activity drawn in each person's sparkline.
-
-Credit: the commit's author and every ``Co-authored-by:`` person each earn the
-commit's full points; ``.mailmap`` merges identities (trailers included);
-merge commits are skipped.
-
-JSON schema of ``folio leaderboard --format json`` (version 1)::
+JSON schema of ``folio leaderboard --format json`` (version 2)::
 
     {
-      "schema": 1,
+      "schema": 2,
       "head": "<commit sha>" | null,     # null for an empty repository
-      "shallow": false,                  # true: numbers miss the history not fetched
+      "shallow": false,                  # true: a shallow clone, counted with `shallow: partial`
+      "partial_since": "YYYY-MM-DD" | null,   # shallow: work before this day is not counted
       "window": {"name": "all" | "90d" | "month" | "custom",
                  "since": "YYYY-MM-DD" | null, "until": "YYYY-MM-DD" | null},
-      "section": "all" | "courses" | "articles" | "salons",
+      "section": "all" | "<section name>",
+      "course": "<course slug>" | null,
+      "read": ["content"],               # the repository paths whose history was read
+      "empty": null | "<why the board has nobody>",
       "contributors": [{
         "rank": 1,                       # equal points share a rank (1, 1, 3)
         "name": "Maya Ortiz", "email": "maya@example.org", "slug": "maya-ortiz",
         "points": 42.5,
         "breakdown": {"pages": 20, "lines": 7.5, "paid_chapters": 15,
                       "salon_notes": 0, "reviews": 0},          # points by kind
-        "counts": {"commits": 3, "pages": 2, "lines_added": 75, "lines_counted": 75,
-                   "paid_chapters": 1, "salon_notes": 0, "reviews": 0},
+        "counts": {"commits": 3, "pages": 2, "pages_counted": 2, "lines_added": 75,
+                   "lines_counted": 75, "paid_chapters": 1, "paid_chapters_counted": 1,
+                   "salon_notes": 0, "salon_notes_counted": 0, "reviews": 0},
         "level": "Contributor",           # from all-time points
         "badges": ["course_author"]       # from all-time counts
       }]
@@ -71,92 +46,112 @@ JSON schema of ``folio leaderboard --format json`` (version 1)::
 
 from __future__ import annotations
 
-import copy
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from mkdocs.config import base
+from mkdocs.config.base import ValidationError
+
+from toolkit.config import LeaderboardConfig, NestedErrors
+from toolkit.config import Section as ConfigSection
 from toolkit.errors import FolioError
 
 KEY_PATH = "plugins.folio.leaderboard"
-
-DEFAULTS: dict[str, Any] = {
-    "enabled": True,
-    "points": {"page": 10, "line": 0.1, "paid_chapter": 15, "salon_note": 5, "review": 3},
-    "line_cap": 300,
-    "bots": ["[bot]", "dependabot", "github-actions"],
-    "levels": {"Newcomer": 0, "Contributor": 20, "Regular": 100, "Core": 300, "Luminary": 1000},
-    "badges": {"author": 3, "reviewer": 3, "salon_host": 1, "course_author": 1},
-    "top": 50,
-    "sparkline_weeks": 26,
-}
+GENERAL = "general"  # the section of every page no other section holds
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+def _defaults() -> dict[str, Any]:
+    return _plain(ConfigSection(LeaderboardConfig).run_validation({}))
 
 
-def _is_count(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+@dataclass(frozen=True)
+class Section:
+    """Which folders count for one board, and what their pages and lines are worth."""
+
+    name: str
+    folders: tuple[str, ...]  # relative to docs_dir, no leading or trailing slash
+    kind: str  # pages | courses | salons
+    title: str | None  # shown on the site; None: the translated name
+    page_points: float
+    line_points: float
 
 
-def _is_pattern_list(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(item, str) and item for item in value)
+@dataclass(frozen=True)
+class Settings:
+    enabled: bool
+    sections: tuple[Section, ...]  # the general section last, when it is on
+    general: bool
+    points: dict[str, float]
+    line_cap: int
+    page_cap: int
+    shallow: str  # refuse | partial
+    bots: list[str]
+    levels: dict[str, float]
+    badges: dict[str, int]
+    top: int
+    sparkline_weeks: int
+
+    def section(self, name: str) -> Section | None:
+        return next((section for section in self.sections if section.name == name), None)
+
+    @property
+    def section_names(self) -> list[str]:
+        return [section.name for section in self.sections]
 
 
-# key -> (check, what the message says it must be)
-SCALARS = {
-    "enabled": (lambda v: isinstance(v, bool), "must be true or false"),
-    "line_cap": (_is_count, "must be a whole number >= 0"),
-    "bots": (_is_pattern_list, "must be a list of non-empty strings"),
-    "top": (lambda v: _is_count(v) and v > 0, "must be a whole number > 0"),
-    "sparkline_weeks": (lambda v: _is_count(v) and v > 0, "must be a whole number > 0"),
-}
-# key -> (check for each value, message, whether keys are fixed by DEFAULTS)
-MAPPINGS = {
-    "points": (_is_number, "must be a number >= 0", True),
-    "badges": (_is_count, "must be a whole number >= 0", True),
-    "levels": (_is_number, "must be a number >= 0", False),
-}
+def load_settings(raw: Any = None, source: str = "mkdocs.yml") -> Settings:
+    """Return the settings with defaults filled in; raise FolioError listing every bad key.
+
+    `raw` is the plugin's validated `LeaderboardConfig`, or a plain mapping (tests, scripts)
+    that is validated here by the same option classes, with the same messages.
+    """
+    if isinstance(raw, Settings):
+        return raw
+    values = _plain(raw if isinstance(raw, LeaderboardConfig) else _validated(raw, source))
+    points = values["points"]
+    sections = [_section(name, entry, points) for name, entry in values["sections"].items()]
+    if values["general"]:
+        sections.append(Section(GENERAL, (), "pages", None, points["page"], points["line"]))
+    return Settings(
+        enabled=values["enabled"], sections=tuple(sections), general=values["general"], points=points,
+        line_cap=values["line_cap"], page_cap=values["page_cap"], shallow=values["shallow"],
+        bots=list(values["bots"]), levels=dict(values["levels"]), badges=dict(values["badges"]),
+        top=values["top"], sparkline_weeks=values["sparkline_weeks"],
+    )
 
 
-def load_settings(raw: dict | None, source: str = "mkdocs.yml") -> dict[str, Any]:
-    """Return the settings with defaults filled in; raise FolioError listing every bad key."""
-    raw = {} if raw is None else raw
-    problems = _problems(raw)
-    if problems:
-        raise FolioError("\n".join(f"{source}: {KEY_PATH}.{key}: {msg}" for key, msg in problems))
-    settings = copy.deepcopy(DEFAULTS)
-    for key, value in raw.items():
-        if key in MAPPINGS and MAPPINGS[key][2]:
-            settings[key].update(value)
-        else:
-            settings[key] = copy.deepcopy(value)
-    return settings
+def _validated(raw: Any, source: str) -> LeaderboardConfig:
+    try:
+        return ConfigSection(LeaderboardConfig).run_validation(_plain(raw))
+    except ValidationError as error:
+        problems = error.problems if isinstance(error, NestedErrors) else [((), str(error))]
+        raise FolioError("\n".join(f"{source}: {'.'.join((KEY_PATH, *path))}: {message}"
+                                    for path, message in problems)) from None
 
 
-def _problems(raw: Any) -> list[tuple[str, str]]:
-    if not isinstance(raw, dict):
-        return [("", "must be a mapping")]
-    problems: list[tuple[str, str]] = []
-    for key, value in raw.items():
-        if key in SCALARS:
-            check, message = SCALARS[key]
-            if not check(value):
-                problems.append((key, message))
-        elif key in MAPPINGS:
-            problems.extend(_mapping_problems(key, value))
-        else:
-            problems.append((key, f"unknown key (expected one of: {', '.join(DEFAULTS)})"))
-    return problems
+def _section(name: str, entry: Mapping, points: Mapping) -> Section:
+    overrides = {key: value for key, value in (entry.get("points") or {}).items() if value is not None}
+    return Section(name, tuple(entry.get("folders") or [name]), entry.get("kind") or "pages", entry.get("title"),
+                   overrides.get("page", points["page"]), overrides.get("line", points["line"]))
 
 
-def _mapping_problems(key: str, value: Any) -> list[tuple[str, str]]:
-    check, message, fixed_keys = MAPPINGS[key]
-    if not isinstance(value, dict):
-        return [(key, "must be a mapping")]
-    problems = []
-    for name, item in value.items():
-        if fixed_keys and name not in DEFAULTS[key]:
-            problems.append((f"{key}.{name}", f"unknown key (expected one of: {', '.join(DEFAULTS[key])})"))
-        elif not check(item):
-            problems.append((f"{key}.{name}", message))
-    return problems
+def _plain(value: Any) -> Any:
+    """Return mappings (MkDocs Config objects included) as dicts and lists as lists, recursively."""
+    if value is None:
+        return {}
+    if isinstance(value, (Mapping, base.Config)):
+        return {key: _plain_item(item) for key, item in value.items()}
+    return value
+
+
+def _plain_item(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_plain_item(item) for item in value]
+    if isinstance(value, (Mapping, base.Config)):
+        return {key: _plain_item(item) for key, item in value.items()}
+    return value
+
+
+# Every setting with its default, as documented (tests/test_docs.py checks the README against it).
+DEFAULTS: dict[str, Any] = _defaults()
