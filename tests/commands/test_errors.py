@@ -181,7 +181,7 @@ def test_a_site_without_custom_dir_still_gets_the_paywall_and_headers(tmp_path, 
     assert invoke("build").exit_code == 0
     page = (tmp_path / "site/articles/deep/index.html").read_text(encoding="utf-8")
 
-    assert 'class="folio-paywall"' in page and f'action="{sites.GATE}/checkout"' in page
+    assert 'class="folio-paywall"' in page and f'action="{sites.GATE}/checkout/membership"' in page
     assert 'class="folio-header folio-header--article"' in page
     assert (tmp_path / "site/assets/folio.css").is_file()
     assert "The members part" not in page
@@ -206,9 +206,7 @@ def _commands_reading_mkdocs_yml():
     for name in COMMANDS:
         command = LazyGroup.get_command(main, ctx, name)
         for sub_name, sub in (getattr(command, "commands", None) or {name: command}).items():
-            # The `leaderboard` helper's branch adds -f to `folio leaderboard`: drop this mark once it is merged.
-            marks = [pytest.mark.xfail(reason="-f arrives with the leaderboard branch")] if name == "leaderboard" else []
-            yield pytest.param(sub, id=f"{name} {sub_name}" if sub is not command else name, marks=marks)
+            yield pytest.param(sub, id=f"{name} {sub_name}" if sub is not command else name)
 
 
 @pytest.mark.parametrize("command", list(_commands_reading_mkdocs_yml()))

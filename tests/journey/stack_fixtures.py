@@ -9,7 +9,6 @@ use their own email address, so they never see each other's purchases.
 from __future__ import annotations
 
 import re
-import shutil
 import uuid
 from pathlib import Path
 from typing import Iterator
@@ -17,7 +16,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.conftest import REPO, TINY_FILES
+from tests.conftest import TINY_PAGES
+from tests.sites import write_site
 from tests.s3server import s3_env  # noqa: F401
 from toolkit.sandbox.stack import SandboxStack
 
@@ -25,11 +25,9 @@ _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 def write_tiny_site(root: Path, language: str = "en") -> Path:
-    for name, text in TINY_FILES.items():
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text(text.replace("language: en", f"language: {language}"), encoding="utf-8")
-    shutil.copytree(REPO / "theme", root / "theme")
-    return root / "mkdocs.yml"
+    """The tiny site (course:c at 19 USD, membership at 9 USD a month), with no gate_url of its own."""
+    return write_site(root, TINY_PAGES, language=language,
+                      folio={"gate_url": None, "membership": {"monthly": "9 USD"}})
 
 
 @pytest.fixture(scope="module")

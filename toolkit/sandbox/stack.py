@@ -212,7 +212,9 @@ class SandboxStack:
     def _storage(self, plugin, s3_url: str):
         from toolkit.store.client import StorageSettings
 
-        mapping = dict(plugin.config["storage"]) or {"bucket": "folio-sandbox"}
+        # The validated section holds every key (unset ones None): keep what the author set.
+        mapping = {key: value for key, value in dict(plugin.config["storage"]).items() if value is not None}
+        mapping.setdefault("bucket", "folio-sandbox")
         settings = StorageSettings.from_mapping(mapping, environ={}, source=self.config_file.name)
         return dataclasses.replace(settings, endpoint_url=s3_url, region=settings.region or "us-east-1")
 
