@@ -32,5 +32,7 @@ class FolioConfig(base.Config):
     strict = c.Type(bool, default=False)
     # Run the leak guard after every build (turning it off is for debugging only).
     leak_guard = c.Type(bool, default=True)
+    # IANA time zone of salons that do not name their own (`timezone:` in front matter).
+    timezone = c.Type(str, default="UTC")
     storage = c.Type(dict, default={})
     leaderboard = c.Type(dict, default={})

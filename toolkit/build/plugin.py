@@ -22,6 +22,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.utils import get_relative_url
 
+from toolkit.build import feeds, storefront, structured_data
 from toolkit.build import listings as generated
 from toolkit.build.background import Job
 from toolkit.config import FolioConfig
@@ -80,6 +81,8 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             self._replace(files, config, src, markdown)
         self._add_listing_pages(files, config)
         self._add_leaderboard_pages(files, config)
+        self._add_storefront_blocks(files, config)
+        self._add_feeds(files, config)
         for src in sorted(self.public.paid_only_assets):
             asset = files.get_file_from_path(src)
             if asset is not None:
@@ -130,8 +133,9 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         site, t = self.site, self.t
         for slug, course in site.courses.items():
             index_src = course.index.src
-            block = generated.course_block(course, t, self._url_from(files, index_src))
-            self._replace(files, config, index_src, self._source_text(index_src) + block)
+            block = generated.course_block(course, t, self._url_from(files, index_src),
+                                           self._buy_actions(course))
+            self._replace(files, config, index_src, generated.after_title(self._source_text(index_src), block))
         if site.articles:
             src = "articles/index.md"
             body = generated.articles_index(site, t, self._url_from(files, src))
@@ -140,6 +144,73 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             src = "salons/index.md"
             body = generated.salons_index(site, t, self._url_from(files, src), self.today)
             self._replace(files, config, src, self._existing_or_title(src, t["salons"]) + body)
+
+    def checkout_url(self, product: str) -> str | None:
+        """The gate's checkout route for a product (None when no gate_url is set)."""
+        return f"{self.gate_url}/checkout/{product}" if self.gate_url else None
+
+    def _buy_actions(self, course) -> str:
+        """The course page's buy buttons: the course itself, then each membership plan."""
+        t = self.t
+        forms = []
+        if course.price:
+            forms.append(storefront.buy_form(course.product, "one_time", t["buy_course"].format(price=course.price.display),
+                                             self.checkout_url(course.product), primary=True))
+            for plan, price in self.site.membership.items():
+                forms.append(storefront.buy_form("membership", plan, t[f"join_{plan}"].format(price=price.display),
+                                                 self.checkout_url("membership")))
+        return "".join(forms)
+
+    def _add_storefront_blocks(self, files: Files, config) -> None:
+        """Expand `<!-- folio:courses -->` and the other block markers on public pages."""
+        store = None
+        for file in list(files.documentation_pages()):
+            path = Path(file.abs_src_path)
+            text = path.read_text(encoding="utf-8")
+            if not storefront.markers_in(text):
+                continue
+            unknown = storefront.unknown_markers(text)
+            if unknown:
+                log.warning("%s: unknown storefront block %s; known blocks: %s", file.src_uri,
+                            ", ".join(f"`folio:{name}`" for name in unknown), ", ".join(storefront.BLOCKS))
+            if store is None:
+                store = self._storefront(files)
+            self._replace(files, config, file.src_uri,
+                          storefront.expand(text, store, self._url_from(files, file.src_uri)))
+
+    def _storefront(self, files: Files) -> storefront.Storefront:
+        top = [storefront.Contributor(name, round(points), profile if files.get_file_from_path(profile) else None)
+               for name, points, profile in getattr(self, "top_this_month", [])]
+        board = "leaderboard/index.md" if files.get_file_from_path("leaderboard/index.md") else None
+        return storefront.Storefront(self.site, self.t, self.today, self.checkout_url, top, board)
+
+    def public_summary(self, page) -> str:
+        """A page's public summary: its teaser when locked, never its locked text."""
+        locked = self.public.locked.get(page.src)
+        return feeds.public_summary(page, locked.teaser if locked else None)
+
+    def _add_feeds(self, files: Files, config) -> None:
+        if not (self.site.articles or self.site.salons):
+            return
+        if not config.site_url:
+            log.warning("No site_url in mkdocs.yml: feeds need absolute links, so none were written. "
+                        "Set site_url to publish RSS, Atom and the salon calendar.")
+            return
+        source = feeds.FeedSource(
+            site=self.site, site_url=config.site_url.rstrip("/") + "/", site_name=config.site_name,
+            language=self.language, public_url=lambda src: self._site_url_in(files, src),
+            summary_of=self.public_summary, default_timezone=self.config.timezone)
+        for path, data in feeds.feed_files(source).items():
+            old = files.get_file_from_path(path)
+            if old is not None:
+                files.remove(old)
+            files.append(File.generated(config, path, content=data))
+        self.feed_paths = {kind: path for kind, path in feeds.FEED_FILES.items() if files.get_file_from_path(path)}
+
+    @staticmethod
+    def _site_url_in(files: Files, src: str) -> str:
+        file = files.get_file_from_path(src)
+        return file.url if file else src
 
     def _source_text(self, src: str) -> str:
         return (self.site.docs_dir / src).read_text(encoding="utf-8").rstrip() + "\n"
@@ -155,6 +226,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             from toolkit.leaderboard import site_pages
         except ImportError:  # the leaderboard package is optional while it is being built
             self.course_contributors = {}
+            self.top_this_month = []
             return
         started = time.perf_counter()
         result = site_pages(self.config_dir, self.site.docs_dir, dict(self.config.leaderboard),
@@ -162,6 +234,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         for src, markdown in result.pages.items():
             self._replace(files, config, src, markdown)
         self.course_contributors = result.course_contributors
+        self.top_this_month = getattr(result, "top_this_month", [])
         for slug, snippet in result.course_contributors.items():
             src = f"courses/{slug}/index.md"
             path = self.public_dir / src
@@ -236,7 +309,29 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         if not self.config.enabled or self.site is None:
             return context
         context["folio"] = self._page_context(page.file.src_uri)
+        context["folio_head"] = self._head(page, config)
         return context
+
+    def _head(self, page, config) -> dict:
+        """Feeds, JSON-LD and link-preview meta for the page's <head>: public facts only."""
+        site_url = (config.site_url or "").rstrip("/") + "/" if config.site_url else ""
+        head = {"feeds": [(kind, path, self.t[f"feed_{kind}"]) for kind, path in getattr(self, "feed_paths", {}).items()],
+                "meta": [], "jsonld": ""}
+        if not site_url:
+            return head
+        model = self.site.pages.get(page.file.src_uri)
+        summary = self.public_summary(model) if model else (config.site_description or "")
+        facts = structured_data.PageFacts(
+            page=model or _TitledPage(page.title or config.site_name), url=site_url + page.url,
+            summary=summary, site_name=config.site_name, site_url=site_url, language=self.language)
+        head["meta"] = structured_data.social_meta(facts, model.kind if model else "page")
+        if model and model.kind == "course" and model.course in self.site.courses:
+            head["jsonld"] = structured_data.script_tag(
+                structured_data.course_jsonld(facts, self.site.courses[model.course], self.site.membership))
+        elif model and model.kind == "salon" and model.date:
+            start, end = feeds.salon_times(model, self.config.timezone)
+            head["jsonld"] = structured_data.script_tag(structured_data.event_jsonld(facts, start, end))
+        return head
 
     def _page_context(self, src: str) -> dict | None:
         page = self.site.pages.get(src)
@@ -347,6 +442,13 @@ def _private_outputs(site, public, gated_dir, config, gate_url, t) -> dict:
         raise FolioError(f"{where}: cannot write the private output ({exc.strerror or exc}); "
                          f"check that plugins.folio.gated_dir ({gated_dir}) is a writable folder") from None
     return {"manifest": manifest, "timings": {"gated": time.perf_counter() - started}}
+
+
+class _TitledPage:
+    """A stand-in for pages outside the content model (generated boards): a title and no facts."""
+
+    def __init__(self, title: str):
+        self.title, self.meta, self.kind = title, {}, "page"
 
 
 def _refuse_public_gated_dir(gated_dir: Path, config, final_site_dir: Path | None) -> None:

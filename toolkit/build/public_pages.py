@@ -20,7 +20,7 @@ from toolkit.content.text import plain_text, reading_minutes, shorten
 # Front matter that may stay on a locked page's public version. Anything else
 # (description, summary, custom keys a template might print) could carry paid text.
 PUBLIC_KEYS = ("title", "date", "tags", "authors", "hide", "icon", "template", "status",
-               "location", "speakers", "slides", "recording", "access", "search")
+               "location", "speakers", "time", "timezone", "slides", "recording", "access", "search")
 
 
 

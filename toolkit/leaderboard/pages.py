@@ -28,6 +28,8 @@ class LeaderboardPages:
     pages: dict[str, str] = field(default_factory=dict)  # docs-relative path -> Markdown
     course_contributors: dict[str, str] = field(default_factory=dict)  # course slug -> snippet
     notice: str | None = None
+    # This month's board for the storefront block: (name, points, profile page), best first.
+    top_this_month: list[tuple[str, float, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -89,7 +91,9 @@ class SiteBuilder:
             pages[f"{ROOT}/{board}.md"] = self.board_page(board, f"{self.strings['title']}: {self.strings[board]}")
         for row in self.scoreboard.standings("all", "all"):
             pages[f"{ROOT}/people/{row.person.slug}.md"] = self.profile_page(row)
-        return LeaderboardPages(pages, self.course_contributors(), self.notice)
+        top = [(row.person.name, row.points, f"{ROOT}/people/{row.person.slug}.md")
+               for row in self.scoreboard.standings("month", "all")]
+        return LeaderboardPages(pages, self.course_contributors(), self.notice, top)
 
     def board_page(self, board: str, title: str) -> str:
         """Return one board's page: a table per window, then how points are earned."""
