@@ -99,6 +99,19 @@ class Text(Setting):
         return value
 
 
+class TimeZone(Setting):
+    """An IANA time zone name such as `Asia/Shanghai`."""
+
+    def run_validation(self, value):
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value if isinstance(value, str) else "")
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValidationError(f"must be an IANA time zone such as 'Asia/Shanghai', got {value!r}") from None
+        return value
+
+
 class HttpUrl(Text):
     """An http:// or https:// address with a host; a trailing slash is dropped."""
 
@@ -470,6 +483,8 @@ class FolioConfig(StrictConfig):
     strict = Flag(False)
     # Scan every build for paid text (turning it off is for debugging only).
     leak_guard = _LeakGuardOption()
+    # IANA time zone of salons that do not name their own (`timezone:` in front matter).
+    timezone = TimeZone("UTC", example="Asia/Shanghai")
     storage = Section(StorageConfig)
     leaderboard = Section(LeaderboardConfig)
     gate = Section(GateConfig)

@@ -8,6 +8,7 @@ final URL, so they hold with or without `use_directory_urls`.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from html import escape
 from typing import Callable
 
@@ -20,8 +21,24 @@ def badge(access: str, t: dict[str, str]) -> str:
     return f'<span class="folio-badge folio-badge--{access}">{escape(t[access])}</span>'
 
 
-def course_block(course: Course, t: dict[str, str], url_for: UrlFor) -> str:
-    """The landing page's facts (level, price, reading time) and its chapter list with badges."""
+_TITLE = re.compile(r"^#[ \t]+.+$", re.M)
+
+
+def after_title(markdown: str, block: str) -> str:
+    """`markdown` with `block` right after its first `# Title` (or after the front matter)."""
+    body_start = 0
+    if markdown.startswith("---"):
+        end = markdown.find("\n---", 3)
+        if end != -1:
+            body_start = markdown.find("\n", end + 4) + 1 or len(markdown)
+    title = _TITLE.search(markdown, body_start)
+    at = title.end() if title else body_start
+    return markdown[:at] + "\n" + block + "\n" + markdown[at:]
+
+
+def course_block(course: Course, t: dict[str, str], url_for: UrlFor, actions: str = "") -> str:
+    """The landing page's facts (level, price, reading time), its buy actions and its chapter list,
+    placed right under the title so a reader sees what it costs and how to buy before the long text."""
     price = course.price.display if course.price else t["free_course"]
     level = t.get(f"level_{course.index.meta.get('level')}", course.index.meta.get("level", ""))
     total = sum(c.minutes for c in course.chapters)
@@ -38,10 +55,12 @@ def course_block(course: Course, t: dict[str, str], url_for: UrlFor) -> str:
         if value
     )
     rows = "".join(_chapter_row(n, c, t, url_for) for n, c in enumerate(course.chapters, 1))
+    buy = f'<div class="folio-course-actions" id="folio-buy">{actions}</div>\n\n' if actions else ""
     return (
         f'\n\n<dl class="folio-course-facts">{facts}</dl>\n\n'
-        f'<h2 id="folio-chapters">{escape(t["chapters"])}</h2>\n\n'
-        f'<ol class="folio-chapters">{rows}</ol>\n'
+        + buy
+        + f'<h2 id="folio-chapters">{escape(t["chapters"])}</h2>\n\n'
+        f'<ol class="folio-chapters">{rows}</ol>\n\n'
     )
 
 

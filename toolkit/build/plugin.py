@@ -26,6 +26,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.utils import get_relative_url
 
+from toolkit.build import feeds, storefront, structured_data
 from toolkit.build import listings as generated
 from toolkit.build.background import Job
 from toolkit.build.lock import BuildLock
@@ -102,8 +103,9 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         pages: dict[str, str] = {}
         for slug, course in site.courses.items():
             src = course.index.src
-            block = generated.course_block(course, t, self._url_from(config, src))
-            pages[src] = self.tree.public_markdown(src).rstrip() + "\n" + block
+            course_t = strings(page_language(site, course.index, self.language))
+            block = generated.course_block(course, course_t, self._url_from(config, src), self._buy_actions(course, course_t))
+            pages[src] = generated.after_title(self.tree.public_markdown(src).rstrip() + "\n", block)
         if site.articles:
             src = "articles/index.md"
             body = generated.articles_index(site, t, self._url_from(config, src))
@@ -113,7 +115,75 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             body = generated.salons_index(site, t, self._url_from(config, src), self.today)
             pages[src] = self._existing_or_title(src, t["salons"]) + body
         pages.update(self._leaderboard_pages(pages, config))
+        pages.update(self._storefront_pages(pages, config))
         return pages
+
+    # -- storefront: buy actions, blocks, feeds ------------------------------------------------
+
+    def checkout_url(self, product: str) -> str | None:
+        """The gate's checkout route for a product (None when no gate_url is set)."""
+        return f"{self.gate_url}/checkout/{quote(product, safe=':')}" if self.gate_url else None
+
+    def _buy_actions(self, course, t) -> str:
+        """The course page's buy buttons (in the course's language): the course, then each membership plan."""
+        if not course.price:
+            return ""
+        forms = [storefront.buy_form(course.product, "one_time", t["buy_course"].format(price=course.price.display),
+                                     self.checkout_url(course.product), primary=True)]
+        for plan, price in self.site.membership.items():
+            forms.append(storefront.buy_form("membership", plan, t[f"join_{plan}"].format(price=price.display),
+                                             self.checkout_url("membership")))
+        return "".join(forms)
+
+    def _storefront_pages(self, pages: dict[str, str], config) -> dict[str, str]:
+        """Public pages whose `<!-- folio:courses -->` (and other) markers are replaced by their blocks."""
+        out: dict[str, str] = {}
+        store = None
+        sources = set(pages) | {src for src in self.site.pages if src not in pages}
+        for src in sorted(sources):
+            text = pages[src] if src in pages else self.tree.public_markdown(src)
+            if not storefront.markers_in(text):
+                continue
+            unknown = storefront.unknown_markers(text)
+            if unknown:
+                log.warning("%s: unknown storefront block %s; known blocks: %s", src,
+                            ", ".join(f"`folio:{name}`" for name in unknown), ", ".join(storefront.BLOCKS))
+            if store is None:
+                store = self._storefront(pages)
+            out[src] = storefront.expand(text, store, self._url_from(config, src))
+        return out
+
+    def _storefront(self, pages: dict[str, str]) -> storefront.Storefront:
+        top = [storefront.Contributor(name, round(points), profile if profile in pages else None)
+               for name, points, profile in self.top_this_month]
+        board = "leaderboard/index.md" if "leaderboard/index.md" in pages else None
+        return storefront.Storefront(self.site, self.t, self.today, self.checkout_url, top, board)
+
+    def public_summary(self, page) -> str:
+        """A page's public summary: its teaser when locked, never its locked text."""
+        locked = self.public.locked.get(page.src)
+        return feeds.public_summary(page, locked.teaser if locked else None)
+
+    def _add_feeds(self, files: Files, config) -> Files:
+        """RSS, Atom and the salon calendar, made of public facts only (the leak guard scans them too)."""
+        self.feed_paths = {}
+        if not self.config.enabled or self.site is None or not (self.site.articles or self.site.salons):
+            return files
+        if not config.site_url:
+            log.warning("No site_url in mkdocs.yml: feeds need absolute links, so none were written. "
+                        "Set site_url to publish RSS, Atom and the salon calendar.")
+            return files
+        source = feeds.FeedSource(
+            site=self.site, site_url=config.site_url.rstrip("/") + "/", site_name=config.site_name,
+            language=self.language, public_url=lambda src: _site_url_in(files, src),
+            summary_of=self.public_summary, default_timezone=self.config.timezone)
+        for path, data in feeds.feed_files(source).items():
+            old = files.get_file_from_path(path)
+            if old is not None:
+                files.remove(old)
+            files.append(File.generated(config, path, content=data))
+            self.feed_paths[next(kind for kind, name in feeds.FEED_FILES.items() if name == path)] = path
+        return files
 
     def _url_from(self, config, src: str):
         """A function giving URLs of other pages relative to the page at `src`."""
@@ -133,6 +203,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
 
     def _leaderboard_pages(self, pages: dict[str, str], config) -> dict[str, str]:
         self.course_contributors = {}
+        self.top_this_month: list[tuple[str, float, str]] = []
         self.leaderboard_not_in_nav: set[str] = set()
         try:
             from toolkit.leaderboard import site_pages
@@ -149,6 +220,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             block = result.course_block(slug, course.index.meta.get("authors", []), self._url_from(config, src))
             if src in pages and block:
                 out[src] = pages[src] + "\n" + block
+        self.top_this_month = result.top_this_month
         self.timings["leaderboard"] = time.perf_counter() - started
         return out
 
@@ -189,7 +261,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             self._leak_guard = LeakGuard(guard_inputs(self.site, self.public, config, self.config.leak_guard.allow))
         return files
 
-    on_files = CombinedEvent(_offer_candidates, _withhold_paid_pages)
+    on_files = CombinedEvent(_offer_candidates, _add_feeds, _withhold_paid_pages)
 
     # After other plugins changed the HTML: what the page finally refers to is what counts.
     @event_priority(-100)
@@ -290,7 +362,29 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         if not self.config.enabled or self.site is None:
             return context
         context["folio"] = self._page_context(page.file.src_uri)
+        context["folio_head"] = self._head(page, config)
         return context
+
+    def _head(self, page, config) -> dict:
+        """Feeds, JSON-LD and link-preview meta for the page's <head>: public facts only."""
+        site_url = (config.site_url or "").rstrip("/") + "/" if config.site_url else ""
+        head = {"feeds": [(kind, path, self.t[f"feed_{kind}"]) for kind, path in getattr(self, "feed_paths", {}).items()],
+                "meta": [], "jsonld": ""}
+        if not site_url:
+            return head
+        model = self.site.pages.get(page.file.src_uri)
+        summary = self.public_summary(model) if model else (config.site_description or "")
+        facts = structured_data.PageFacts(
+            page=model or _TitledPage(page.title or config.site_name), url=site_url + page.url,
+            summary=summary, site_name=config.site_name, site_url=site_url, language=self.language)
+        head["meta"] = structured_data.social_meta(facts, model.kind if model else "page")
+        if model and model.kind == "course" and model.course in self.site.courses:
+            head["jsonld"] = structured_data.script_tag(
+                structured_data.course_jsonld(facts, self.site.courses[model.course], self.site.membership))
+        elif model and model.kind == "salon" and model.date:
+            start, end = feeds.salon_times(model, self.config.timezone)
+            head["jsonld"] = structured_data.script_tag(structured_data.event_jsonld(facts, start, end))
+        return head
 
     def _page_context(self, src: str) -> dict | None:
         page = self.site.pages.get(src)
@@ -331,7 +425,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         gate = self.gate_url
         # The gate's routes (toolkit/gate): POST /checkout/<product>, GET /read/<product>/<page>, /signin.
         for offer in offers:
-            offer["action"] = f"{gate}/checkout/{offer['product']}" if gate else None
+            offer["action"] = self.checkout_url(offer["product"])
         return {
             "offers": offers,
             # 0 when nothing beyond the teaser is locked: the paywall then names no reading time.
@@ -439,6 +533,19 @@ def _private_outputs(site, gated_dir, config, gate_url, build, cache_dir) -> dic
                          f"check that plugins.folio.gated_dir ({gated_dir}) is a writable folder") from None
     return {"manifest": output.manifest, "problems": output.problems, "rendered": output.rendered,
             "timings": {"gated": time.perf_counter() - started}}
+
+
+def _site_url_in(files: Files, src: str) -> str:
+    """The site-root URL of the page at `src`, read off MkDocs' file list."""
+    file = files.get_file_from_path(src)
+    return file.url if file else src
+
+
+class _TitledPage:
+    """A stand-in for pages outside the content model (generated boards): a title and no facts."""
+
+    def __init__(self, title: str):
+        self.title, self.meta, self.kind = title, {}, "page"
 
 
 def _refuse_public_gated_dir(gated_dir: Path, config, final_site_dir: Path | None, content_dir: Path) -> None:

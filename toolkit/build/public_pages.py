@@ -21,7 +21,7 @@ from toolkit.content.text import count_words, plain_text, reading_minutes, short
 # Front matter that may stay on a locked page's public version. Anything else
 # (description, summary, custom keys a template might print) could carry paid text.
 PUBLIC_KEYS = ("title", "date", "tags", "authors", "hide", "icon", "template", "status",
-               "location", "speakers", "slides", "recording", "access", "search",
+               "location", "speakers", "time", "timezone", "slides", "recording", "access", "search",
                # Material's blog: where a post is listed, never its text.
                "categories", "slug", "pin", "draft")
 

@@ -61,6 +61,16 @@ class Price:
             raise PriceError(f"{currency} has {exponent} decimal places; `{match['amount']}` has more")
         return cls(int(minor), currency, f"{match['amount']} {currency}")
 
+    @property
+    def exponent(self) -> int:
+        """Decimal places of the currency's minor unit (2 for USD, 0 for JPY)."""
+        return _EXPONENT.get(self.currency, 2)
+
+    @property
+    def major(self) -> str:
+        """The amount in major units as a decimal string, e.g. `49.00` (schema.org's `price`)."""
+        return f"{Decimal(self.amount).scaleb(-self.exponent):.{self.exponent}f}"
+
     def as_dict(self, plan: str) -> dict:
         return {"plan": plan, "amount": self.amount, "currency": self.currency, "display": self.display}
 

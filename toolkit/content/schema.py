@@ -78,6 +78,28 @@ def tag_list(value: Any) -> list[str]:
     return [str(v).strip() for v in items]
 
 
+_TIME_RANGE = re.compile(r"^\s*([01]?\d|2[0-3]):[0-5]\d\s*(?:[-–—]\s*([01]?\d|2[0-3]):[0-5]\d\s*)?$")
+
+
+def time_range(value: Any) -> str:
+    # YAML 1.1 reads an unquoted `14:00` as the base-60 number 840: take it back as a time.
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        value = f"{value // 60:02d}:{value % 60:02d}"
+    if not isinstance(value, str) or not _TIME_RANGE.match(value):
+        raise ValueError("must be a start time or a range in 24-hour form, e.g. `14:00` or `14:00-17:30` (quote it)")
+    return value.strip()
+
+
+def timezone(value: Any) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"`{value}` is not an IANA time zone, e.g. `Asia/Shanghai` or `Europe/Berlin`") from None
+    return str(value)
+
+
 def anything(value: Any) -> Any:
     return value
 
@@ -130,6 +152,8 @@ SCHEMAS: dict[str, dict[str, Field]] = {
         "date": Field(date, required=True),
         "location": Field(text, required=True),
         "speakers": Field(names, required=True),
+        "time": Field(time_range),
+        "timezone": Field(timezone),
         "slides": Field(url),
         "recording": Field(url),
         "access": Field(one_of("free", "members")),

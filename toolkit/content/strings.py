@@ -118,6 +118,20 @@ EN = {
     "gate_bad_request_body": "Go back to the page, reload it and try again.",
     "gate_error_title": "Something went wrong",
     "gate_error_body": "The error was logged. Please try again later.",
+    # ---- storefront blocks, course page actions, feeds (toolkit/build/storefront.py, feeds.py) ----
+    "start_reading": "Start reading",
+    "buy_price": "Buy — {price}",
+    "chapter_count": "{count} chapters",
+    "free_chapter_count": "{count} free",
+    "upcoming_salons": "Upcoming salons",
+    "latest_articles": "Latest articles",
+    "top_contributors": "Top contributors this month",
+    "no_contributors": "No contributions yet this month.",
+    "points": "{points} points",
+    "see_leaderboard": "See the full leaderboard",
+    "feed_rss": "RSS feed",
+    "feed_atom": "Atom feed",
+    "feed_ics": "Salon calendar (.ics)",
 }
 
 ZH = {
@@ -225,6 +239,20 @@ ZH = {
     "gate_bad_request_body": "请返回页面，刷新后重试。",
     "gate_error_title": "出错了",
     "gate_error_body": "错误已记录，请稍后再试。",
+    # ---- storefront blocks, course page actions, feeds (toolkit/build/storefront.py, feeds.py) ----
+    "start_reading": "开始阅读",
+    "buy_price": "购买 — {price}",
+    "chapter_count": "{count} 章",
+    "free_chapter_count": "{count} 章免费",
+    "upcoming_salons": "即将举行的沙龙",
+    "latest_articles": "最新文章",
+    "top_contributors": "本月贡献榜",
+    "no_contributors": "本月暂无贡献。",
+    "points": "{points} 分",
+    "see_leaderboard": "查看完整排行榜",
+    "feed_rss": "RSS 订阅",
+    "feed_atom": "Atom 订阅",
+    "feed_ics": "沙龙日历（.ics）",
 }
 
 ZH_HANT = {
@@ -332,6 +360,20 @@ ZH_HANT = {
     "gate_bad_request_body": "请返回页面，刷新后重试。",
     "gate_error_title": "出错了",
     "gate_error_body": "错误已记录，请稍后再试。",
+    # ---- storefront blocks, course page actions, feeds (toolkit/build/storefront.py, feeds.py) ----
+    "start_reading": "開始閱讀",
+    "buy_price": "購買 — {price}",
+    "chapter_count": "{count} 章",
+    "free_chapter_count": "{count} 章免費",
+    "upcoming_salons": "即將舉行的沙龍",
+    "latest_articles": "最新文章",
+    "top_contributors": "本月貢獻榜",
+    "no_contributors": "本月暫無貢獻。",
+    "points": "{points} 分",
+    "see_leaderboard": "查看完整排行榜",
+    "feed_rss": "RSS 訂閱",
+    "feed_atom": "Atom 訂閱",
+    "feed_ics": "沙龍日曆（.ics）",
 }
 
 # table -> (its strings, the language it is in (what the manifest records), its BCP 47 tag for `lang=`)

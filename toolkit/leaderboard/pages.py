@@ -39,6 +39,8 @@ class LeaderboardPages:
     notice: str | None = None
     not_in_nav: set[str] = field(default_factory=set)  # pages built and linked, but not listed in the nav
     language: str = "en"
+    # This month's board for the storefront block: (name, points, profile page), best first.
+    top_this_month: list[tuple[str, float, str]] = field(default_factory=list)
 
     def course_block(self, slug: str, authors: list[str], url_for) -> str:
         """Return the course page's labelled lists of front-matter authors and git contributors."""
@@ -114,7 +116,9 @@ class SiteBuilder:
         profiles = {f"{ROOT}/people/{row.person.slug}.md": self.profile_page(row) for row in everyone}
         pages[PEOPLE_INDEX] = self.people_index(everyone)
         pages.update(profiles)
-        return LeaderboardPages(pages, self.course_contributors(), self.notice, set(profiles), language)
+        top = [(row.person.name, row.points, f"{ROOT}/people/{row.person.slug}.md")
+               for row in self.scoreboard.standings("month", "all")]
+        return LeaderboardPages(pages, self.course_contributors(), self.notice, set(profiles), language, top)
 
     def board_page(self, board: str, title: str) -> str:
         """Return one board's page: a table per window, then how points are earned."""
