@@ -39,6 +39,8 @@ bench: setup
 	$(BIN)/python benchmarks/bench_publish.py
 	$(BIN)/python benchmarks/bench_leaderboard.py
 	$(BIN)/python benchmarks/bench_gated.py
+	$(BIN)/python benchmarks/bench_gate.py
+	$(BIN)/python benchmarks/bench_leakguard.py
 
 clean:
 	rm -rf site .folio-cache .pytest_cache benchmarks/results
