@@ -82,3 +82,25 @@ def test_a_bad_source_date_epoch_is_a_clear_error(monkeypatch):
 
     with pytest.raises(FolioError, match="SOURCE_DATE_EPOCH='yesterday' is not a number of seconds"):
         today()
+
+
+# Characters that only Simplified Chinese writes this way (their Traditional forms differ).
+SIMPLIFIED_ONLY = set("这们为载览确购买录订阅链码页费邮务证错问题时间发给经过还会员于与来对么开关没"
+                      "设单从网线处结账删户数复记项")
+
+
+def test_the_traditional_table_holds_no_simplified_characters():
+    leftovers = {key: sorted(SIMPLIFIED_ONLY & set(text)) for key, text in ZH_HANT.items()
+                 if SIMPLIFIED_ONLY & set(text)}
+
+    assert leftovers == {}
+
+
+def test_the_simplified_table_is_simplified():
+    """The check above means something: the same characters do occur in the Simplified table."""
+    assert SIMPLIFIED_ONLY & set("".join(ZH.values()))
+
+
+def test_mail_and_member_strings_live_in_every_table():
+    for name, (table, _, _) in TABLES.items():
+        assert {"mail.signin_subject", "mail.receipt_subject", "member.sandbox", "member.signin_title"} <= set(table), name

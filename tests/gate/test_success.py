@@ -154,3 +154,17 @@ def test_chinese_site_gets_chinese_pages(selling):
     response = client.get("/success", query_string={"session_id": paid_session(selling)})
     text = response.get_data(as_text=True)
     assert "感谢购买" in text and "在线阅读" in text and 'lang="zh"' in text
+
+
+def test_traditional_chinese_site_gets_traditional_pages(selling):
+    from tests.content.test_facts import SIMPLIFIED_ONLY
+    from toolkit.gate import create_app
+
+    client = create_app(selling.settings(language="zh-TW")).test_client()
+    success = client.get("/success", query_string={"session_id": paid_session(selling)}).get_data(as_text=True)
+    signin = client.get("/signin").get_data(as_text=True)
+
+    assert "感謝購買" in success and "線上閱讀" in success and "返回網站" in success
+    assert "以電子郵件登入" in signin and "寄送登入連結" in signin
+    for page in (success, signin):
+        assert not SIMPLIFIED_ONLY & set(page), sorted(SIMPLIFIED_ONLY & set(page))

@@ -30,7 +30,7 @@ from markupsafe import escape
 from wtforms import EmailField, HiddenField
 from wtforms.validators import DataRequired, Length
 
-from toolkit.content.strings import MEMBER_STRINGS, language_of
+from toolkit.content.strings import language_of, strings
 from toolkit.gate.membership import Grants, clear_cookie, issue_cookie, read_cookie
 
 log = logging.getLogger(__name__)
@@ -194,7 +194,7 @@ def sandbox_banner() -> dict:
     """Every gate page (the gate's own too) says so when it runs in `folio serve --sandbox`."""
     settings = _settings()
     return {"sandbox": settings.sandbox,
-            "sandbox_text": MEMBER_STRINGS[language_of(settings.language)]["sandbox"]}
+            "sandbox_text": strings(settings.language)["member.sandbox"]}
 
 
 _BODY = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
@@ -211,7 +211,7 @@ def sandbox_banner_on_paid_pages(response: Response) -> Response:
     html = response.get_data(as_text=True)
     if 'class="sandbox-banner"' in html:
         return response
-    text = MEMBER_STRINGS[language_of(settings.language)]["sandbox"]
+    text = strings(settings.language)["member.sandbox"]
     banner = f'<div class="sandbox-banner" role="status" style="{_BANNER_STYLE}">{escape(text)}</div>'
     response.set_data(_BODY.sub(lambda found: found.group(0) + banner, html, count=1))
     return response
@@ -229,15 +229,15 @@ def signin():
     if not form.validate_on_submit() or not _EMAIL.match(form.email.data.strip()):
         if form.errors.get("csrf_token"):
             abort(400)
-        return _page("members/signin.html", form=form, error="bad_email", status=400)
+        return _page("members/signin.html", form=form, error="member.bad_email", status=400)
     email = form.email.data.strip()
     if not _allowed(email):
-        return _page("members/message.html", title="too_many_title", body="too_many_body", status=429,
+        return _page("members/message.html", title="member.too_many_title", body="member.too_many_body", status=429,
                      headers={"Retry-After": "3600"})
     mail = _settings().mail
     if mail is None:
         log.warning("Sign-in asked for, but FOLIO_MAIL_URL is not set: no link can be sent")
-        return _page("members/message.html", title="no_mail_title", body="no_mail_body", status=503)
+        return _page("members/message.html", title="member.no_mail_title", body="member.no_mail_body", status=503)
     from toolkit.mail import MailError, signin_mail
 
     message = signin_mail(sender=mail.sender, to=email, site=_settings().site_name, link=link_url(email, "signin"),
@@ -246,7 +246,7 @@ def signin():
         mail.mailer().send(message)
     except MailError as error:
         log.error("Sign-in mail could not be sent: %s", error)
-        return _page("members/message.html", title="no_mail_title", body="no_mail_body", status=503)
+        return _page("members/message.html", title="member.no_mail_title", body="member.no_mail_body", status=503)
     # The same page for every address: it says nothing about what the address bought.
     return _page("members/sent.html", email=email, minutes=LINK_LIFETIMES["signin"] // 60)
 
@@ -260,8 +260,8 @@ def confirm():
         abort(400)
     email = read_link_token(token)
     if email is None:
-        return _page("members/message.html", title="bad_link_title", body="bad_link_body", status=400,
-                     link=("signin", "sign_in_again"))
+        return _page("members/message.html", title="member.bad_link_title", body="member.bad_link_body", status=400,
+                     link=("signin", "member.sign_in_again"))
     if request.method == "GET":
         form.token.data = token
         return _page("members/confirm.html", form=form, email=email)
@@ -309,8 +309,8 @@ def signout():
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        response = _page("members/message.html", title="signed_out_title", body="signed_out_body",
-                         link=("signin", "sign_in_again"))
+        response = _page("members/message.html", title="member.signed_out_title", body="member.signed_out_body",
+                         link=("signin", "member.sign_in_again"))
         response.delete_cookie(SIGNIN_COOKIE, path="/", httponly=True, samesite="Lax")
         return clear_cookie(response)
     return _page("members/signout.html", action=form)
@@ -377,11 +377,9 @@ def _no_store(response: Response) -> Response:
 
 def _page(template: str, status: int = 200, headers: dict | None = None, **context) -> Response:
     settings = _settings()
-    lang = language_of(settings.language)
-    from toolkit.content.strings import strings
-
-    response = make_response(render_template(template, s=MEMBER_STRINGS[lang], t=strings(settings.language),
-                                             lang=lang, site_url=settings.site_url, **context), status)
+    response = make_response(render_template(template, t=strings(settings.language),
+                                             lang=language_of(settings.language), site_url=settings.site_url,
+                                             **context), status)
     for name, value in (headers or {}).items():
         response.headers[name] = value
     # Pages here carry tokens in their URL or signed links in their body.
