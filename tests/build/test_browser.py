@@ -10,17 +10,13 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
+from tests.chromium import NEEDS_CHROMIUM, browser  # noqa: F401  (fixture)
+
 PAID_CHAPTER = "courses/async-python/03-tasks-and-cancellation/"
 TEASER = "A coroutine object does nothing until someone awaits it."
 PAID_SENTENCES = ["the event loop holds only a", "Keep a reference"]  # from after `<!-- more -->`
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"),
-]
+pytestmark = NEEDS_CHROMIUM
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -38,16 +34,6 @@ def base_url(example_site):
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -5,12 +5,10 @@ from __future__ import annotations
 import pytest
 
 from tests.artifacts import artifact
-from tests.build.test_browser import CHROMIUM, base_url, browser, screenshot  # noqa: F401  (fixtures)
+from tests.build.test_browser import base_url, screenshot  # noqa: F401  (fixture)
+from tests.chromium import NEEDS_CHROMIUM, browser  # noqa: F401  (fixture)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"),
-]
+pytestmark = NEEDS_CHROMIUM
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}

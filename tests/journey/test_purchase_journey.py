@@ -19,20 +19,15 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.chromium import NEEDS_CHROMIUM, browser  # noqa: F401  (fixture)
 from tests.conftest import REPO, copy_example
 from tests.journey.stack_fixtures import new_email, s3_env  # noqa: F401
 from toolkit.sandbox.stack import SandboxStack
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 ARTIFACTS = REPO / "tests" / "artifacts" / "journey"
 FORMULA = r"T_{total} = n \cdot t_{task}"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
-]
+pytestmark = NEEDS_CHROMIUM
 
 
 @dataclass(frozen=True)
@@ -73,16 +68,6 @@ def journey_site(root: Path, language: str) -> Path:
         chapter = root / "content" / journey.chapter_source
         chapter.write_text(chapter.read_text(encoding="utf-8") + f"\n\nThe cost: \\({FORMULA}\\)\n", encoding="utf-8")
     return config
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def stack_for(tmp_path_factory, language: str):

@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
+from tests.chromium import NEEDS_CHROMIUM, browser  # noqa: F401  (fixture)
 from tests.sandbox.stripe_fixtures import (  # noqa: F401
     events_received, make_price, stripe_client, stripe_standin, webhook_receiver)
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+pytestmark = NEEDS_CHROMIUM
 
 
 @pytest.fixture
