@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.loopback import free_port
+
 TEST_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -62,13 +64,6 @@ def s3_proxy(moto_endpoint) -> Iterator["FaultyProxy"]:
     proxy = FaultyProxy(moto_endpoint)
     yield proxy
     proxy.close()
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now (also handy as an 'unreachable endpoint')."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass

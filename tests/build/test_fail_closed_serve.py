@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
+from tests.loopback import free_port, wait_for
 from tests.sites import write_site
 
 FOLIO = Path(sys.executable).with_name("folio")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def fetch(url: str) -> str:
@@ -28,15 +22,6 @@ def fetch(url: str) -> str:
             return response.read().decode("utf-8")
     except OSError:
         return ""
-
-
-def wait_for(predicate, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.3)
-    return False
 
 
 def test_serve_rebuilds_on_a_content_edit_and_then_settles(tmp_path):

@@ -18,7 +18,8 @@ from click.testing import CliRunner
 
 from tests.gate.gatekit import (CHAPTER, COURSE, SECRET_KEY, SITE_ORIGIN, gate, published,  # noqa: F401
                                 selling)
-from tests.s3server import free_port, moto_endpoint, s3_env  # noqa: F401
+from tests.loopback import free_port
+from tests.s3server import moto_endpoint, s3_env  # noqa: F401
 from tests.sandbox.stripe_fixtures import API_KEY, WEBHOOK_SECRET, stripe_standin  # noqa: F401
 from toolkit.errors import FolioError
 from toolkit.gate.membership import COOKIE_NAME

@@ -72,12 +72,27 @@ PLANTED = {
     "joiners.html": html(PAID_EN.replace("e", "e\u200d").replace("o", "\u2060o")),
 }
 
+def calendar_with(text: str) -> bytes:
+    """An iCalendar file as the salon feed writes it: lines folded every 75 octets, commas escaped."""
+    from icalendar import Calendar, Event
+
+    calendar, event = Calendar(), Event()
+    event.add("summary", "Salon")
+    event.add("description", text)
+    calendar.add_component(event)
+    return calendar.to_ical()
+
+
+PLANTED["feeds/salons.ics"] = calendar_with(PAID_EN)  # folding splits words across lines
+
+
 PLANTED_ZH = {
     "zh/gb18030.txt": PAID_ZH.encode("gb18030"),
     "zh/big5.txt": "熔斷器在連續三次超時之後打開".encode("big5"),  # traditional: not the paid text, must stay clean
     "zh/utf16.html": html(PAID_ZH).decode().encode("utf-16"),
     "zh/escaped.html": b"<script>x='" + "".join(f"\\u{ord(c):04x}" for c in PAID_ZH).encode() + b"'</script>",
     "zh/zero-width.html": html("\u200b".join(PAID_ZH)),
+    "zh/salons.ics": calendar_with(PAID_ZH),  # folding splits characters' UTF-8 runs across lines
 }
 
 

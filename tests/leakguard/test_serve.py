@@ -4,26 +4,19 @@ build without leaks (the leaky build is never served, not even locally)."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 from tests import sites
+from tests.loopback import free_port, wait_for
 from tests.sites import PAID_MARKERS, PAID_SENTENCE
 
 FOLIO = Path(sys.executable).with_name("folio")
 LOCKED_SRC = "courses/leaklab/02-locked.md"
 PLANTED = f"Paragraph {PAID_MARKERS['paragraph']} continues. {PAID_SENTENCE}"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def status(url: str) -> int:
@@ -34,15 +27,6 @@ def status(url: str) -> int:
         return exc.code
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return 0
-
-
-def wait_for(predicate, seconds: float = 90) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.3)
-    return False
 
 
 def test_leak_during_serve_is_reported_and_the_last_good_site_stays_served(tmp_path):

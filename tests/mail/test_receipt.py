@@ -14,7 +14,7 @@ from contextlib import contextmanager
 import pytest
 
 from tests.journey.stack_fixtures import Reader, s3_env, tiny_stack  # noqa: F401
-from tests.s3server import free_port
+from tests.loopback import free_port
 from toolkit.mail import MailSettings, ReceiptBusy, send_receipt_once
 from toolkit.mail.receipt import STATE_KEY, ReceiptState
 from toolkit.mail.transport import MailError

@@ -82,7 +82,7 @@ def test_an_untrusted_certificate_is_refused(tls_files):
 
 
 def test_a_server_that_is_not_there_is_a_mail_error():
-    from tests.s3server import free_port
+    from tests.loopback import free_port
 
     with pytest.raises(MailError, match=r"SMTP 127\.0\.0\.1:\d+"):
         mailer_from_url(f"smtp://127.0.0.1:{free_port()}?timeout=2").send(a_mail())
