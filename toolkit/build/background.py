@@ -1,9 +1,9 @@
 """Helper processes: CPU-heavy build work on the second core while MkDocs renders on the first.
 
-A `Job` runs `prepare(*args)` at once in a helper process and, when asked for its result,
-`finish(state, *late_args)` there too (late arguments are what only exists after the
-build, like the finished site/). Only arguments and results cross the process boundary,
-pickled; nothing that depends on the per-process hash seed does.
+A `Job` runs `prepare(*args)` at once in a helper process and, when handed its late
+arguments (`hand`, or `result`), `finish(state, *late_args)` there too (late arguments are
+what only exists after the build, like the finished site/). Only arguments and results
+cross the process boundary, pickled; nothing that depends on the per-process hash seed does.
 
 Where: forked on Linux when the build process has no other thread (forking a threaded
 process can deadlock the child: `mkdocs serve` runs a watcher and a web server);
@@ -69,16 +69,18 @@ class Job:
     """
 
     def __init__(self, prepare: Callable[..., Any], *args: Any, name: str = "background build step",
-                 finish: Callable[..., Any] | None = None, method: str | None = None, yield_cpu: bool = True):
+                 finish: Callable[..., Any] | None = None, method: str | None = None, yield_cpu: bool = True,
+                 note: Callable[[Any, Any], None] | None = None):
         self.name = name
-        self._prepare, self._args, self._finish = prepare, args, finish
+        self._prepare, self._args, self._finish, self._note = prepare, args, finish, note
         self.method = start_method(method)
         self._process = None
+        self._handed: tuple | None = None
         if self.method != "inline":
             context = multiprocessing.get_context(self.method)
             self._pipe, child_end = context.Pipe(duplex=True)
             self._process = context.Process(target=_child, name=f"folio {name}", daemon=True,
-                                            args=(child_end, os.getpid(), prepare, args, finish, yield_cpu))
+                                            args=(child_end, os.getpid(), prepare, args, finish, note, yield_cpu))
             self._process.start()
             child_end.close()
 
@@ -86,17 +88,39 @@ class Job:
     def pid(self) -> int | None:
         return self._process.pid if self._process is not None else None
 
+    def tell(self, payload: Any) -> None:
+        """Pass `payload` to the helper's `note(state, payload)` while it waits for its late arguments.
+
+        Notes only ever save the helper work later (the leak guard is told of each page written
+        so it can scan it while MkDocs renders the next): the result must not depend on them,
+        so inline, and once the late arguments are handed, they are dropped.
+        """
+        if self._process is None or self._note is None or self._handed is not None:
+            return
+        try:
+            self._pipe.send_bytes(pickle.dumps(("note", payload), protocol=pickle.HIGHEST_PROTOCOL))
+        except OSError:
+            pass  # the helper is gone: `result` says so
+
+    def hand(self, *late_args: Any) -> None:
+        """Give the job its late arguments now, so that its `finish` starts while others are handed theirs."""
+        if self._handed is not None:
+            return
+        self._handed = late_args
+        if self._process is not None and self._finish is not None:
+            try:
+                self._pipe.send_bytes(pickle.dumps(("finish", late_args), protocol=pickle.HIGHEST_PROTOCOL))
+            except OSError:
+                pass  # the helper is gone; what it left in the pipe (an error, or nothing) says why
+
     def result(self, *late_args: Any) -> Any:
         """Give the job's result; its FolioError is raised here, a crash or a death as HelperDied."""
+        self.hand(*late_args)
+        late_args = self._handed
         if self._process is None:
             state = self._prepare(*self._args)
             return self._finish(state, *late_args) if self._finish is not None else state
         try:
-            if self._finish is not None:
-                try:
-                    self._pipe.send_bytes(pickle.dumps(late_args, protocol=pickle.HIGHEST_PROTOCOL))
-                except OSError:
-                    pass  # the helper is gone; what it left in the pipe (an error, or nothing) says why
             status, payload = pickle.loads(self._pipe.recv_bytes())
         except (EOFError, OSError):
             status, payload = "died", None
@@ -132,7 +156,7 @@ class Job:
             self._pipe.close()
 
 
-def _child(conn, parent_pid: int, prepare, args, finish, yield_cpu: bool) -> None:
+def _child(conn, parent_pid: int, prepare, args, finish, note, yield_cpu: bool) -> None:
     _die_with_parent(parent_pid)
     if yield_cpu:
         _yield_cpu_to_parent()
@@ -141,11 +165,16 @@ def _child(conn, parent_pid: int, prepare, args, finish, yield_cpu: bool) -> Non
         if finish is None:
             message = ("ok", state)
         else:
-            try:
-                late_args = pickle.loads(conn.recv_bytes())
-            except EOFError:  # the build went away without asking: nothing to report to anyone
-                os._exit(0)
-            message = ("ok", finish(state, *late_args))
+            while True:
+                try:
+                    kind, payload = pickle.loads(conn.recv_bytes())
+                except EOFError:  # the build went away without asking: nothing to report to anyone
+                    os._exit(0)
+                if kind == "finish":
+                    break
+                if note is not None:
+                    note(state, payload)
+            message = ("ok", finish(state, *payload))
     except FolioError as exc:
         message = ("folio", exc.format_message())
     except BaseException:  # report everything: a silent helper could hide a failure (or a leak)

@@ -257,6 +257,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         self._private_job = Job(_private_outputs, self.site, self.gated_out, config, self.gate_url,
                                 self.gated_build, self.config_dir / ".folio-cache" / "gated")
         self._leak_guard = None
+        self._page_written: str | None = None
         if self.config.leak_guard.enabled:
             self._leak_guard = LeakGuard(guard_inputs(self.site, self.public, config, self.config.leak_guard.allow))
         return files
@@ -357,6 +358,17 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         return self._locked_anchors.rewrite(html, page.url, self._src_of_url)
 
     on_page_content = CombinedEvent(_rewrite_locked_links, _note_references)
+
+    # Last of all on_post_page hooks. MkDocs writes a page right after them, so by now the
+    # page before this one is on disk: a leak-guard helper scans it while this one renders.
+    @event_priority(float("-inf"))
+    def on_post_page(self, output: str, page, config) -> str:
+        guard = getattr(self, "_leak_guard", None)
+        if guard is not None:
+            if self._page_written is not None:
+                guard.written(config.site_dir, self._page_written)
+            self._page_written = page.file.dest_uri
+        return output
 
     def on_page_context(self, context, page, config, nav):
         if not self.config.enabled or self.site is None:

@@ -7,6 +7,8 @@ problem in every file, so an author fixes them all in one pass.
 from __future__ import annotations
 
 import logging
+import os
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Mapping
 
@@ -49,7 +51,14 @@ def load_site(docs_dir: Path, membership: Mapping[str, str | None], strict: bool
 
 
 def _display_path(docs_dir: Path, src: str) -> str:
-    return display_path(Path(docs_dir) / src)
+    shown = _shown_dir(Path(docs_dir), os.getcwd())
+    return src if shown == "." else f"{shown}/{src}"
+
+
+@lru_cache(maxsize=16)
+def _shown_dir(docs_dir: Path, cwd: str) -> str:
+    # Resolving paths costs a system call per part: once per folder (and working folder), not per page.
+    return display_path(docs_dir)
 
 
 def _load_page(path: Path, src: str, strict: bool, docs_dir: Path) -> tuple[Page, list[Problem]]:

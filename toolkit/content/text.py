@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import math
 import re
+from functools import lru_cache
 
 # Characters read (and counted, and fingerprinted) one by one: Hangul Jamo, kana, compatibility
 # Jamo, CJK ideographs (extension A, unified, compatibility) and Hangul syllables. The one home:
@@ -30,6 +31,9 @@ _MARKUP = [
 ]
 
 
+# Cached: one page's text is counted for its reading time, its teaser, its summary in the
+# feeds and its link preview; the key is the text itself, so an edited page is counted again.
+@lru_cache(maxsize=4096)
 def plain_text(markdown: str) -> str:
     """Markdown with the markup removed: what a reader would see, roughly."""
     out = markdown
@@ -38,6 +42,7 @@ def plain_text(markdown: str) -> str:
     return re.sub(r"\s+", " ", html.unescape(out)).strip()
 
 
+@lru_cache(maxsize=8192)
 def count_words(markdown: str) -> int:
     """Words in the text, each CJK character counted as one."""
     return len(_TOKEN.findall(plain_text(markdown)))

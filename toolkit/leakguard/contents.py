@@ -58,8 +58,13 @@ class Contents:
 
 def read_contents(path: Path, name: str) -> Contents:
     """Give the text of the site file at `path`, named `name` (its POSIX path in the site)."""
+    return read_bytes(path.read_bytes(), name)
+
+
+def read_bytes(data: bytes, name: str) -> Contents:
+    """Give the text of the site file named `name` whose bytes are `data`."""
     contents = Contents()
-    _read(path.read_bytes(), name, contents, depth=0)
+    _read(data, name, contents, depth=0)
     return contents
 
 

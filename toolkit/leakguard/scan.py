@@ -10,6 +10,7 @@ Markdown source, or a source map naming one, is a leak however little text it ho
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import json
 import os
 import re
@@ -18,15 +19,15 @@ from pathlib import Path
 from typing import Iterable
 
 from toolkit.errors import FolioError
-from toolkit.leakguard.contents import read_contents
+from toolkit.leakguard.contents import read_bytes, read_contents
 from toolkit.leakguard.fingerprints import Fingerprints, Hit
 from toolkit.leakguard.normalize import kind_of, normalize
 
 MAX_LEAKS_PER_FILE = 3
 SNIPPET_CHARS = 80
 
-__all__ = ["Allowed", "Fingerprints", "Leak", "LeakError", "Report", "SiteScan", "check_site", "scan_report",
-           "scan_site", "site_files"]
+__all__ = ["Allowed", "Fingerprints", "Leak", "LeakError", "Report", "SiteScan", "check_site", "scan_files",
+           "scan_report", "scan_site", "site_files"]
 
 
 @dataclass(frozen=True)
@@ -103,9 +104,15 @@ def scan_report(site_dir: Path, fingerprints: Fingerprints, paid_sources: Iterab
     matching an `allow_files` pattern is reported as allowed. At most MAX_LEAKS_PER_FILE
     leaks are reported per file.
     """
+    return scan_files(site_dir, site_files(site_dir, trusted_dirs), fingerprints, paid_sources, allow_files)
+
+
+def scan_files(site_dir: Path, files: Iterable[Path], fingerprints: Fingerprints, paid_sources: Iterable[str] = (),
+               allow_files: Iterable[str] = ()) -> Report:
+    """Give the report of a scan of `files`, some of the files of `site_dir` (see `scan_report`)."""
     site_dir = Path(site_dir)
     scan = SiteScan(fingerprints, paid_sources, allow_files)
-    for path in site_files(site_dir, trusted_dirs):
+    for path in files:
         scan.file(path, path.relative_to(site_dir).as_posix())
     return scan.report
 
@@ -163,19 +170,54 @@ class SiteScan:
         self.allow_files = tuple(allow_files)
         self.report = Report()
         self._clean_chunks: set[str] = set()
+        self._early: dict[str, tuple[bytes, Report]] = {}  # site file -> SHA-256 of the bytes scanned, report
+
+    def early(self, path: Path, rel: str) -> None:
+        """Scan a site file while the site is still being built, keeping its report for `file`.
+
+        The report counts only if the file's bytes are the same when `file` comes to it
+        (compared by SHA-256); a file changed since, by a later plugin say, is scanned again.
+        """
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return  # gone or unreadable now: `file` tells
+        self._early[str(path)] = (hashlib.sha256(data).digest(), self.file_report(path, rel, data))
 
     def file(self, path: Path, rel: str) -> None:
         """Scan one site file, `rel` being its POSIX path in the site."""
+        early = self._early.pop(str(path), None)
+        if early is None:
+            self._add(self.file_report(path, rel))
+            return
+        try:
+            data = path.read_bytes()
+        except OSError:
+            self._add(self.file_report(path, rel))  # reports it as unreadable
+            return
+        same = hashlib.sha256(data).digest() == early[0]
+        self._add(early[1] if same else self.file_report(path, rel, data))
+
+    def _add(self, one: Report) -> None:
+        self.report.leaks += one.leaks
+        self.report.allowed += one.allowed
+        self.report.unreadable += one.unreadable
+        self.report.scanned += one.scanned
+        self.report.media += one.media
+
+    def file_report(self, path: Path, rel: str, data: bytes | None = None) -> Report:
+        """Give the report of one site file (its bytes `data`, when already read)."""
+        one = Report()
         found = _forbidden_copy(rel, self.sources)
         try:
-            contents = read_contents(path, rel)
+            contents = read_contents(path, rel) if data is None else read_bytes(data, rel)
         except OSError as exc:
-            self.report.unreadable.append((rel, f"cannot be read ({exc.strerror or exc})"))
-            self.report.leaks += found
-            return
-        self.report.scanned += 1
-        self.report.media += contents.media
-        self.report.unreadable += contents.unreadable
+            one.unreadable.append((rel, f"cannot be read ({exc.strerror or exc})"))
+            one.leaks += found
+            return one
+        one.scanned = 1
+        one.media = int(contents.media)
+        one.unreadable += contents.unreadable
         allowed: list[Allowed] = []
         for part in contents.parts:
             if part.name.endswith(".map"):
@@ -187,8 +229,9 @@ class SiteScan:
         if rule is not None:
             allowed += [Allowed(leak.file, leak.page or "(deployed source)", f"file: {rule}") for leak in found]
             found = []
-        self.report.leaks += _dedupe(found)[:MAX_LEAKS_PER_FILE]
-        self.report.allowed += _dedupe(allowed)
+        one.leaks = _dedupe(found)[:MAX_LEAKS_PER_FILE]
+        one.allowed = _dedupe(allowed)
+        return one
 
     def text(self, name: str, text: str) -> tuple[list[Leak], list[Allowed]]:
         """Give the paid passages in the text of file `name`, and the allow-listed ones."""

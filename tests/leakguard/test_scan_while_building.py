@@ -1,0 +1,92 @@
+"""The leak guard scans pages while MkDocs renders the next ones, and still judges the finished site.
+
+A page scanned early counts only if its bytes are the ones scanned: a plugin that rewrites
+pages after they were written (a minifier, a hook) gets them scanned again.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests import sites
+from toolkit.build.background import ENV
+from toolkit.leakguard.fingerprints import Fingerprints
+from toolkit.leakguard.scan import SiteScan
+
+FOLIO = Path(sys.executable).with_name("folio")
+PAID = "The circuit breaker opens after three consecutive timeouts and stays open for ninety seconds."
+PUBLIC = "<p>Circuit breakers, explained for everyone who reads the free pages.</p>"
+
+
+def scanner() -> SiteScan:
+    return SiteScan(Fingerprints.build({"courses/c/02.md": PAID}, ["Circuit breakers, explained."]))
+
+
+def test_a_page_changed_after_its_early_scan_is_scanned_again(tmp_path):
+    page = tmp_path / "a.html"
+    page.write_text(PUBLIC, encoding="utf-8")
+    scan = scanner()
+    scan.early(page, "a.html")
+    page.write_text(PUBLIC + f"<p>{PAID}</p>", encoding="utf-8")
+    scan.file(page, "a.html")
+    assert [(leak.file, leak.page) for leak in scan.report.leaks] == [("a.html", "courses/c/02.md")]
+    assert scan.report.scanned == 1
+
+
+def test_a_leak_found_early_stands_when_the_page_is_unchanged(tmp_path):
+    page = tmp_path / "a.html"
+    page.write_text(f"<p>{PAID}</p>", encoding="utf-8")
+    scan = scanner()
+    scan.early(page, "a.html")
+    scan.file(page, "a.html")
+    assert [leak.file for leak in scan.report.leaks] == ["a.html"]
+
+
+def test_a_leak_found_early_is_dropped_when_the_page_was_cleaned_since(tmp_path):
+    page = tmp_path / "a.html"
+    page.write_text(f"<p>{PAID}</p>", encoding="utf-8")
+    scan = scanner()
+    scan.early(page, "a.html")
+    page.write_text(PUBLIC, encoding="utf-8")
+    scan.file(page, "a.html")
+    assert scan.report.leaks == [] and scan.report.scanned == 1
+
+
+def test_a_page_removed_after_its_early_scan_is_not_counted(tmp_path):
+    page = tmp_path / "a.html"
+    page.write_text(f"<p>{PAID}</p>", encoding="utf-8")
+    scan = scanner()
+    scan.early(page, "a.html")
+    page.unlink()
+    assert scan.report.leaks == [] and scan.report.scanned == 0
+
+
+REWRITE_EVERY_PAGE = '''
+from pathlib import Path
+
+def on_post_build(config):
+    source = (Path(config.config_file_path).parent / "content" / "{src}").read_text(encoding="utf-8")
+    paragraph = next(line for line in source.splitlines() if line.startswith("Paragraph "))
+    for page in Path(config.site_dir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        page.write_text(text.replace("</body>", "<p>" + paragraph + "</p></body>"), encoding="utf-8")
+'''
+
+
+def test_pages_rewritten_after_the_helper_scanned_them_fail_the_build(tmp_path):
+    """Forked helper on purpose: it scans each page as it is written; a hook then adds paid text to all."""
+    (tmp_path / "hooks").mkdir()
+    (tmp_path / "hooks/rewrite.py").write_text(REWRITE_EVERY_PAGE.format(src="courses/leaklab/02-locked.md"),
+                                               encoding="utf-8")
+    sites.adversarial_site(tmp_path, plugins=["search"], extra={"hooks": ["hooks/rewrite.py"]})
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
+    env[ENV] = "fork"
+    result = subprocess.run([str(FOLIO), "build"], cwd=tmp_path, capture_output=True, text=True, timeout=180, env=env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    # index.html is the first page written, so the helper had scanned it (clean) long before the hook ran.
+    assert "  index.html: paid text of courses/leaklab/02-locked.md" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "site").exists()
