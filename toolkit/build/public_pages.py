@@ -65,6 +65,10 @@ def make_public(site: Site, teaser_words: int) -> PublicSite:
     return public
 
 
+# libyaml's emitter where PyYAML has it: the same YAML, several times faster than PyYAML's own.
+_SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def public_markdown(page: Page, teaser: str) -> str:
     """Front matter with only safe keys, a description from the teaser, then the teaser."""
     meta = {key: _yaml_safe(page.meta[key]) for key in PUBLIC_KEYS if key in page.meta}
@@ -72,7 +76,7 @@ def public_markdown(page: Page, teaser: str) -> str:
     description = shorten(plain_text(teaser_without_headings(teaser)))
     if description:
         meta["description"] = description
-    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    front = yaml.dump(meta, Dumper=_SafeDumper, allow_unicode=True, sort_keys=False, default_flow_style=False)
     return f"---\n{front}---\n{teaser}"
 
 

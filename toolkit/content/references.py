@@ -15,7 +15,8 @@ def references(markdown: str, src: str) -> set[str]:
     """Docs-relative paths of the local files a page's Markdown links to or embeds."""
     found = set()
     base = posixpath.dirname(src)
-    for pattern in (_MD_LINK, _REF_DEF, _HTML_ATTR):
+    # Raw HTML needs a `<`: most pages have none, and this pattern has no literal to skip ahead by.
+    for pattern in (_MD_LINK, _REF_DEF, _HTML_ATTR) if "<" in markdown else (_MD_LINK, _REF_DEF):
         for match in pattern.finditer(markdown):
             for target in match.group(1).split(","):
                 resolved = _resolve(target.strip().split(" ")[0], base)
