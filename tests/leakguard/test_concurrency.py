@@ -275,3 +275,18 @@ def test_a_busy_helper_dies_with_its_build(tmp_path, method):
         if build.poll() is None:
             build.kill()
             build.wait()
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="Linux scheduling policies")
+def test_a_helper_takes_only_idle_cpu_until_the_build_waits_for_it():
+    """While MkDocs renders, a helper must not slow it down; once the build waits, it must not starve."""
+    job = Job(_sleep, 30, name="idle helper", method="spawn")
+    try:
+        deadline = time.monotonic() + 20
+        while os.sched_getscheduler(job.pid) != os.SCHED_IDLE and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert os.sched_getscheduler(job.pid) == os.SCHED_IDLE
+        job.hand()
+        assert os.sched_getscheduler(job.pid) == os.SCHED_OTHER
+    finally:
+        job.cancel()

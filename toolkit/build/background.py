@@ -64,8 +64,9 @@ def fork_is_safe() -> bool:
 class Job:
     """`prepare(*args)` started now; `result(*late_args)` gives `finish(state, *late_args)` (or the state).
 
-    `yield_cpu` lowers the helper's priority, so MkDocs' rendering never waits for it; a helper
-    whose `finish` the build waits for should not (a busy machine would starve it).
+    `yield_cpu` lets the helper run only on CPU time MkDocs' rendering leaves idle; once the
+    build waits for the helper (`hand`, `result`) it gets its normal priority back, so a busy
+    machine cannot starve it while the build waits.
     """
 
     def __init__(self, prepare: Callable[..., Any], *args: Any, name: str = "background build step",
@@ -75,6 +76,7 @@ class Job:
         self._prepare, self._args, self._finish, self._note = prepare, args, finish, note
         self.method = start_method(method)
         self._process = None
+        self._yield_cpu = yield_cpu
         self._handed: tuple | None = None
         if self.method != "inline":
             context = multiprocessing.get_context(self.method)
@@ -107,6 +109,7 @@ class Job:
         if self._handed is not None:
             return
         self._handed = late_args
+        self._claim_cpu()
         if self._process is not None and self._finish is not None:
             try:
                 self._pipe.send_bytes(pickle.dumps(("finish", late_args), protocol=pickle.HIGHEST_PROTOCOL))
@@ -117,6 +120,7 @@ class Job:
         """Give the job's result; its FolioError is raised here, a crash or a death as HelperDied."""
         self.hand(*late_args)
         late_args = self._handed
+        self._claim_cpu()
         if self._process is None:
             state = self._prepare(*self._args)
             return self._finish(state, *late_args) if self._finish is not None else state
@@ -135,6 +139,15 @@ class Job:
             raise HelperDied(self._death_notice())
         raise HelperDied(f"{self.name}: its helper process (pid {self._process.pid}) failed, so the build "
                          f"stopped; nothing was published. This is a bug in Folio, not in your content:\n{payload}")
+
+    def _claim_cpu(self) -> None:
+        """The build now waits for this helper: give it its normal share of the CPU back."""
+        if self._process is None or not self._yield_cpu or self._process.pid is None:
+            return
+        try:
+            os.sched_setscheduler(self._process.pid, os.SCHED_OTHER, os.sched_param(0))
+        except (AttributeError, OSError):  # not Linux, not allowed, or the helper is gone: as it is
+            pass
 
     def _death_notice(self) -> str:
         code = self._process.exitcode
@@ -205,7 +218,16 @@ def _watch_parent(parent_pid: int) -> None:
 
 
 def _yield_cpu_to_parent() -> None:
-    """Lower this (helper) process's priority: MkDocs' own rendering must not wait for side work."""
+    """Run this helper only on CPU time nothing else wants: MkDocs' own rendering must not wait for it.
+
+    Linux's SCHED_IDLE does exactly that (the build raises the helper back when it waits for
+    it, see `Job._claim_cpu`); elsewhere a lower priority is the nearest thing.
+    """
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        return
+    except (AttributeError, OSError):
+        pass
     try:
         os.nice(10)
     except (AttributeError, OSError):  # no nice() on this platform, or not allowed: run as is

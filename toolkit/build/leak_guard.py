@@ -67,8 +67,7 @@ class LeakGuard:
     def __init__(self, inputs: GuardInputs, method: str | None = None):
         self.inputs = inputs
         self._job = Job(_prepare, inputs.paid, inputs.public, inputs.allow_phrases, inputs.sources,
-                        inputs.allow_files, name="leak guard", finish=_scan, note=_scan_early, method=method,
-                        yield_cpu=False)
+                        inputs.allow_files, name="leak guard", finish=_scan, note=_scan_early, method=method)
 
     @property
     def method(self) -> str:
