@@ -225,3 +225,38 @@ def test_links_to_headings_now_in_the_locked_part_go_to_the_gate(tmp_path):
     assert 'href="#prisms"' in teaser  # a heading of the teaser stays a local anchor
     index = (tmp_path / "site/courses/optics/index.html").read_text(encoding="utf-8")
     assert f'href="{gate}/course:optics/courses/optics/02-mirrors.md#curved-mirrors"' in index
+
+
+# -- files Folio cannot cut into a teaser are sold whole ------------------------------------------
+
+NOTEBOOK = b'{"cells": [{"cell_type": "markdown", "source": ["The paid notebook fits the optics bench model."]}]}'
+
+
+def test_a_notebook_and_data_in_a_priced_course_are_gated_whole_with_a_warning(tmp_path, caplog):
+    extra_assets = {"courses/optics/lab.ipynb": NOTEBOOK, "courses/optics/data/bench.csv": b"u,v\n1,2\n",
+                    "courses/optics/img/unused.png": png(8, 8, 9)}
+    config = figures_site(tmp_path, extra_assets=extra_assets)
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.folio"):
+        build_site(config)
+    assert any("content/courses/optics/lab.ipynb: gated whole" in r.getMessage() for r in caplog.records)
+    site_files = [p.name for p in (tmp_path / "site").rglob("*") if p.is_file()]
+    assert "lab.ipynb" not in site_files and "bench.csv" not in site_files
+    with zipfile.ZipFile(only(tmp_path / "gated/course/optics", "optics.*.zip")) as archive:
+        assert archive.read("optics/files/lab.ipynb") == NOTEBOOK
+        assert archive.read("optics/files/data/bench.csv") == b"u,v\n1,2\n"
+        assert not [n for n in archive.namelist() if "unused" in n]  # an image no page shows is not sold
+        index = archive.read("optics/index.html").decode()
+    assert '<a href="files/lab.ipynb">lab.ipynb</a>' in index
+    assert '<a href="files/data/bench.csv">data/bench.csv</a>' in index
+
+
+def test_editing_a_course_file_packs_the_download_again(tmp_path):
+    config = figures_site(tmp_path, extra_assets={"courses/optics/lab.ipynb": NOTEBOOK})
+    build_site(config)
+    first = only(tmp_path / "gated/course/optics", "optics.*.zip").name
+    (tmp_path / "content/courses/optics/lab.ipynb").write_bytes(NOTEBOOK.replace(b"bench", b"table"))
+    build_site(config)
+    zip_path = only(tmp_path / "gated/course/optics", "optics.*.zip")
+    assert zip_path.name != first
+    with zipfile.ZipFile(zip_path) as archive:
+        assert b"optics table model" in archive.read("optics/files/lab.ipynb")

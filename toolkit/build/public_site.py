@@ -167,8 +167,9 @@ class PublicTreeBuild:
             if current.is_documentation_page() and content_files.priced_course(self.site, src):
                 files.remove(current)
                 del self.candidates[src]
-                log.warning("%s: kept private (not published): Folio cannot cut it into a teaser, and it is "
-                            "in the priced course `%s`", self.shown(src), content_files.priced_course(self.site, src))
+                log.warning("%s: kept private and gated whole: Folio cannot cut it into a teaser, so it is not "
+                            "published; buyers of the course `%s` get it in the course's download", self.shown(src),
+                            content_files.priced_course(self.site, src))
             elif current is not file:
                 self.candidates[src] = current
 
@@ -199,6 +200,10 @@ class PublicTreeBuild:
             else:
                 files.remove(file)
                 dropped += 1
+                course = content_files.priced_course(self.site, src)
+                if course and src.lower().endswith(".ipynb"):
+                    log.warning("%s: gated whole: Folio cannot cut a notebook into a teaser, so it is not published; "
+                                "buyers of the course `%s` get it in the course's download", self.shown(src), course)
         self.tree.write_assets(kept)
         if dropped:
             log.info("Folio: %d files under %s not published (no public page refers to them)",

@@ -88,6 +88,7 @@ EN = {
     "leaderboard.Core": "Core", "leaderboard.Luminary": "Luminary",
     # ---- gate service pages (toolkit/gate) and bundles ----
     "bundle_contents": "Contents",
+    "bundle_files": "Files of the course",
     "gate_back": "Back to the site",
     "gate_success_title": "Thank you: “{title}” is yours",
     "gate_downloads": "Downloads",
@@ -255,6 +256,7 @@ ZH = {
     "leaderboard.Core": "核心成员", "leaderboard.Luminary": "灯塔",
     # ---- gate service pages (toolkit/gate) and bundles ----
     "bundle_contents": "目录",
+    "bundle_files": "课程文件",
     "gate_back": "返回网站",
     "gate_success_title": "感谢购买：《{title}》已为你开通",
     "gate_downloads": "下载",
@@ -422,6 +424,7 @@ ZH_HANT = {
     "leaderboard.Core": "核心成員", "leaderboard.Luminary": "燈塔",
     # ---- gate service pages (toolkit/gate) and bundles ----
     "bundle_contents": "目錄",
+    "bundle_files": "課程檔案",
     "gate_back": "返回網站",
     "gate_success_title": "感謝購買：《{title}》已為你開通",
     "gate_downloads": "下載",

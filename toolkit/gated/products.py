@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
 
+from toolkit.content.layout import is_markdown
 from toolkit.content.model import Page, Site
 from toolkit.content.strings import language_of
 
@@ -21,6 +24,9 @@ class Offer:
     contents: list[Page]  # every page of the offline bundle and EPUB, in reading order
     slug: str
     intro: str = ""
+    # Files of the course folder that are not pages (notebooks, exercises, data), docs-relative:
+    # Folio cannot cut them into a teaser, so buyers get them whole, in the download.
+    attachments: list[str] = field(default_factory=list)
 
     @property
     def folder(self) -> str:
@@ -47,10 +53,24 @@ def offers(site: Site, default_language: str) -> list[Offer]:
             continue
         prices = [course.price.as_dict("one_time")] if course.price else []
         found.append(Offer(course.product, "course", course.title, page_language(site, course.index, default_language),
-                           prices, paid, course.chapters, slug, course.index.body))
+                           prices, paid, course.chapters, slug, course.index.body,
+                           course_attachments(site, slug) if course.price else []))
     members = sorted((p for p in site.locked_pages if p.product == "membership"), key=lambda p: p.src)
     if members or site.membership:
         prices = [price.as_dict(plan) for plan, price in site.membership.items()]
         found.append(Offer("membership", "membership", "Membership", default_language, prices, members, members,
                            "membership"))
+    return found
+
+
+def course_attachments(site: Site, slug: str) -> list[str]:
+    """Docs-relative paths of the files in a course's folder that are not Markdown pages (no dotfiles)."""
+    folder = Path(site.docs_dir) / "courses" / slug
+    found = []
+    for root, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(names):
+            if name.startswith(".") or is_markdown(name):
+                continue
+            found.append(PurePosixPath(Path(root, name).relative_to(site.docs_dir).as_posix()).as_posix())
     return found

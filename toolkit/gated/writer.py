@@ -170,6 +170,11 @@ class _Writer:
             rendered[page.src], digest = self.rendered_page(page, offer)
             h.update(digest.encode())
         assets = self._store_assets(rendered.values())
+        used = {asset.source for asset in assets.values()}
+        attachments = [src for src in offer.attachments if src not in used and not src.lower().endswith(_FURNITURE)]
+        for src in attachments:
+            stat = (self.site.docs_dir / src).stat()
+            h.update(f"{src}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
         inputs = h.hexdigest()
         prices = [Price(**p) for p in offer.prices]
         if previous is not None and previous.inputs == inputs and self._present(previous.objects):
@@ -180,7 +185,7 @@ class _Writer:
         if self.pack_downloads:
             # The zip and the EPUB are packed side by side: copying, CRC and hashing release the GIL.
             with ThreadPoolExecutor(max_workers=2) as pool:
-                bundle = pool.submit(self._bundle, offer, rendered, index, assets, t)
+                bundle = pool.submit(self._bundle, offer, rendered, index, assets, t, attachments)
                 book = pool.submit(self._epub, offer, rendered) if offer.kind == "course" else None
                 objects.append(bundle.result())
                 if book is not None:
@@ -246,8 +251,9 @@ class _Writer:
         renderer = self._renderer or PageRenderer(self.site, self._config, self.places, self.store)
         return renderer.public_url(page.src)
 
-    def _bundle(self, offer: Offer, rendered: dict[str, RenderedPage], index: Page | None, assets, t) -> StoredObject:
-        """The offline mini-site: index, every page, each asset once, the original Markdown."""
+    def _bundle(self, offer: Offer, rendered: dict[str, RenderedPage], index: Page | None, assets, t,
+                attachments: list[str]) -> StoredObject:
+        """The offline mini-site: index, every page, each asset once, the original Markdown, the course's files."""
         root = offer.slug
         names = {p.src: bundle_name(p, offer) for p in offer.contents}
 
@@ -273,10 +279,17 @@ class _Writer:
             intro = rendered[index.src].offline
             for asset in rendered[index.src].asset_objects():
                 entries[f"{root}/{asset.key}"] = self.gated_dir / asset.key
+        files = []
+        course_folder = f"courses/{offer.slug}/"
+        for src in attachments:
+            name = f"files/{src.removeprefix(course_folder)}"
+            entries[f"{root}/{name}"] = self.site.docs_dir / src
+            files.append({"href": name, "title": src.removeprefix(course_folder)})
         entries[f"{root}/index.html"] = self.index_template.render(
             lang=offer.language, product_title=offer.title, css=self.css, head="", intro=intro,
             footer=t["bundle_footer"].format(title=offer.title),
             entries=[{"href": names[p.src], "title": p.title} for p in offer.contents],
+            files=files, files_title=t["bundle_files"],
         ).encode()
         source = offer.folder.replace("course/", "courses/")
         return self._put_file(f"{offer.folder}/{offer.slug}", ".zip", "application/zip", "bundle", source,
@@ -312,6 +325,11 @@ class _Writer:
         size = tmp.stat().st_size
         os.replace(tmp, self.gated_dir / key)
         return StoredObject(key, sha, size, content_type, role, source, title)
+
+
+# Images and fonts in a course folder are page furniture: a page that uses one carries it;
+# one that no page uses is left out of the download rather than sold as a file.
+_FURNITURE = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".ico", ".woff", ".woff2", ".ttf", ".otf")
 
 
 def _uses_math(result: RenderedPage) -> bool:
