@@ -13,8 +13,8 @@ from __future__ import annotations
 import html
 import re
 
-# Han, Hiragana, Katakana, Hangul (jamo, compatibility jamo, syllables), CJK compatibility.
-CJK = "\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+from toolkit.content.text import CJK  # the one home of the CJK ranges: teaser, reading time, leak guard
+
 # Words are letters/digits only: `_` and punctuation separate them, so `foo_bar`,
 # `foo\_bar` and `foo.bar` give the same tokens. A CJK run is one word-stream token;
 # its characters are shingled separately in the CJK stream.
