@@ -13,6 +13,10 @@ folio plugin removed (Material theme, search, same pages). Reported:
 - the leak guard's share of a whole build of the repository's example site.
 
     python benchmarks/bench_build.py [--pages 300] [--runs 3]
+
+Each run builds plain, then cold, then unchanged; a ratio is the median over runs of
+that run's folio build divided by that run's plain build, which cancels a machine whose
+speed drifts between runs. Seconds are medians.
 """
 
 from __future__ import annotations
@@ -99,8 +103,12 @@ def main() -> None:
         "mkdocs_build_s": round(base, 3),
         "folio_build_cold_s": round(statistics.median(cold), 3),
         "folio_build_warm_s": round(statistics.median(warm), 3),
-        "ratio_cold": round(statistics.median(cold) / base, 3),
-        "ratio_warm": round(statistics.median(warm) / base, 3),
+        # Each run's folio builds against the plain build just before them, then the median of those
+        # ratios: on a machine whose speed drifts (a shared VM), pairing cancels the drift.
+        "ratio_cold": round(statistics.median(c / b for c, b in zip(cold, baseline)), 3),
+        "ratio_warm": round(statistics.median(w / b for w, b in zip(warm, baseline)), 3),
+        "ratios_cold_per_run": [round(c / b, 3) for c, b in zip(cold, baseline)],
+        "ratios_warm_per_run": [round(w / b, 3) for w, b in zip(warm, baseline)],
         "phases_cold_s": {k: round(v, 3) for k, v in phase.items()},
         "leakguard_share_of_build": round(phase["leakguard"] / statistics.median(cold), 4),
         "example_site": example,
@@ -113,7 +121,8 @@ def main() -> None:
         ("  phase: gated output, cold (2nd core)", result["phases_cold_s"]["gated"], phase["gated"] / base),
         ("  phase: leak guard, after the build", result["phases_cold_s"]["leakguard"], phase["leakguard"] / base),
     ]
-    print(f"{pages} pages, {locked} locked; median of {args.runs} runs")
+    print(f"{pages} pages, {locked} locked; median of {args.runs} runs (ratios: median of each run's folio build "
+          f"over that run's plain build)")
     print("gated output and leak-guard fingerprints run in forked processes while MkDocs renders (Linux);")
     print("the leak guard row is the scan of the finished site/, after the build")
     print(f"{'measure':<44}{'seconds':>10}{'x baseline':>12}")
