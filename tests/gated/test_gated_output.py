@@ -94,6 +94,24 @@ def test_math_is_marked_for_katex_and_katex_ships_as_assets(built):
     assert "cdn" not in html.lower()
 
 
+def test_epub_formulas_are_mathml_that_e_readers_show_without_scripts(built):
+    with zipfile.ZipFile(only(built / "gated/course/optics", "optics.*.epub")) as book:
+        names = book.namelist()
+        chapters = {n: book.read(n).decode() for n in names if n.startswith("OEBPS/") and n.endswith(".xhtml")
+                    and not n.endswith("nav.xhtml")}
+        package = book.read("OEBPS/content.opf").decode()
+    lenses = next(text for text in chapters.values() if "Thin lens" in text)
+    tree = ET.fromstring(lenses)
+    math = tree.findall(".//{http://www.w3.org/1998/Math/MathML}math")
+    assert [m.get("display") for m in math] == ["inline", "block"]
+    assert math[0].find(".//{http://www.w3.org/1998/Math/MathML}mfrac") is not None
+    assert "\\frac" not in lenses and "\\int" not in lenses  # no TeX left for the reader to decode
+    chapter = next(n for n, text in chapters.items() if text is lenses).removeprefix("OEBPS/")
+    assert f'href="{chapter}" media-type="application/xhtml+xml" properties="mathml"' in package
+    mirrors = next(n for n, text in chapters.items() if "Curved mirrors" in text).removeprefix("OEBPS/")
+    assert f'href="{mirrors}" media-type="application/xhtml+xml"/>' in package  # no formula, no property
+
+
 def test_code_is_highlighted_and_links_into_locked_pages_go_to_the_gate(built):
     manifest = Manifest.load(built / "gated/manifest.json")
     page = manifest.products["course:optics"].page("courses/optics/01-lenses.md")

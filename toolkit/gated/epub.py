@@ -82,8 +82,10 @@ def _package(offer: Offer, images: dict[str, str], rendered: dict[str, RenderedP
     manifest = ['    <item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" properties="nav"/>',
                 '    <item id="css" href="book.css" media-type="text/css"/>']
     spine = []
-    for i, _ in enumerate(offer.contents, 1):
-        manifest.append(f'    <item id="c{i}" href="{chapter_name(i)}" media-type="application/xhtml+xml"/>')
+    for i, page in enumerate(offer.contents, 1):
+        # EPUB 3 asks chapters holding MathML to say so, so reading systems prepare to show it.
+        mathml = ' properties="mathml"' if "<math " in rendered[page.src].book else ""
+        manifest.append(f'    <item id="c{i}" href="{chapter_name(i)}" media-type="application/xhtml+xml"{mathml}/>')
         spine.append(f'    <itemref idref="c{i}"/>')
     for n, name in enumerate(sorted(images), 1):
         manifest.append(f'    <item id="img{n}" href={quoteattr(name)} media-type={quoteattr(images[name])}/>')

@@ -93,9 +93,14 @@ def to_html(root) -> str:
     return "".join(out)
 
 
-def to_xhtml(root) -> str:
-    """The fragment's inner markup as XML: only names XML allows, no comments or scripts."""
+def to_xhtml(root, transform: Callable | None = None) -> str:
+    """The fragment's inner markup as XML: only names XML allows, no comments or scripts.
+
+    `transform(tree)` may change the cleaned tree before it is written (formulas to MathML).
+    """
     book = _clean_for_xml(root)
+    if transform is not None:
+        transform(book)
     out = [_escape_text(book.text or "")]
     for child in book:
         out.append(etree.tostring(child, encoding="unicode", method="xml"))

@@ -26,6 +26,7 @@ import markdown as md
 from toolkit.content.model import Page, Site, is_markdown
 from toolkit.gated import htmltree
 from toolkit.gated.assets import Asset, AssetStore
+from toolkit.gated.mathml import formulas_to_mathml
 from toolkit.gated.products import Offer
 
 LARGE_IMAGE = 5 * 1024 * 1024  # bytes; bigger images get a warning with their size
@@ -179,7 +180,8 @@ class PageRenderer:
         for place, fn in (("online", online), ("offline", offline), ("book", book)):
             tree = copy.deepcopy(root)
             htmltree.rewrite_urls(tree, fn, fn)
-            out[place] = htmltree.to_xhtml(tree) if place == "book" else htmltree.to_html(tree)
+            out[place] = (htmltree.to_xhtml(tree, formulas_to_mathml) if place == "book"
+                          else htmltree.to_html(tree))
         return RenderedPage(page.src, out["online"], out["offline"], out["book"],
                             [a.to_dict() for a in assets.values()], problems, sorted(htmltree.ids(root)))
 

@@ -41,7 +41,7 @@ log = logging.getLogger("mkdocs.plugins.folio")
 TEMPLATES = Path(__file__).parent / "templates" / "bundle"
 HTML = "text/html; charset=utf-8"
 # Bump when the renderings change shape, so old cache entries are not reused.
-RENDER_FORMAT = "2"
+RENDER_FORMAT = "3"
 
 
 @dataclass
