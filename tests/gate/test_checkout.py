@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import requests
 
 from tests.gate.gatekit import CHAPTER, COURSE, SITE_ORIGIN, GateServer, gate, published, selling  # noqa: F401
@@ -155,3 +156,17 @@ def test_stripe_errors_on_checkout_give_a_503_retry_page(gate, selling):
         assert response.headers["Retry-After"]
     assert sessions(selling) == []
     assert post_checkout(gate).status_code == 303  # and once Stripe answers again, it works
+
+
+def test_an_unreachable_rate_limit_store_refuses_checkout_with_a_retry_page(selling):
+    """Fail closed: with the shared counters unreachable, no checkout goes unlimited and none is a 500."""
+    pytest.importorskip("redis")
+    from tests.loopback import free_port
+    from toolkit.gate import create_app
+
+    app = create_app(selling.settings(rate_limit_storage=f"redis://127.0.0.1:{free_port()}/0"))
+    response = app.test_client().post(f"/checkout/{COURSE}", data={"plan": "one_time"},
+                                      headers={"Origin": SITE_ORIGIN})
+    assert response.status_code == 503 and response.headers["Retry-After"]
+    assert sessions(selling) == []
+    assert app.test_client().get("/healthz").status_code == 200  # not limited, so still answers

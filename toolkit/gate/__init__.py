@@ -58,4 +58,5 @@ def create_app(settings: GateSettings) -> Flask:
     for blueprint in (pages.bp, checkout.bp, success.bp, read.bp, webhook.bp, members.bp):
         app.register_blueprint(blueprint)
     pages.install_error_pages(app)
+    security.refuse_while_limits_are_down(app, limiter, pages.retry_page)
     return app

@@ -44,6 +44,24 @@ def make_limiter(app: Flask, settings: GateSettings) -> Limiter:
     )
 
 
+def refuse_while_limits_are_down(app: Flask, limiter: Limiter, respond) -> None:
+    """A rate-limit store that cannot be reached answers `respond()` (503), never a 500.
+
+    Flask-Limiter lets the store's error through (`swallow_errors` stays off): counting
+    nothing would lift every limit, so limited routes are refused until the store is back.
+    """
+    errors = limiter.storage.base_exceptions
+    for error in errors if isinstance(errors, tuple) else (errors,):
+        if error in (ValueError, Exception):  # the in-memory store's placeholder: nothing can go down
+            continue
+
+        @app.errorhandler(error)
+        def limits_down(exc, _error=error):
+            logging.getLogger("toolkit.gate").warning(
+                "The rate-limit store is unreachable (%s): limited routes answer 503", type(exc).__name__)
+            return respond()
+
+
 def make_csrf(app: Flask) -> CSRFProtect:
     return CSRFProtect(app)
 
