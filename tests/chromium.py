@@ -30,3 +30,9 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+def loopback_only(context) -> None:
+    """Let pages in `context` reach 127.0.0.1 only (Material asks Google for fonts; tests stay offline)."""
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1")
+                  else route.abort())

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.chromium import NEEDS_CHROMIUM, browser  # noqa: F401  (fixture)
+from tests.chromium import NEEDS_CHROMIUM, browser, loopback_only  # noqa: F401  (fixture)
 
 PAID_CHAPTER = "courses/async-python/03-tasks-and-cancellation/"
 TEASER = "A coroutine object does nothing until someone awaits it."
@@ -39,9 +39,7 @@ def base_url(example_site):
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    # Offline: the test server is the only host the page may reach (Material loads fonts from Google).
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1")
-                  else route.abort())
+    loopback_only(context)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

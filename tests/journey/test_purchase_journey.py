@@ -19,7 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.chromium import NEEDS_CHROMIUM, browser  # noqa: F401  (fixture)
+from tests.chromium import NEEDS_CHROMIUM, browser, loopback_only  # noqa: F401  (fixture)
 from tests.conftest import REPO, copy_example
 from tests.journey.stack_fixtures import new_email, s3_env  # noqa: F401
 from toolkit.sandbox.stack import SandboxStack
@@ -99,9 +99,7 @@ class Walk:
             old.unlink()
         self.steps = 0
         self.context = browser.new_context(viewport=viewport, accept_downloads=True)
-        # Offline: only the sandbox on 127.0.0.1 may be reached (Material asks Google for fonts).
-        self.context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1")
-                           else route.abort())
+        loopback_only(self.context)
         self.page = self.context.new_page()
         self.page.set_default_timeout(15_000)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.chromium import NEEDS_CHROMIUM, browser  # noqa: F401  (fixture)
+from tests.chromium import NEEDS_CHROMIUM, browser, loopback_only  # noqa: F401  (fixture)
 from tests.sandbox.stripe_fixtures import (  # noqa: F401
     events_received, make_price, stripe_client, stripe_standin, webhook_receiver)
 
@@ -16,8 +16,7 @@ pytestmark = NEEDS_CHROMIUM
 @pytest.fixture
 def page(browser):
     context = browser.new_context()
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith("http://127.0.0.1")
-                  else route.abort())
+    loopback_only(context)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page

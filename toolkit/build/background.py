@@ -105,7 +105,7 @@ class Job:
             pass  # the helper is gone: `result` says so
 
     def hand(self, *late_args: Any) -> None:
-        """Give the job its late arguments now, so that its `finish` starts while others are handed theirs."""
+        """Give the job its late arguments now (the build waits for it from here on); `result` collects."""
         if self._handed is not None:
             return
         self._handed = late_args
@@ -120,7 +120,6 @@ class Job:
         """Give the job's result; its FolioError is raised here, a crash or a death as HelperDied."""
         self.hand(*late_args)
         late_args = self._handed
-        self._claim_cpu()
         if self._process is None:
             state = self._prepare(*self._args)
             return self._finish(state, *late_args) if self._finish is not None else state

@@ -19,6 +19,8 @@ from flask_wtf.csrf import CSRFProtect
 
 from toolkit.gate.settings import GateSettings, origin_of
 
+log = logging.getLogger(__name__)
+
 # Third-party loggers that print request URLs (Stripe ids, signed S3 parameters) at INFO or DEBUG.
 CHATTY_LOGGERS = ("stripe", "botocore", "boto3", "urllib3", "s3transfer")
 
@@ -57,7 +59,7 @@ def refuse_while_limits_are_down(app: Flask, limiter: Limiter, respond) -> None:
 
         @app.errorhandler(error)
         def limits_down(exc, _error=error):
-            logging.getLogger("toolkit.gate").warning(
+            log.warning(
                 "The rate-limit store is unreachable (%s): limited routes answer 503", type(exc).__name__)
             return respond()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from toolkit.content.layout import is_markdown
 from toolkit.content.model import Page, Site
@@ -63,14 +63,19 @@ def offers(site: Site, default_language: str) -> list[Offer]:
     return found
 
 
+# Images and fonts are page furniture: a page that uses one carries it as an asset; one that
+# no page uses is left out of the download rather than sold as a file.
+FURNITURE = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".ico", ".woff", ".woff2", ".ttf", ".otf")
+
+
 def course_attachments(site: Site, slug: str) -> list[str]:
-    """Docs-relative paths of the files in a course's folder that are not Markdown pages (no dotfiles)."""
+    """Docs-relative paths of a course folder's files sold whole: not pages, dotfiles or furniture."""
     folder = Path(site.docs_dir) / "courses" / slug
     found = []
     for root, dirs, names in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(names):
-            if name.startswith(".") or is_markdown(name):
+            if name.startswith(".") or is_markdown(name) or name.lower().endswith(FURNITURE):
                 continue
-            found.append(PurePosixPath(Path(root, name).relative_to(site.docs_dir).as_posix()).as_posix())
+            found.append(Path(root, name).relative_to(site.docs_dir).as_posix())
     return found

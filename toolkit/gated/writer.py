@@ -171,7 +171,7 @@ class _Writer:
             h.update(digest.encode())
         assets = self._store_assets(rendered.values())
         used = {asset.source for asset in assets.values()}
-        attachments = [src for src in offer.attachments if src not in used and not src.lower().endswith(_FURNITURE)]
+        attachments = [src for src in offer.attachments if src not in used]  # a page's own file is its asset
         for src in attachments:
             stat = (self.site.docs_dir / src).stat()
             h.update(f"{src}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
@@ -325,11 +325,6 @@ class _Writer:
         size = tmp.stat().st_size
         os.replace(tmp, self.gated_dir / key)
         return StoredObject(key, sha, size, content_type, role, source, title)
-
-
-# Images and fonts in a course folder are page furniture: a page that uses one carries it;
-# one that no page uses is left out of the download rather than sold as a file.
-_FURNITURE = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".ico", ".woff", ".woff2", ".ttf", ".otf")
 
 
 def _uses_math(result: RenderedPage) -> bool:
