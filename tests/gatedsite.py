@@ -1,7 +1,7 @@
 """Write small gated/ folders exactly as gated/README.md describes them.
 
 The real build that writes gated/ lives elsewhere; publishing only needs its
-contract: content-addressed file names and manifest.json (schema 2), written through
+contract: content-addressed file names and manifest.json (schema 3), written through
 `toolkit.gated.manifest` like the build does.
 """
 

@@ -9,6 +9,7 @@ import pytest
 
 from tests.sites import write_site
 from toolkit.build.staging import build_site
+from tests.downloads import assembled
 
 COURSE = "---\ntype: course\ntitle: Links\nprice: 9 USD\nlevel: beginner\nauthors: [Ann]\n---\n\n# Links\n"
 
@@ -22,7 +23,7 @@ def test_a_link_to_another_chapter_points_inside_the_epub(tmp_path, suffix):
         f"courses/links/02-two{suffix}": "# Two\n\nTeaser.\n\n<!-- more -->\n\nThe second chapter.\n",
     })
     build_site(tmp_path / "mkdocs.yml")
-    epub_file = next((tmp_path / "gated").rglob("*.epub"))
+    epub_file = assembled(next((tmp_path / "gated").rglob("*.epub.pack")))
 
     with zipfile.ZipFile(epub_file) as epub:
         names = set(epub.namelist())

@@ -10,6 +10,7 @@ import pytest
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS, NEEDS_CHROMIUM
 from tests.gated.figures import figures_site
 from toolkit.build.staging import build_site
+from tests.downloads import assembled
 
 
 pytestmark = NEEDS_CHROMIUM
@@ -19,7 +20,8 @@ pytestmark = NEEDS_CHROMIUM
 def unpacked(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("offline")
     build_site(figures_site(root))
-    (bundle,) = (root / "gated/course/optics").glob("optics.*.zip")
+    (pack,) = (root / "gated/course/optics").glob("optics.*.zip.pack")
+    bundle = assembled(pack)
     with zipfile.ZipFile(bundle) as archive:
         archive.extractall(root / "unpacked")
     return root / "unpacked/optics"

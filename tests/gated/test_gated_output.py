@@ -14,6 +14,7 @@ from tests.gated.figures import chapter, course_index, figures_site, png
 from toolkit.build.staging import build_site
 from toolkit.errors import FolioError
 from toolkit.gated.manifest import Manifest
+from tests.downloads import assembled
 
 
 def only(folder: Path, pattern: str) -> Path:
@@ -54,10 +55,10 @@ def test_each_image_is_one_asset_object_used_by_every_page_that_shows_it(built):
 
 def test_zip_and_epub_carry_one_file_per_asset(built, tmp_path):
     course = built / "gated/course/optics"
-    with zipfile.ZipFile(only(course, "optics.*.zip")) as archive:
+    with zipfile.ZipFile(assembled(only(course, "optics.*.zip.pack"))) as archive:
         archive.extractall(tmp_path / "zip")
         zip_pngs = [n for n in archive.namelist() if n.endswith(".png")]
-    with zipfile.ZipFile(only(course, "optics.*.epub")) as book:
+    with zipfile.ZipFile(assembled(only(course, "optics.*.epub.pack"))) as book:
         book.extractall(tmp_path / "epub")
         epub_pngs = [n for n in book.namelist() if n.endswith(".png")]
     unpacked = sorted(p.read_bytes() for p in (tmp_path / "zip").rglob("*.png"))
@@ -74,6 +75,20 @@ def test_gated_folder_is_about_the_size_of_its_unique_assets_plus_text(built):
     assert not any("data:image" in (built / "gated" / o.key).read_text(encoding="utf-8")
                    for p in manifest.products.values() for o in p.pages)
     assert pages < 40_000  # text only: no image is embedded in a page
+
+
+def test_gated_folder_holds_each_figure_once_and_the_downloads_as_pack_lists(built):
+    gated = built / "gated"
+    files = {p.relative_to(gated).as_posix(): p.read_bytes() for p in gated.rglob("*") if p.is_file()}
+    for figure in (png(16, 16, 1), png(12, 12, 2)):
+        holders = [name for name, data in files.items() if figure in data]
+        assert holders == [sha_key(figure)]  # not again inside a stored zip or EPUB
+    assert not [name for name in files if name.endswith((".zip", ".epub"))]
+    manifest = Manifest.load(gated / "manifest.json")
+    for download in manifest.products["course:optics"].downloads:
+        assert download.pack.key == download.key + ".pack" and download.pack.key in files
+    total = sum(len(data) for data in files.values())
+    assert total <= 1.1 * sum(a.size for a in manifest.assets) + 200_000  # the assets, plus text
 
 
 # -- faithful rendering ------------------------------------------------------------------------
@@ -95,7 +110,7 @@ def test_math_is_marked_for_katex_and_katex_ships_as_assets(built):
 
 
 def test_epub_formulas_are_mathml_that_e_readers_show_without_scripts(built):
-    with zipfile.ZipFile(only(built / "gated/course/optics", "optics.*.epub")) as book:
+    with zipfile.ZipFile(assembled(only(built / "gated/course/optics", "optics.*.epub.pack"))) as book:
         names = book.namelist()
         chapters = {n: book.read(n).decode() for n in names if n.startswith("OEBPS/") and n.endswith(".xhtml")
                     and not n.endswith("nav.xhtml")}
@@ -140,7 +155,7 @@ def test_awkward_html_in_a_paid_chapter_gives_well_formed_epub_chapters(tmp_path
 
     build_site(config)
 
-    with zipfile.ZipFile(only(tmp_path / "gated/course/optics", "optics.*.epub")) as book:
+    with zipfile.ZipFile(assembled(only(tmp_path / "gated/course/optics", "optics.*.epub.pack"))) as book:
         chapters = {n: book.read(n) for n in book.namelist() if n.endswith(".xhtml")}
     for data in chapters.values():
         ET.fromstring(data)  # raises on anything not well-formed
@@ -150,7 +165,7 @@ def test_awkward_html_in_a_paid_chapter_gives_well_formed_epub_chapters(tmp_path
 
 
 def test_a_malformed_chapter_is_an_error_naming_the_page(tmp_path):
-    from toolkit.gated.epub import write_epub
+    from toolkit.gated.epub import epub_pack
     from toolkit.gated.htmltree import MalformedChapter
     from toolkit.gated.products import Offer
     from toolkit.gated.render import RenderedPage
@@ -162,8 +177,7 @@ def test_a_malformed_chapter_is_an_error_naming_the_page(tmp_path):
     rendered = {Page.src: RenderedPage(Page.src, "", "", "<p>never closed")}
 
     with pytest.raises(MalformedChapter, match=r"content/courses/optics/03-bad.md: its EPUB chapter is not well-formed"):
-        write_epub(tmp_path / "book.epub", offer, rendered, {}, "content")
-    assert not (tmp_path / "book.epub").exists()
+        epub_pack(offer, rendered, lambda asset: None, "content")
 
 
 # -- checked like public pages -------------------------------------------------------------------
@@ -209,7 +223,7 @@ def test_a_chinese_course_says_zh_in_its_epub_pages_and_paywall(tmp_path):
     build_site(config)
 
     gated = tmp_path / "gated"
-    with zipfile.ZipFile(only(gated / "course/guangxue", "guangxue.*.epub")) as book:
+    with zipfile.ZipFile(assembled(only(gated / "course/guangxue", "guangxue.*.epub.pack"))) as book:
         package = ET.fromstring(book.read("OEBPS/content.opf"))
         chapter_xml = book.read("OEBPS/chapter-001.xhtml").decode()
     language = package.find(".//{http://purl.org/dc/elements/1.1/}language").text
@@ -259,7 +273,7 @@ def test_a_notebook_and_data_in_a_priced_course_are_gated_whole_with_a_warning(t
     assert any("content/courses/optics/lab.ipynb: gated whole" in r.getMessage() for r in caplog.records)
     site_files = [p.name for p in (tmp_path / "site").rglob("*") if p.is_file()]
     assert "lab.ipynb" not in site_files and "bench.csv" not in site_files
-    with zipfile.ZipFile(only(tmp_path / "gated/course/optics", "optics.*.zip")) as archive:
+    with zipfile.ZipFile(assembled(only(tmp_path / "gated/course/optics", "optics.*.zip.pack"))) as archive:
         assert archive.read("optics/files/lab.ipynb") == NOTEBOOK
         assert archive.read("optics/files/data/bench.csv") == b"u,v\n1,2\n"
         assert not [n for n in archive.namelist() if "unused" in n]  # an image no page shows is not sold
@@ -271,10 +285,11 @@ def test_a_notebook_and_data_in_a_priced_course_are_gated_whole_with_a_warning(t
 def test_editing_a_course_file_packs_the_download_again(tmp_path):
     config = figures_site(tmp_path, extra_assets={"courses/optics/lab.ipynb": NOTEBOOK})
     build_site(config)
-    first = only(tmp_path / "gated/course/optics", "optics.*.zip").name
+    first = only(tmp_path / "gated/course/optics", "optics.*.zip.pack").name
     (tmp_path / "content/courses/optics/lab.ipynb").write_bytes(NOTEBOOK.replace(b"bench", b"table"))
     build_site(config)
-    zip_path = only(tmp_path / "gated/course/optics", "optics.*.zip")
-    assert zip_path.name != first
+    pack = only(tmp_path / "gated/course/optics", "optics.*.zip.pack")
+    assert pack.name != first
+    zip_path = assembled(pack)
     with zipfile.ZipFile(zip_path) as archive:
         assert b"optics table model" in archive.read("optics/files/lab.ipynb")

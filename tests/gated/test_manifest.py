@@ -1,4 +1,4 @@
-"""toolkit.gated.manifest: the one reader and writer of gated/manifest.json (schema 2)."""
+"""toolkit.gated.manifest: the one reader and writer of gated/manifest.json (schema 3)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def test_a_written_manifest_reads_back_equal_and_writes_the_same_bytes(written):
 
     assert again == manifest
     assert again.to_bytes() == path.read_bytes() == manifest.to_bytes()
-    assert again.schema == 2 and again.build == "production"
+    assert again.schema == 3 and again.build == "production"
 
 
 def test_products_pages_downloads_and_assets_are_reachable_by_the_contract_api(written):
@@ -51,13 +51,15 @@ def test_every_asset_is_listed_once_at_the_top_level(written):
 
 
 @pytest.mark.parametrize("change, message", [
-    (lambda d: d.update(schema=1), "manifest schema 1, but this Folio reads schema 2"),
+    (lambda d: d.update(schema=1), "manifest schema 1, but this Folio reads schemas 2 and 3"),
     (lambda d: d["assets"][0].update(key="../escape.png"), "assets[0].key: '../escape.png' is not a safe"),
     (lambda d: d["products"]["membership"]["objects"][0].update(sha256="xyz"), "sha256: expected 64"),
     (lambda d: d["products"]["membership"].update(language="fr"), "language: expected one of en, zh"),
     (lambda d: d["products"]["membership"]["objects"][0].update(role="asset"), "role: expected page or bundle"),
     (lambda d: d.update(assets=[]), "which is not under assets"),
     (lambda d: d.update(build="nightly"), "build: expected one of production, preview"),
+    (lambda d: d["products"]["membership"]["objects"][0].update(pack={"key": "x.pack", "sha256": "0" * 64, "size": 1}),
+     "only a download (bundle, epub) is assembled from a pack list"),
 ])
 def test_a_corrupt_manifest_is_refused_naming_the_file_and_the_problem(written, change, message):
     manifest, site = written
@@ -69,6 +71,25 @@ def test_a_corrupt_manifest_is_refused_naming_the_file_and_the_problem(written, 
 
     assert "gated/manifest.json: " in caught.value.message and message in caught.value.message
     assert "run `folio build` again" in caught.value.message.lower()
+
+
+def test_a_download_packed_at_publish_reads_back_and_a_schema_2_manifest_still_reads(written):
+    manifest, site = written
+    data = json.loads(manifest.to_bytes())
+    [bundle] = [o for o in data["products"]["membership"]["objects"] if o["role"] == "bundle"]
+    del bundle["sha256"], bundle["size"]
+    bundle["pack"] = {"key": bundle["key"] + ".pack", "sha256": "a" * 64, "size": 120}
+
+    packed = Manifest.from_bytes(json.dumps(data).encode(), "gated/manifest.json")
+    [download] = packed.products["membership"].downloads
+    assert (download.pack.key, download.pack.size, download.local_key) == (bundle["key"] + ".pack", 120,
+                                                                           bundle["key"] + ".pack")
+    assert bundle["key"] in packed.keys() and bundle["key"] + ".pack" in packed.local_keys()
+    written_again = json.loads(packed.to_bytes())["products"]["membership"]["objects"]
+    assert written_again == data["products"]["membership"]["objects"]
+
+    old = json.loads(manifest.to_bytes()) | {"schema": 2}  # a bucket published by the previous release
+    assert Manifest.from_bytes(json.dumps(old).encode(), "manifest.json").products.keys() == manifest.products.keys()
 
 
 def test_not_json_and_missing_files_are_clear_errors(tmp_path):

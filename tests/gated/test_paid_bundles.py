@@ -14,6 +14,7 @@ import pytest
 from tests import sites
 from tests.sites import GATE, MEMBERS_CHINESE, PAID_CHINESE, PAID_MARKERS, PAID_SENTENCE
 from toolkit.build.staging import build_site
+from tests.downloads import assembled
 
 HTML = "text/html; charset=utf-8"
 
@@ -85,7 +86,7 @@ def test_members_article_gets_its_own_gated_page(gated):
 
 
 def test_course_zip_is_an_offline_site_of_every_chapter_with_sources_and_images(gated, tmp_path):
-    with zipfile.ZipFile(only(gated / "course/leaklab", "leaklab.*.zip")) as archive:
+    with zipfile.ZipFile(assembled(only(gated / "course/leaklab", "leaklab.*.zip.pack"))) as archive:
         archive.extractall(tmp_path)
         names = archive.namelist()
     root = tmp_path / "leaklab"
@@ -108,7 +109,7 @@ def test_course_zip_is_an_offline_site_of_every_chapter_with_sources_and_images(
 
 
 def test_membership_zip_holds_members_articles(gated):
-    with zipfile.ZipFile(only(gated / "membership", "membership.*.zip")) as archive:
+    with zipfile.ZipFile(assembled(only(gated / "membership", "membership.*.zip.pack"))) as archive:
         names = archive.namelist()
         page = archive.read("membership/articles-deep-dive.html").decode()
     assert "membership/source/articles/deep-dive.md" in names
@@ -122,7 +123,7 @@ def test_membership_zip_holds_members_articles(gated):
 
 @pytest.fixture(scope="module")
 def epub(gated):
-    with zipfile.ZipFile(only(gated / "course/leaklab", "leaklab.*.epub")) as archive:
+    with zipfile.ZipFile(assembled(only(gated / "course/leaklab", "leaklab.*.epub.pack"))) as archive:
         yield archive
 
 
@@ -162,12 +163,13 @@ def test_epub_carries_paid_image_as_a_file(epub):
 
 OBJECT_KEYS = {"key", "sha256", "size", "content_type", "role", "source", "title"}
 PAGE_KEYS = OBJECT_KEYS | {"assets"}
+DOWNLOAD_KEYS = {"key", "pack", "content_type", "role", "source", "title"}
 CONTENT_TYPES = {"page": HTML, "bundle": "application/zip", "epub": "application/epub+zip"}
 
 
 def test_manifest_top_level_matches_readme(manifest):
     assert set(manifest) == {"schema", "generator", "build", "assets", "products"}
-    assert (manifest["schema"], manifest["build"]) == (2, "production")
+    assert (manifest["schema"], manifest["build"]) == (3, "production")
     assert re.fullmatch(r"folio \S+", manifest["generator"])
     assert list(manifest["products"]) == sorted(manifest["products"]) == ["course:leaklab", "membership"]
 
@@ -189,14 +191,22 @@ def test_manifest_objects_match_files_on_disk(manifest, gated):
     listed = set()
     for product in manifest["products"].values():
         for obj in product["objects"]:
-            assert set(obj) == (PAGE_KEYS if obj["role"] == "page" else OBJECT_KEYS)
-            data = (gated / obj["key"]).read_bytes()
-            assert obj["sha256"] == hashlib.sha256(data).hexdigest()
-            assert obj["size"] == len(data)
             assert obj["content_type"] == CONTENT_TYPES[obj["role"]]
             stem, hash8, _ = obj["key"].rsplit(".", 2)
-            assert hash8 == obj["sha256"][:8]
-            listed.add(obj["key"])
+            if obj["role"] == "page":
+                assert set(obj) == PAGE_KEYS
+                data = (gated / obj["key"]).read_bytes()
+                assert (obj["sha256"], obj["size"]) == (hashlib.sha256(data).hexdigest(), len(data))
+                assert hash8 == obj["sha256"][:8]
+                listed.add(obj["key"])
+            else:  # a download is its pack list in gated/, assembled by `folio publish`
+                assert set(obj) == DOWNLOAD_KEYS
+                pack = obj["pack"]
+                assert pack["key"] == obj["key"] + ".pack"
+                data = (gated / pack["key"]).read_bytes()
+                assert (pack["sha256"], pack["size"]) == (hashlib.sha256(data).hexdigest(), len(data))
+                assert hash8 == pack["sha256"][:8]
+                listed.add(pack["key"])
     for asset in manifest["assets"]:
         data = (gated / asset["key"]).read_bytes()
         assert asset["key"] == f"assets/{hashlib.sha256(data).hexdigest()[:16]}.svg"

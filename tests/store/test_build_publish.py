@@ -3,8 +3,10 @@ a real S3 API (moto on 127.0.0.1), republished after one edit, and fetched throu
 
 from __future__ import annotations
 
+import io
 import json
 import urllib.request
+import zipfile
 from pathlib import Path
 
 import yaml
@@ -15,6 +17,7 @@ from toolkit.commands.presign import command as presign_command
 from toolkit.commands.publish import command as publish_command
 from toolkit.build.staging import build_site
 from toolkit.gated.manifest import Manifest
+from tests.downloads import download_bytes
 
 PREFIX = "v1/"
 EDITED = "content/courses/async-python/04-structured-concurrency.md"
@@ -75,4 +78,32 @@ def test_built_gated_output_publishes_incrementally_and_downloads_exactly(exampl
         body = response.read()
         assert response.headers["Content-Type"] == "application/zip"
         assert "attachment" in response.headers["Content-Disposition"]
-    assert body == (example_copy / "gated" / link["key"]).read_bytes()
+    assert body == download_bytes(example_copy / "gated", link["key"])
+
+
+def test_downloads_are_assembled_at_publish_and_a_figure_changed_since_the_build_is_refused(
+        example_copy, bucket, moto_endpoint, moto_s3):
+    config_file = point_storage_at(example_copy, bucket, moto_endpoint)
+    build_site(config_file)
+    publish(config_file)
+    gated = example_copy / "gated"
+    manifest = Manifest.load(gated / "manifest.json")
+    [bundle] = [o for o in manifest.products["course:async-python"].downloads if o.role == "bundle"]
+    stored = moto_s3.get_object(Bucket=bucket, Key=PREFIX + bundle.key)["Body"].read()
+    with zipfile.ZipFile(io.BytesIO(stored)) as archive:
+        figures = [n for n in archive.namelist() if n.startswith("async-python/assets/")]
+        assert figures and all(archive.read(n) == (gated / n.split("/", 1)[1]).read_bytes() for n in figures)
+
+    chapter = example_copy / EDITED
+    chapter.write_text(chapter.read_text(encoding="utf-8") + "\nA paragraph for members.\n", encoding="utf-8")
+    build_site(config_file)
+    figure = gated / figures[0].split("/", 1)[1]  # uploaded already, so only the new zip still reads it
+    figure.write_bytes(bytes(len(figure.read_bytes())))  # same size, other bytes: rewritten after the build
+    published = moto_s3.get_object(Bucket=bucket, Key=PREFIX + "manifest.json")["Body"].read()
+
+    result = CliRunner().invoke(publish_command, ["--config-file", str(config_file)])
+
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "no longer match" in result.output and "run `folio build` again" in result.output
+    assert moto_s3.get_object(Bucket=bucket, Key=PREFIX + "manifest.json")["Body"].read() == published
+    assert not list((example_copy / ".folio-cache").glob("publish-*"))  # the half-assembled zip is gone

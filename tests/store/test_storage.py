@@ -201,7 +201,7 @@ def test_an_asset_is_signed_for_a_product_whose_pages_use_it_and_opens_inline(pu
 
 def test_a_corrupt_published_manifest_is_a_clear_error(published):
     client, settings, _, _ = published
-    client.put_object(Bucket=settings.bucket, Key=settings.manifest_key, Body=b'{"schema": 2, "products": 7}')
+    client.put_object(Bucket=settings.bucket, Key=settings.manifest_key, Body=b'{"schema": 3, "products": 7}')
 
     with pytest.raises(FolioError, match="manifest.json: products: expected an object"):
         storage.read_published_manifest(client, settings)
@@ -267,7 +267,7 @@ def test_folio_presign_before_any_publish_says_to_publish(tmp_path, bucket, moto
 
 def test_folio_presign_local_with_a_corrupt_manifest_is_a_clear_error(tmp_path, bucket, moto_endpoint):
     GatedSite.sample(tmp_path / "gated").write()
-    (tmp_path / "gated/manifest.json").write_text('{"schema": 2, "products": {"membership": []}}', encoding="utf-8")
+    (tmp_path / "gated/manifest.json").write_text('{"schema": 3, "products": {"membership": []}}', encoding="utf-8")
     config = write_mkdocs_yml(tmp_path, {"bucket": bucket, "region": "us-east-1", "endpoint_url": moto_endpoint})
 
     result = CliRunner().invoke(presign_command, ["-f", str(config), "membership", "--local"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import zipfile
 from pathlib import Path
 
@@ -11,12 +12,16 @@ STORED_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".woff2", 
                    ".mp4", ".webm", ".mp3", ".pdf")
 
 
-def write_zip(target: Path, entries: dict[str, bytes | Path], first: tuple[str, bytes] | None = None) -> None:
+def write_zip(target: Path, entries: dict[str, bytes | Path], first: tuple[str, bytes] | None = None,
+              expected: dict[str, str] | None = None) -> None:
     """Write a zip whose bytes depend only on `entries` (sorted names, fixed times and modes).
 
     A value may be bytes or a file to copy in; `first` is written before the rest, stored
-    (EPUB's `mimetype`). The zip is written to a temporary file and renamed into place.
+    (EPUB's `mimetype`). A file named in `expected` must have that sha256, checked as it is
+    copied (ValueError otherwise, and no zip is left). The zip is written to a temporary
+    file and renamed into place.
     """
+    expected = expected or {}
     tmp = target.with_name(f".{target.name}.tmp")
     with zipfile.ZipFile(tmp, "w") as archive:
         if first:
@@ -31,9 +36,16 @@ def write_zip(target: Path, entries: dict[str, bytes | Path], first: tuple[str, 
             info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             value = entries[name]
             if isinstance(value, Path):
+                digest = hashlib.sha256() if name in expected else None
                 with value.open("rb") as source, archive.open(info, "w") as sink:
                     while block := source.read(1 << 20):
+                        if digest is not None:
+                            digest.update(block)
                         sink.write(block)
+                if digest is not None and digest.hexdigest() != expected[name]:
+                    archive.close()
+                    tmp.unlink(missing_ok=True)
+                    raise ValueError(f"{value}: its bytes no longer match the sha256 recorded for {name}.")
             else:
                 archive.writestr(info, value, compresslevel=None if stored else 6)
     tmp.replace(target)

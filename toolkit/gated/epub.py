@@ -1,13 +1,12 @@
-"""Pack a course into an EPUB 3 book, deterministically, every chapter checked well-formed."""
+"""A course as an EPUB 3 book (its pack list), deterministic, every chapter checked well-formed."""
 
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from toolkit.gated.archive import write_zip
 from toolkit.gated.htmltree import check_well_formed
+from toolkit.gated.pack import Pack, Stored
 from toolkit.gated.products import Offer
 from toolkit.gated.render import RenderedPage, chapter_name
 
@@ -26,15 +25,14 @@ CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def write_epub(target: Path, offer: Offer, rendered: dict[str, RenderedPage], asset_files: dict[str, Path],
-               docs_name: str) -> None:
+def epub_pack(offer: Offer, rendered: dict[str, RenderedPage], stored, docs_name: str) -> Pack:
     """The course's chapters as an EPUB 3 book: XHTML chapters, each image once, a nav document.
 
-    `asset_files` maps asset keys to the files in gated/assets. A chapter that is not
+    `stored(asset)` gives the pack entry of an asset object. A chapter that is not
     well-formed XHTML stops the build with an error naming its page.
     """
     lang = offer.language
-    entries: dict[str, bytes | Path] = {"OEBPS/book.css": BOOK_CSS.encode()}
+    entries: dict[str, bytes | Stored] = {"OEBPS/book.css": BOOK_CSS.encode()}
     images: dict[str, str] = {}  # name in the book -> media type
     for index, page in enumerate(offer.contents, 1):
         result = rendered[page.src]
@@ -45,11 +43,11 @@ def write_epub(target: Path, offer: Offer, rendered: dict[str, RenderedPage], as
             name = "images/" + asset.key.rsplit("/", 1)[1]
             if name not in images:
                 images[name] = asset.content_type
-                entries[f"OEBPS/{name}"] = asset_files[asset.key]
+                entries[f"OEBPS/{name}"] = stored(asset)
     entries["OEBPS/nav.xhtml"] = _nav(offer, lang).encode()
     entries["OEBPS/content.opf"] = _package(offer, images, rendered, lang).encode()
     entries["META-INF/container.xml"] = CONTAINER.encode()
-    write_zip(target, entries, first=("mimetype", b"application/epub+zip"))
+    return Pack(entries, first=("mimetype", b"application/epub+zip"))
 
 
 def _chapter_document(title: str, body: str, lang: str) -> str:

@@ -2,7 +2,7 @@
 
 The build writes it, `folio publish` uploads what it names, `folio presign` and the
 gate sign links for what it names. Nothing else parses the JSON: everyone goes
-through `Manifest`. The format is documented in gated/README.md (schema 2).
+through `Manifest`. The format is documented in gated/README.md (schema 3).
 """
 
 from __future__ import annotations
@@ -14,9 +14,13 @@ from pathlib import Path, PurePosixPath
 
 from toolkit.errors import FolioError
 
-SCHEMA = 2
+SCHEMA = 3
+# Schema 2 differs only in storing downloads whole (no `pack`), which this reader understands,
+# so a bucket published by the previous release keeps serving until the next publish.
+READABLE_SCHEMAS = (2, 3)
 MANIFEST_NAME = "manifest.json"
 ROLES = ("page", "bundle", "epub", "asset")
+DOWNLOADS = ("bundle", "epub")
 KINDS = ("course", "membership")
 LANGUAGES = ("en", "zh")
 # Who wrote gated/: only a production build (`folio build`, `mkdocs build`) may be published.
@@ -48,8 +52,22 @@ class AssetRef:
 
 
 @dataclass(frozen=True)
+class PackRef:
+    """The pack list in gated/ that a download is assembled from (see toolkit.gated.pack)."""
+
+    key: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
 class StoredObject:
-    """One file of gated/ (and one object in the bucket, under the prefix)."""
+    """One object in the bucket (under the prefix), and the file of gated/ it comes from.
+
+    A page or asset is its own file in gated/. A download (zip, EPUB) is not stored whole:
+    `pack` names its pack list, `folio publish` assembles it, and its own sha256 and size
+    are known only then (empty and 0 here).
+    """
 
     key: str
     sha256: str
@@ -59,10 +77,20 @@ class StoredObject:
     source: str = ""
     title: str = ""
     assets: tuple[AssetRef, ...] = ()
+    pack: PackRef | None = None
+
+    @property
+    def local_key(self) -> str:
+        """The file of gated/ this object is made from: itself, or its pack list."""
+        return self.pack.key if self.pack else self.key
 
     def to_dict(self) -> dict:
-        data = {"key": self.key, "sha256": self.sha256, "size": self.size, "content_type": self.content_type,
-                "role": self.role, "source": self.source, "title": self.title}
+        data = {"key": self.key}
+        if self.pack:
+            data["pack"] = {"key": self.pack.key, "sha256": self.pack.sha256, "size": self.pack.size}
+        else:
+            data |= {"sha256": self.sha256, "size": self.size}
+        data |= {"content_type": self.content_type, "role": self.role, "source": self.source, "title": self.title}
         if self.role == "page":
             data["assets"] = [{"key": a.key, "ref": a.ref} for a in self.assets]
         return data
@@ -84,7 +112,7 @@ class Product:
 
     @property
     def downloads(self) -> list[StoredObject]:
-        return [o for o in self.objects if o.role in ("bundle", "epub")]
+        return [o for o in self.objects if o.role in DOWNLOADS]
 
     def page(self, source: str) -> StoredObject | None:
         return next((o for o in self.pages if o.source == source), None)
@@ -131,9 +159,10 @@ class Manifest:
             raise ManifestError(f"{source}: not valid JSON ({error}). Run `folio build` again.") from None
         if not isinstance(raw, dict):
             raise ManifestError(f"{source}: expected a JSON object. Run `folio build` again.")
-        if raw.get("schema") != SCHEMA:
+        if raw.get("schema") not in READABLE_SCHEMAS:
             raise ManifestError(
-                f"{source}: manifest schema {raw.get('schema')!r}, but this Folio reads schema {SCHEMA}. "
+                f"{source}: manifest schema {raw.get('schema')!r}, but this Folio reads schemas "
+                f"{' and '.join(map(str, READABLE_SCHEMAS))}. "
                 "Run `folio build` again with this Folio.")
         problems: list[str] = []
         reader = _Reader(problems)
@@ -199,7 +228,12 @@ class Manifest:
         return sorted(seen.values(), key=lambda o: o.key)
 
     def keys(self) -> set[str]:
+        """Every object key in the bucket this manifest names."""
         return {o.key for o in self.objects()}
+
+    def local_keys(self) -> set[str]:
+        """Every file of gated/ this manifest needs (pages, assets, pack lists)."""
+        return {o.local_key for o in self.objects()}
 
 
 def safe_path(root: Path, key: str) -> Path:
@@ -269,17 +303,18 @@ class _Reader:
         key = item.get("key")
         if not is_safe_key(key):
             self.problems.append(f"{where}.key: {key!r} is not a safe relative key")
-        if not (isinstance(item.get("sha256"), str) and _HEX64.fullmatch(item["sha256"])):
-            self.problems.append(f"{where}.sha256: expected 64 lowercase hex digits")
-        size = item.get("size")
-        if not (isinstance(size, int) and not isinstance(size, bool) and size >= 0):
-            self.problems.append(f"{where}.size: expected a byte count, got {size!r}")
-        if not isinstance(item.get("content_type"), str) or not item.get("content_type"):
-            self.problems.append(f"{where}.content_type: missing")
         actual_role = item.get("role")
         allowed = (role,) if role else ROLES[:3]
         if actual_role not in allowed:
             self.problems.append(f"{where}.role: expected {' or '.join(allowed)}, got {actual_role!r}")
+        pack = None
+        if "pack" in item:
+            pack = self.pack(item["pack"], f"{where}.pack", actual_role)
+            sha256, size = "", 0
+        else:
+            sha256, size = self.hash_and_size(item, where)
+        if not isinstance(item.get("content_type"), str) or not item.get("content_type"):
+            self.problems.append(f"{where}.content_type: missing")
         refs = []
         for i, ref in enumerate(_list(item.get("assets", []), f"{where}.assets", self.problems)):
             if isinstance(ref, dict) and is_safe_key(ref.get("key")) and isinstance(ref.get("ref"), str):
@@ -288,5 +323,24 @@ class _Reader:
                 self.problems.append(f"{where}.assets[{i}]: expected {{key, ref}} with a safe key")
         if len(self.problems) > before:
             return None
-        return StoredObject(key, item["sha256"], size, item["content_type"], actual_role,
-                            str(item.get("source", "")), str(item.get("title", "")), tuple(refs))
+        return StoredObject(key, sha256, size, item["content_type"], actual_role,
+                            str(item.get("source", "")), str(item.get("title", "")), tuple(refs), pack)
+
+    def hash_and_size(self, item: dict, where: str) -> tuple[str, int]:
+        sha256, size = item.get("sha256"), item.get("size")
+        if not (isinstance(sha256, str) and _HEX64.fullmatch(sha256)):
+            self.problems.append(f"{where}.sha256: expected 64 lowercase hex digits")
+        if not (isinstance(size, int) and not isinstance(size, bool) and size >= 0):
+            self.problems.append(f"{where}.size: expected a byte count, got {size!r}")
+        return sha256, size
+
+    def pack(self, item, where: str, role) -> PackRef | None:
+        if role not in DOWNLOADS:
+            self.problems.append(f"{where}: only a download (bundle, epub) is assembled from a pack list")
+        if not isinstance(item, dict):
+            self.problems.append(f"{where}: expected {{key, sha256, size}}")
+            return None
+        if not is_safe_key(item.get("key")):
+            self.problems.append(f"{where}.key: {item.get('key')!r} is not a safe relative key")
+        sha256, size = self.hash_and_size(item, where)
+        return PackRef(item.get("key"), sha256, size)

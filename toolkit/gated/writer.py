@@ -1,8 +1,10 @@
-"""Write `gated/`: one page per paid page, a zip (and a course EPUB) per product, assets once, the manifest.
+"""Write `gated/`: one page per paid page, assets once, a pack list per download, the manifest.
 
-Output is deterministic (same input, same bytes) and content-addressed: pages, zips and
-EPUBs carry the first 8 hex digits of their sha256 in their names, assets are stored
-once under `assets/<sha256[:16]>.<ext>`. Work is incremental twice over:
+Output is deterministic (same input, same bytes) and content-addressed: pages carry the
+first 8 hex digits of their sha256 in their names, assets are stored once under
+`assets/<sha256[:16]>.<ext>`. A download (the zip, a course's EPUB) is written as a pack
+list (`toolkit.gated.pack`) that `folio publish` assembles, so `gated/` holds each figure
+once and no build writes a 150 MB archive. Work is incremental twice over:
 
 - a page whose inputs (its Markdown, the files it uses, the settings, the pages it links
   to) did not change is not rendered again: its three renderings come from a cache;
@@ -18,7 +20,6 @@ import json
 import logging
 import os
 import posixpath
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -28,10 +29,10 @@ from toolkit import __version__
 from toolkit.content.model import Page, Site, is_markdown
 from toolkit.content.references import references
 from toolkit.content.strings import language_of, strings
-from toolkit.gated.archive import write_zip
 from toolkit.gated.assets import Asset, AssetStore
-from toolkit.gated.epub import write_epub
-from toolkit.gated.manifest import AssetRef, Manifest, ManifestError, Price, Product, StoredObject
+from toolkit.gated.epub import epub_pack
+from toolkit.gated.manifest import AssetRef, Manifest, ManifestError, PackRef, Price, Product, StoredObject
+from toolkit.gated.pack import PACK_SUFFIX, Pack, Stored
 from toolkit.gated.math import MathKit, math_enabled
 from toolkit.gated.products import Offer, offers, page_language
 from toolkit.gated.render import PageRenderer, Places, RenderedPage, bundle_name, page_folder
@@ -60,8 +61,8 @@ def write_gated(site: Site, gated_dir: Path, config, gate_url: str | None, *, bu
     gated_dir.mkdir(parents=True, exist_ok=True)
     cache_dir = Path(cache_dir) if cache_dir else gated_dir.parent / ".folio-cache" / "gated"
     writer = _Writer(site, gated_dir, config, gate_url, cache_dir)
-    # A preview (`folio serve`) writes the pages a buyer reads online, not the downloads: packing
-    # a 150 MB zip and EPUB on every save would make the preview slow, and it is never published.
+    # A preview (`folio serve`) writes the pages a buyer reads online, not the downloads' pack
+    # lists: it is never published, so nothing would ever assemble them.
     writer.pack_downloads = build == "production"
     previous = _previous_manifest(gated_dir)
     products: dict[str, Product] = {}
@@ -171,10 +172,12 @@ class _Writer:
             h.update(digest.encode())
         assets = self._store_assets(rendered.values())
         used = {asset.source for asset in assets.values()}
-        attachments = [src for src in offer.attachments if src not in used]  # a page's own file is its asset
-        for src in attachments:
-            stat = (self.site.docs_dir / src).stat()
-            h.update(f"{src}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+        attachments: dict[str, Asset] = {}
+        for src in offer.attachments:
+            if src not in used:  # a page's own file is its asset already
+                attachments[src] = asset = self.store.describe(self.site.docs_dir / src, src)
+                self.store.store(asset, path=self.site.docs_dir / src)
+                h.update(f"{src}\0{asset.sha256}".encode())
         inputs = h.hexdigest()
         prices = [Price(**p) for p in offer.prices]
         if previous is not None and previous.inputs == inputs and self._present(previous.objects):
@@ -183,13 +186,9 @@ class _Writer:
         t = strings(offer.language)
         objects = [self._page_object(offer, page, rendered[page.src], assets, t) for page in offer.locked]
         if self.pack_downloads:
-            # The zip and the EPUB are packed side by side: copying, CRC and hashing release the GIL.
-            with ThreadPoolExecutor(max_workers=2) as pool:
-                bundle = pool.submit(self._bundle, offer, rendered, index, assets, t, attachments)
-                book = pool.submit(self._epub, offer, rendered) if offer.kind == "course" else None
-                objects.append(bundle.result())
-                if book is not None:
-                    objects.append(book.result())
+            objects.append(self._bundle(offer, rendered, index, assets, t, attachments))
+            if offer.kind == "course":
+                objects.append(self._epub(offer, rendered))
         log.info("Gated: %s packed, %d files", offer.id, len(objects))
         return Product(offer.id, offer.kind, offer.title, offer.language, prices, objects, inputs)
 
@@ -206,8 +205,11 @@ class _Writer:
         return assets
 
     def _present(self, objects: list[StoredObject]) -> bool:
-        return bool(objects) and all((self.gated_dir / o.key).is_file()
-                                     and (self.gated_dir / o.key).stat().st_size == o.size for o in objects)
+        def present(o: StoredObject) -> bool:
+            path = self.gated_dir / o.local_key
+            return path.is_file() and path.stat().st_size == (o.pack.size if o.pack else o.size)
+
+        return bool(objects) and all(present(o) for o in objects)
 
     def _math_head(self, result: RenderedPage, ref) -> tuple[str, list[Asset]]:
         if self.math is None or not _uses_math(result):
@@ -252,7 +254,7 @@ class _Writer:
         return renderer.public_url(page.src)
 
     def _bundle(self, offer: Offer, rendered: dict[str, RenderedPage], index: Page | None, assets, t,
-                attachments: list[str]) -> StoredObject:
+                attachments: dict[str, Asset]) -> StoredObject:
         """The offline mini-site: index, every page, each asset once, the original Markdown, the course's files."""
         root = offer.slug
         names = {p.src: bundle_name(p, offer) for p in offer.contents}
@@ -261,7 +263,7 @@ class _Writer:
             return names[p.src]
 
         math_used = False
-        entries: dict[str, bytes | Path] = {}
+        entries: dict[str, bytes | Stored] = {}
         for page in offer.contents:
             result = rendered[page.src]
             head, head_assets = self._math_head(result, lambda a: a.key)
@@ -270,20 +272,20 @@ class _Writer:
                                                                      offline, "index.html").encode()
             entries[f"{root}/source/{page.src}"] = (self.site.docs_dir / page.src).read_bytes()
             for asset in result.asset_objects():
-                entries[f"{root}/{asset.key}"] = self.gated_dir / asset.key
+                entries[f"{root}/{asset.key}"] = _stored(asset)
         if math_used:
             for asset, _ in self.math.files:
-                entries[f"{root}/{asset.key}"] = self.gated_dir / asset.key
+                entries[f"{root}/{asset.key}"] = _stored(asset)
         intro = ""
         if index is not None:
             intro = rendered[index.src].offline
             for asset in rendered[index.src].asset_objects():
-                entries[f"{root}/{asset.key}"] = self.gated_dir / asset.key
+                entries[f"{root}/{asset.key}"] = _stored(asset)
         files = []
         course_folder = f"courses/{offer.slug}/"
-        for src in attachments:
+        for src, asset in attachments.items():
             name = f"files/{src.removeprefix(course_folder)}"
-            entries[f"{root}/{name}"] = self.site.docs_dir / src
+            entries[f"{root}/{name}"] = _stored(asset)
             files.append({"href": name, "title": src.removeprefix(course_folder)})
         entries[f"{root}/index.html"] = self.index_template.render(
             lang=offer.language, product_title=offer.title, css=self.css, head="", intro=intro,
@@ -292,14 +294,13 @@ class _Writer:
             files=files, files_title=t["bundle_files"],
         ).encode()
         source = offer.folder.replace("course/", "courses/")
-        return self._put_file(f"{offer.folder}/{offer.slug}", ".zip", "application/zip", "bundle", source,
-                              offer.title, lambda target: write_zip(target, entries))
+        return self._put_pack(f"{offer.folder}/{offer.slug}", ".zip", "application/zip", "bundle", source,
+                              offer.title, Pack(entries))
 
     def _epub(self, offer: Offer, rendered: dict[str, RenderedPage]) -> StoredObject:
-        files = {a.key: self.gated_dir / a.key for r in rendered.values() for a in r.asset_objects()}
-        return self._put_file(f"{offer.folder}/{offer.slug}", ".epub", "application/epub+zip", "epub",
+        return self._put_pack(f"{offer.folder}/{offer.slug}", ".epub", "application/epub+zip", "epub",
                               f"courses/{offer.slug}", offer.title,
-                              lambda target: write_epub(target, offer, rendered, files, self.site.docs_dir.name))
+                              epub_pack(offer, rendered, _stored, self.site.docs_dir.name))
 
     # -- files -------------------------------------------------------------------------------------
 
@@ -313,18 +314,22 @@ class _Writer:
             _write_atomic(path, data)
         return StoredObject(key, sha, len(data), content_type, role, source, title)
 
-    def _put_file(self, stem: str, suffix: str, content_type: str, role: str, source: str, title: str,
-                  write) -> StoredObject:
-        """Write a large file via `write(path)` into a temporary name, then name it by its hash."""
-        folder = self.gated_dir / PurePosixPath(stem).parent
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = folder / f".{PurePosixPath(stem).name}{suffix}.building"
-        write(tmp)
-        sha = _file_sha256(tmp)
+    def _put_pack(self, stem: str, suffix: str, content_type: str, role: str, source: str, title: str,
+                  pack: Pack) -> StoredObject:
+        """Write a download's pack list; the download's key carries the list's hash (same list, same bytes)."""
+        data = pack.to_bytes()
+        sha = hashlib.sha256(data).hexdigest()
         key = f"{stem}.{sha[:8]}{suffix}"
-        size = tmp.stat().st_size
-        os.replace(tmp, self.gated_dir / key)
-        return StoredObject(key, sha, size, content_type, role, source, title)
+        path = self.gated_dir / f"{key}{PACK_SUFFIX}"
+        if not (path.is_file() and path.stat().st_size == len(data)):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomic(path, data)
+        ref = PackRef(f"{key}{PACK_SUFFIX}", sha, len(data))
+        return StoredObject(key, "", 0, content_type, role, source, title, pack=ref)
+
+
+def _stored(asset: Asset) -> Stored:
+    return Stored(asset.key, asset.sha256, asset.size)
 
 
 def _uses_math(result: RenderedPage) -> bool:
@@ -359,14 +364,6 @@ def _pygments_css() -> str:
     return HtmlFormatter(style="default").get_style_defs(".highlight")
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while block := stream.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _write_atomic(path: Path, data: bytes) -> None:
     """Write via a temporary file and rename, so a reader never sees half a file."""
     tmp = path.with_name(f".{path.name}.tmp")
@@ -376,7 +373,7 @@ def _write_atomic(path: Path, data: bytes) -> None:
 
 def _remove_stale(gated_dir: Path, manifest: Manifest) -> None:
     """Delete files of earlier builds that the new manifest no longer names."""
-    keep = manifest.keys()
+    keep = manifest.local_keys()
     for sub in ("course", "membership", "assets"):
         for path in sorted((gated_dir / sub).rglob("*"), reverse=True):
             rel = path.relative_to(gated_dir).as_posix()

@@ -5,7 +5,9 @@ Order matters and is the whole design:
 1. the bucket exists, is in the configured region and blocks public access;
 2. one paginated listing of the prefix says which content-addressed keys exist
    (a key names one content, so an existing key never needs uploading again);
-3. the missing objects are uploaded in parallel by boto3's transfer manager;
+3. the missing downloads are assembled from their pack lists (the build stores each
+   figure once, not inside every zip and EPUB), and the missing objects are uploaded
+   in parallel by boto3's transfer manager;
 4. a copy of the manifest goes to ``manifests/<UTC time>-<sha8>.json``;
 5. ``manifest.json`` is written last: until then readers see the previous
    manifest, and every object it names is still there.
@@ -17,15 +19,18 @@ import base64
 import hashlib
 import logging
 import re
+import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from toolkit.errors import FolioError
 from toolkit.gated.manifest import MANIFEST_NAME, Manifest, safe_path
+from toolkit.gated.pack import Pack, assemble
 from toolkit.store.bucket import check_private, ensure_bucket
 from toolkit.store.client import (
     HISTORY_DIR,
@@ -51,13 +56,36 @@ PRUNABLE = re.compile(r"^((course|membership)/.+\.[0-9a-f]{8}\.[A-Za-z0-9]+|asse
 
 @dataclass(frozen=True)
 class GatedObject:
-    """One file of gated/, as the manifest describes it."""
+    """One object to publish, as the manifest describes it.
+
+    A download made from a pack list has `pack` (the list's file and sha256) and no path,
+    size or sha256 until `assembled` writes it.
+    """
 
     key: str
-    path: Path
+    path: Path | None
     size: int
     sha256: str
     content_type: str
+    pack: tuple[Path, str] | None = None
+
+    def assembled(self, folder: Path, gated_dir: Path) -> "GatedObject":
+        """This download, assembled into `folder` from its pack list, with its own size and sha256."""
+        if self.pack is None:
+            return self
+        path, sha256 = self.pack
+        if _file_sha256(path) != sha256:
+            raise FolioError(f"{path}: changed after the manifest was written. Run `folio build` again.")
+        target = folder / PurePosixPath(self.key).name
+        assemble(Pack.from_bytes(path.read_bytes(), str(path)), gated_dir, target)
+        return replace(self, path=target, size=target.stat().st_size, sha256=_file_sha256(target), pack=None)
+
+    def content_size(self) -> int:
+        """Bytes to upload; for a download not assembled yet, its entries before compression."""
+        if self.pack is None:
+            return self.size
+        path = self.pack[0]
+        return Pack.from_bytes(path.read_bytes(), str(path)).content_size()
 
 
 @dataclass(frozen=True)
@@ -100,16 +128,20 @@ def _objects_of(manifest: Manifest, gated_dir: Path) -> tuple[list[GatedObject],
     objects: list[GatedObject] = []
     problems: list[str] = []
     for entry in manifest.objects():  # a file shared by two products is uploaded once
-        path = safe_path(gated_dir, entry.key)
+        path = safe_path(gated_dir, entry.local_key)
+        expected = entry.pack.size if entry.pack else entry.size
         if not path.is_file():
-            problems.append(f"{gated_dir / MANIFEST_NAME}: {entry.key}: file missing from gated/")
+            problems.append(f"{gated_dir / MANIFEST_NAME}: {entry.local_key}: file missing from gated/")
             continue
         size = path.stat().st_size
-        if size != entry.size:
-            problems.append(f"{gated_dir / MANIFEST_NAME}: {entry.key}: {size} bytes on disk, "
-                            f"{entry.size} in the manifest")
+        if size != expected:
+            problems.append(f"{gated_dir / MANIFEST_NAME}: {entry.local_key}: {size} bytes on disk, "
+                            f"{expected} in the manifest")
             continue
-        objects.append(GatedObject(entry.key, path, size, entry.sha256, entry.content_type))
+        if entry.pack:
+            objects.append(GatedObject(entry.key, None, 0, "", entry.content_type, (path, entry.pack.sha256)))
+        else:
+            objects.append(GatedObject(entry.key, path, size, entry.sha256, entry.content_type))
     return objects, problems
 
 
@@ -212,10 +244,14 @@ def publish(client, settings: StorageSettings, gated_dir: Path, options: Publish
     missing = [obj for obj in local.objects if not _already_stored(obj, stored)]
     report.uploaded = [obj.key for obj in missing]
     report.skipped = len(local.objects) - len(missing)
-    report.bytes_uploaded = sum(obj.size for obj in missing)
-    if not options.dry_run:
-        verify_contents(missing)
-        upload_objects(client, settings, missing, progress or NoProgress())
+    with ExitStack() as cleanup:
+        if not options.dry_run:
+            verify_contents([obj for obj in missing if obj.pack is None])
+            if any(obj.pack for obj in missing):
+                folder = Path(cleanup.enter_context(_assembly_folder(gated_dir)))
+                missing = [obj.assembled(folder, gated_dir) for obj in missing]
+            upload_objects(client, settings, missing, progress or NoProgress())
+        report.bytes_uploaded = sum(obj.content_size() for obj in missing)
     report.history_key, report.manifest_uploaded = commit_manifest(client, settings, local, stored, options.dry_run)
     manifest_puts = int(report.manifest_uploaded) + int(report.history_key is not None)
     report.bytes_uploaded += len(local.body) * manifest_puts
@@ -227,9 +263,17 @@ def publish(client, settings: StorageSettings, gated_dir: Path, options: Publish
 
 
 def _already_stored(obj: GatedObject, stored: dict[str, ListedObject]) -> bool:
-    # The key carries the content hash; the size check catches a truncated leftover.
+    # The key carries the content hash; the size check catches a truncated leftover. A download's
+    # key carries its pack list's hash, and the same list always assembles to the same bytes.
     found = stored.get(obj.key)
-    return found is not None and found.size == obj.size
+    return found is not None and (obj.pack is not None or found.size == obj.size)
+
+
+def _assembly_folder(gated_dir: Path):
+    """A temporary folder beside the build's cache for assembled downloads, removed after the upload."""
+    parent = Path(gated_dir).resolve().parent / ".folio-cache"
+    parent.mkdir(parents=True, exist_ok=True)
+    return tempfile.TemporaryDirectory(prefix="publish-", dir=parent)
 
 
 # --------------------------------------------------------------------------
