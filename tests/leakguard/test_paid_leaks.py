@@ -18,6 +18,7 @@ from tests.sites import (MEMBERS_CHINESE, MEMBERS_TEASER, PAID_CHINESE, PAID_MAR
 from toolkit.errors import FolioError
 from toolkit.leakguard.scan import LeakError
 from toolkit.build.staging import build_site
+from tests.downloads import assembled
 
 FOLIO = Path(sys.executable).with_name("folio")
 LOCKED_SRC = "courses/leaklab/02-locked.md"
@@ -93,9 +94,9 @@ def test_independent_scan_sees_paid_text_where_it_belongs(built):
 def test_paid_only_image_is_not_in_site_but_in_gated_zip(built):
     assert not (built / "site/courses/leaklab/img/paid-only.svg").exists()
     assert [p for p in (built / "site").rglob("paid-only*")] == []
-    zips = list((built / "gated/course/leaklab").glob("leaklab.*.zip"))
-    assert len(zips) == 1
-    with zipfile.ZipFile(zips[0]) as archive:
+    packs = list((built / "gated/course/leaklab").glob("leaklab.*.zip.pack"))
+    assert len(packs) == 1
+    with zipfile.ZipFile(assembled(packs[0])) as archive:
         images = [archive.read(n) for n in archive.namelist() if n.startswith("leaklab/assets/")]
         assert sites.svg("paid only image") in images
 
