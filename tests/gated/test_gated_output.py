@@ -282,6 +282,19 @@ def test_a_notebook_and_data_in_a_priced_course_are_gated_whole_with_a_warning(t
     assert '<a href="files/data/bench.csv">data/bench.csv</a>' in index
 
 
+def test_a_notebook_in_a_priced_course_with_nothing_paid_is_kept_private_and_the_warning_says_so(tmp_path, caplog):
+    free = {f"courses/optics/{name}.md": f"---\ntitle: {name}\naccess: free\n---\n\n# {name}\n\nAll free.\n"
+            for name in ("01-lenses", "02-mirrors")}
+    config = figures_site(tmp_path, extra_pages=free, extra_assets={"courses/optics/lab.ipynb": NOTEBOOK})
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.folio"):
+        build_site(config)
+    [warning] = [r.getMessage() for r in caplog.records if "lab.ipynb" in r.getMessage()]
+    assert "gated whole" in warning and "has a price but no paid chapter, so nothing sells it" in warning
+    assert "get it in the course's download" not in warning
+    assert "lab.ipynb" not in [p.name for p in (tmp_path / "site").rglob("*")]
+    assert "course:optics" not in Manifest.load(tmp_path / "gated/manifest.json").products
+
+
 def test_editing_a_course_file_packs_the_download_again(tmp_path):
     config = figures_site(tmp_path, extra_assets={"courses/optics/lab.ipynb": NOTEBOOK})
     build_site(config)

@@ -158,6 +158,14 @@ class PublicTreeBuild:
             files.append(file)
         self._candidate_names = {PurePosixPath(f.dest_uri).name for f in self.candidates.values()}
 
+    def _who_gets(self, src: str) -> str:
+        """Where a file withheld from a priced course goes: its download, or nowhere while nothing is sold."""
+        slug = content_files.priced_course(self.site, src)
+        if any(chapter.access == "paid" for chapter in self.site.courses[slug].chapters):
+            return f"buyers of the course `{slug}` get it in the course's download"
+        return (f"the course `{slug}` has a price but no paid chapter, so nothing sells it yet; link it from a "
+                "public page to publish it, or make a chapter paid to sell it")
+
     def withhold_rendered_candidates(self, files: Files) -> None:
         """A candidate inside a priced course that another plugin (e.g. mkdocs-jupyter) made a page of."""
         for src, file in list(self.candidates.items()):
@@ -168,8 +176,7 @@ class PublicTreeBuild:
                 files.remove(current)
                 del self.candidates[src]
                 log.warning("%s: kept private and gated whole: Folio cannot cut it into a teaser, so it is not "
-                            "published; buyers of the course `%s` get it in the course's download", self.shown(src),
-                            content_files.priced_course(self.site, src))
+                            "published; %s", self.shown(src), self._who_gets(src))
             elif current is not file:
                 self.candidates[src] = current
 
@@ -203,7 +210,7 @@ class PublicTreeBuild:
                 course = content_files.priced_course(self.site, src)
                 if course and src.lower().endswith(".ipynb"):
                     log.warning("%s: gated whole: Folio cannot cut a notebook into a teaser, so it is not published; "
-                                "buyers of the course `%s` get it in the course's download", self.shown(src), course)
+                                "%s", self.shown(src), self._who_gets(src))
         self.tree.write_assets(kept)
         if dropped:
             log.info("Folio: %d files under %s not published (no public page refers to them)",
