@@ -290,3 +290,28 @@ def test_a_helper_takes_only_idle_cpu_until_the_build_waits_for_it():
         assert os.sched_getscheduler(job.pid) == os.SCHED_OTHER
     finally:
         job.cancel()
+
+
+def _slow_list(seconds):
+    time.sleep(seconds)
+    return []
+
+
+def _keep_note(state, note):
+    state.append(note)
+
+
+def _notes_seen(state):
+    return state
+
+
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_telling_a_busy_helper_never_makes_the_build_wait(method):
+    """Notes are an optimisation: a helper still preparing must not block MkDocs' page writes."""
+    job = Job(_slow_list, 1.5, name="busy helper", finish=_notes_seen, note=_keep_note, method=method)
+    started = time.perf_counter()
+    for n in range(20_000):  # far more than a pipe holds while nobody reads it
+        job.tell(("site", f"page-{n:05d}/index.html" + "x" * 100))
+    assert time.perf_counter() - started < 1.0
+    seen = job.result()
+    assert len(seen) < 20_000 and seen == sorted(seen)  # some notes dropped, none out of order

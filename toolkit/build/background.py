@@ -23,6 +23,7 @@ import ctypes
 import multiprocessing
 import os
 import pickle
+import select
 import signal
 import sys
 import threading
@@ -78,6 +79,7 @@ class Job:
         self._process = None
         self._yield_cpu = yield_cpu
         self._handed: tuple | None = None
+        self._notes: list = []
         if self.method != "inline":
             context = multiprocessing.get_context(self.method)
             self._pipe, child_end = context.Pipe(duplex=True)
@@ -99,8 +101,15 @@ class Job:
         """
         if self._process is None or self._note is None or self._handed is not None:
             return
+        self._notes.append(payload)
+        # The helper reads notes only once `prepare` is done; until then the pipe fills, and a full
+        # pipe would make the build wait for an optimisation. So notes go out together, when the pipe
+        # has room, and any still held when the late arguments are handed are simply dropped.
+        if not _has_room(self._pipe):
+            return
+        notes, self._notes = self._notes, []
         try:
-            self._pipe.send_bytes(pickle.dumps(("note", payload), protocol=pickle.HIGHEST_PROTOCOL))
+            self._pipe.send_bytes(pickle.dumps(("notes", notes), protocol=pickle.HIGHEST_PROTOCOL))
         except OSError:
             pass  # the helper is gone: `result` says so
 
@@ -185,7 +194,8 @@ def _child(conn, parent_pid: int, prepare, args, finish, note, yield_cpu: bool) 
                 if kind == "finish":
                     break
                 if note is not None:
-                    note(state, payload)
+                    for one in payload:
+                        note(state, one)
             message = ("ok", finish(state, *payload))
     except FolioError as exc:
         message = ("folio", exc.format_message())
@@ -196,6 +206,16 @@ def _child(conn, parent_pid: int, prepare, args, finish, note, yield_cpu: bool) 
     except OSError:
         pass  # the build is gone
     conn.close()
+
+
+def _has_room(pipe) -> bool:
+    """Whether a small message can be written to `pipe` now without waiting (POSIX; elsewhere: assume so)."""
+    if os.name != "posix":
+        return True
+    try:
+        return bool(select.select([], [pipe.fileno()], [], 0)[1])
+    except (OSError, ValueError):
+        return False
 
 
 def _die_with_parent(parent_pid: int) -> None:
