@@ -107,3 +107,20 @@ def test_downloads_are_assembled_at_publish_and_a_figure_changed_since_the_build
     assert "no longer match" in result.output and "run `folio build` again" in result.output
     assert moto_s3.get_object(Bucket=bucket, Key=PREFIX + "manifest.json")["Body"].read() == published
     assert not list((example_copy / ".folio-cache").glob("publish-*"))  # the half-assembled zip is gone
+
+
+def test_a_dry_run_counts_downloads_not_assembled_yet_and_writes_nothing(example_copy, bucket, moto_endpoint,
+                                                                         moto_s3):
+    config_file = point_storage_at(example_copy, bucket, moto_endpoint)
+    build_site(config_file)
+    manifest = Manifest.load(example_copy / "gated/manifest.json")
+    downloads = {o.key for p in manifest.products.values() for o in p.downloads}
+
+    result = CliRunner().invoke(publish_command, ["--config-file", str(config_file), "--json", "--dry-run"])
+
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert downloads <= set(report["uploaded"]["keys"])
+    assert report["uploaded"]["bytes"] > sum(a.size for a in manifest.assets)  # the downloads' entries count
+    assert stored_keys(moto_s3, bucket) == set()
+    assert not list((example_copy / ".folio-cache").glob("publish-*"))
