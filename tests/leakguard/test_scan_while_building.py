@@ -90,3 +90,33 @@ def test_pages_rewritten_after_the_helper_scanned_them_fail_the_build(tmp_path):
     assert "  index.html: paid text of courses/leaklab/02-locked.md" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "site").exists()
+
+
+REWRITE_FILES_WRITTEN_BEFORE_PAGES = '''
+from pathlib import Path
+
+def on_post_build(config):
+    source = (Path(config.config_file_path).parent / "content" / "{src}").read_text(encoding="utf-8")
+    paragraph = next(line for line in source.splitlines() if line.startswith("Paragraph "))
+    for name in ("404.html", "sitemap.xml", "courses/leaklab/img/shared.svg"):
+        path = Path(config.site_dir) / name
+        text = path.read_text(encoding="utf-8")
+        text = text.replace("</title>", " " + paragraph + "</title>")
+        path.write_text(text.replace("</urlset>", "<note>" + paragraph + "</note></urlset>"), encoding="utf-8")
+'''
+
+
+def test_static_files_and_theme_templates_rewritten_after_their_early_scan_fail_the_build(tmp_path):
+    """MkDocs writes static files and the theme's templates before any page, and the helper scans them
+    then; a hook that later adds paid text to them must still fail the build, naming each."""
+    (tmp_path / "hooks").mkdir()
+    (tmp_path / "hooks/rewrite.py").write_text(
+        REWRITE_FILES_WRITTEN_BEFORE_PAGES.format(src="courses/leaklab/02-locked.md"), encoding="utf-8")
+    sites.adversarial_site(tmp_path, plugins=["search"], extra={"hooks": ["hooks/rewrite.py"]})
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
+    env[ENV] = "fork"
+    result = subprocess.run([str(FOLIO), "build"], cwd=tmp_path, capture_output=True, text=True, timeout=180, env=env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    for name in ("404.html", "sitemap.xml", "courses/leaklab/img/shared.svg"):  # a template, a static file
+        assert f"  {name}: paid text of courses/leaklab/02-locked.md" in result.stderr, name
+    assert not (tmp_path / "site").exists()

@@ -80,7 +80,13 @@ class LeakGuard:
     def written(self, site_dir: Path, rel: str) -> None:
         """Say that MkDocs wrote the site file `rel`: the helper may scan it now, while MkDocs renders
         on. It counts after the build only if its bytes are still the ones scanned."""
-        self._job.tell((str(site_dir), rel))
+        self._job.tell(("file", str(site_dir), rel))
+
+    def written_folder(self, site_dir: Path, trusted_dirs: Iterable[Path] = ()) -> None:
+        """Say that every file now in `site_dir` is written (MkDocs copies static files and writes
+        the theme's templates before the first page): the helper lists and scans them now. As
+        with pages, a scan counts after the build only if the file's bytes are unchanged."""
+        self._job.tell(("folder", str(site_dir), [str(d) for d in trusted_dirs]))
 
     def check(self, site_dir: Path, trusted_dirs: Iterable[Path] = ()) -> Report:
         """Give the report of the finished site; log every allow-list use."""
@@ -98,9 +104,14 @@ def _prepare(paid, public, allow_phrases, sources, allow_files) -> SiteScan:
     return SiteScan(Fingerprints.build(paid, public, allow_phrases), sources, allow_files)
 
 
-def _scan_early(scan: SiteScan, written: tuple[str, str]) -> None:
-    site_dir, rel = written
-    scan.early(Path(site_dir) / rel, rel)
+def _scan_early(scan: SiteScan, written: tuple) -> None:
+    kind, site_dir, what = written
+    site_dir = Path(site_dir)
+    if kind == "file":
+        scan.early(site_dir / what, what)
+        return
+    for path in site_files(site_dir, [Path(d) for d in what]):
+        scan.early(path, path.relative_to(site_dir).as_posix())
 
 
 def _scan(scan: SiteScan, site_dir: Path, files: list[Path]) -> Report:

@@ -367,8 +367,16 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         if guard is not None:
             if self._page_written is not None:
                 guard.written(config.site_dir, self._page_written)
+            else:  # MkDocs copied the static files and wrote the theme's templates before any page
+                guard.written_folder(config.site_dir, self._trusted_theme_dirs(config))
             self._page_written = page.file.dest_uri
         return output
+
+    @staticmethod
+    def _trusted_theme_dirs(config) -> list:
+        """The installed theme's folders: its own assets, byte-identical in site/, are not scanned."""
+        custom_dir = config.theme.custom_dir
+        return [d for d in config.theme.dirs if d != custom_dir]
 
     def on_page_context(self, context, page, config, nav):
         if not self.config.enabled or self.site is None:
@@ -490,10 +498,8 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             log.warning(self.leak_summary)
             return
         started = time.perf_counter()
-        custom_dir = config.theme.custom_dir
-        trusted = [d for d in config.theme.dirs if d != custom_dir]
         try:
-            report = self._leak_guard.check(site_dir, trusted)
+            report = self._leak_guard.check(site_dir, self._trusted_theme_dirs(config))
         finally:
             self.timings["leakguard"] = time.perf_counter() - started
         if report.leaks:
