@@ -41,8 +41,9 @@ log = logging.getLogger("mkdocs.plugins.folio")
 
 TEMPLATES = Path(__file__).parent / "templates" / "bundle"
 HTML = "text/html; charset=utf-8"
-# Bump when the renderings change shape, so old cache entries are not reused.
-RENDER_FORMAT = "3"
+# Bump when the renderings or the downloads change shape, so old cache entries and products are
+# not reused (4: downloads became pack lists; a gated/ with whole zips is re-packed once).
+RENDER_FORMAT = "4"
 
 
 @dataclass
