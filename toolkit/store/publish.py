@@ -29,6 +29,7 @@ from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from toolkit.errors import FolioError
+from toolkit.gated.assets import file_sha256
 from toolkit.gated.manifest import MANIFEST_NAME, Manifest, safe_path
 from toolkit.gated.pack import Pack, assemble
 from toolkit.store.bucket import check_private, ensure_bucket
@@ -74,11 +75,11 @@ class GatedObject:
         if self.pack is None:
             return self
         path, sha256 = self.pack
-        if _file_sha256(path) != sha256:
+        if file_sha256(path) != sha256:
             raise FolioError(f"{path}: changed after the manifest was written. Run `folio build` again.")
         target = folder / PurePosixPath(self.key).name
         assemble(Pack.from_bytes(path.read_bytes(), str(path)), gated_dir, target)
-        return replace(self, path=target, size=target.stat().st_size, sha256=_file_sha256(target), pack=None)
+        return replace(self, path=target, size=target.stat().st_size, sha256=file_sha256(target), pack=None)
 
     def content_size(self) -> int:
         """Bytes to upload; for a download not assembled yet, its entries before compression."""
@@ -147,18 +148,10 @@ def _objects_of(manifest: Manifest, gated_dir: Path) -> tuple[list[GatedObject],
 
 def verify_contents(objects: list[GatedObject]) -> None:
     """Refuse to upload a file whose bytes no longer match the manifest's sha256."""
-    stale = [obj.key for obj in objects if _file_sha256(obj.path) != obj.sha256]
+    stale = [obj.key for obj in objects if file_sha256(obj.path) != obj.sha256]
     if stale:
         listing = "\n".join(f"  {key}" for key in stale)
         raise FolioError(f"These files changed after the manifest was written:\n{listing}\nRun `folio build` again.")
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 # --------------------------------------------------------------------------
