@@ -1,7 +1,7 @@
 """The site's leaderboard pages, built from the cached history on every MkDocs build.
 
 `site_pages` is the one call the MkDocs plugin makes. A folder outside git
-gets pages with a notice instead of numbers; a shallow clone fails the build
+gets one page with a notice instead of the boards; a shallow clone fails the build
 (`ShallowHistory`, saying how to fetch the full history) unless the settings
 say `shallow: partial`, and then every page says the board is partial.
 
@@ -68,7 +68,7 @@ def site_pages(repo_dir: Path, docs_dir: Path, settings: dict, language: str,
     except NotAGitRepository:
         # The public page names only the folder: a server's absolute paths are nobody's business.
         notice = strings["not_a_repo"].format(Path(docs_dir).name)
-        return LeaderboardPages(_notice_only(notice, strings, settings), {}, notice, language=language)
+        return LeaderboardPages(_notice_only(notice, strings), {}, notice, language=language)
     notice = partial_notice(history.ledger.partial_since)
     return SiteBuilder(history, docs_dir, settings, strings, today, notice).build(language)
 
@@ -78,12 +78,10 @@ def section_title(name: str, settings: Settings, strings: Strings) -> str:
     return section.title if section and section.title else strings[name]
 
 
-def _notice_only(notice: str, strings: Strings, settings: Settings) -> dict[str, str]:
-    pages = {f"{ROOT}/index.md": _page_head(strings["title"], notice)}
-    for board in settings.section_names:
-        pages[f"{ROOT}/{board}.md"] = _page_head(f"{strings['title']}: {section_title(board, settings, strings)}",
-                                                 notice)
-    return pages
+def _notice_only(notice: str, strings: Strings) -> dict[str, str]:
+    # One page that says why, not one per board repeating it: boards appear with the history,
+    # and every build (and every page's navigation) is spared pages that say nothing else.
+    return {f"{ROOT}/index.md": _page_head(strings["title"], notice)}
 
 
 def _page_head(title: str, notice: str | None) -> str:
