@@ -177,7 +177,7 @@ def test_a_malformed_chapter_is_an_error_naming_the_page(tmp_path):
     rendered = {Page.src: RenderedPage(Page.src, "", "", "<p>never closed")}
 
     with pytest.raises(MalformedChapter, match=r"content/courses/optics/03-bad.md: its EPUB chapter is not well-formed"):
-        epub_pack(offer, rendered, lambda asset: None, "content")
+        epub_pack(offer, rendered, "content")
 
 
 # -- checked like public pages -------------------------------------------------------------------

@@ -12,13 +12,17 @@ STORED_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".woff2", 
                    ".mp4", ".webm", ".mp3", ".pdf")
 
 
+class ContentChanged(ValueError):
+    """A file's bytes differ from the sha256 recorded for them."""
+
+
 def write_zip(target: Path, entries: dict[str, bytes | Path], first: tuple[str, bytes] | None = None,
               expected: dict[str, str] | None = None) -> None:
     """Write a zip whose bytes depend only on `entries` (sorted names, fixed times and modes).
 
     A value may be bytes or a file to copy in; `first` is written before the rest, stored
     (EPUB's `mimetype`). A file named in `expected` must have that sha256, checked as it is
-    copied (ValueError otherwise, and no zip is left). The zip is written to a temporary
+    copied (ContentChanged otherwise, and no zip is left). The zip is written to a temporary
     file and renamed into place.
     """
     expected = expected or {}
@@ -45,7 +49,7 @@ def write_zip(target: Path, entries: dict[str, bytes | Path], first: tuple[str, 
                 if digest is not None and digest.hexdigest() != expected[name]:
                     archive.close()
                     tmp.unlink(missing_ok=True)
-                    raise ValueError(f"{value}: its bytes no longer match the sha256 recorded for {name}.")
+                    raise ContentChanged(f"{value}: its bytes no longer match the sha256 recorded for {name}.")
             else:
                 archive.writestr(info, value, compresslevel=None if stored else 6)
     tmp.replace(target)

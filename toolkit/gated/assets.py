@@ -15,7 +15,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from toolkit.gated.manifest import StoredObject
+from toolkit.gated.manifest import ObjectRef, StoredObject
 
 ASSET_DIR = "assets"
 EXTRA_TYPES = {".woff2": "font/woff2", ".svg": "image/svg+xml", ".webp": "image/webp", ".js": "text/javascript",
@@ -31,6 +31,10 @@ class Asset:
     size: int
     content_type: str
     source: str  # docs-relative path, or `folio:katex/...` for files Folio ships
+
+    def ref(self) -> ObjectRef:
+        """How a pack list names it."""
+        return ObjectRef(self.key, self.sha256, self.size)
 
     def stored(self) -> StoredObject:
         return StoredObject(self.key, self.sha256, self.size, self.content_type, "asset", self.source, "")

@@ -6,7 +6,8 @@ import hashlib
 from xml.sax.saxutils import escape, quoteattr
 
 from toolkit.gated.htmltree import check_well_formed
-from toolkit.gated.pack import Pack, Stored
+from toolkit.gated.manifest import ObjectRef
+from toolkit.gated.pack import Pack
 from toolkit.gated.products import Offer
 from toolkit.gated.render import RenderedPage, chapter_name
 
@@ -25,14 +26,14 @@ CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def epub_pack(offer: Offer, rendered: dict[str, RenderedPage], stored, docs_name: str) -> Pack:
+def epub_pack(offer: Offer, rendered: dict[str, RenderedPage], docs_name: str) -> Pack:
     """The course's chapters as an EPUB 3 book: XHTML chapters, each image once, a nav document.
 
-    `stored(asset)` gives the pack entry of an asset object. A chapter that is not
-    well-formed XHTML stops the build with an error naming its page.
+    Images are named by their asset objects. A chapter that is not well-formed XHTML stops
+    the build with an error naming its page.
     """
     lang = offer.language
-    entries: dict[str, bytes | Stored] = {"OEBPS/book.css": BOOK_CSS.encode()}
+    entries: dict[str, bytes | ObjectRef] = {"OEBPS/book.css": BOOK_CSS.encode()}
     images: dict[str, str] = {}  # name in the book -> media type
     for index, page in enumerate(offer.contents, 1):
         result = rendered[page.src]
@@ -43,7 +44,7 @@ def epub_pack(offer: Offer, rendered: dict[str, RenderedPage], stored, docs_name
             name = "images/" + asset.key.rsplit("/", 1)[1]
             if name not in images:
                 images[name] = asset.content_type
-                entries[f"OEBPS/{name}"] = stored(asset)
+                entries[f"OEBPS/{name}"] = asset.ref()
     entries["OEBPS/nav.xhtml"] = _nav(offer, lang).encode()
     entries["OEBPS/content.opf"] = _package(offer, images, rendered, lang).encode()
     entries["META-INF/container.xml"] = CONTAINER.encode()

@@ -52,8 +52,9 @@ class AssetRef:
 
 
 @dataclass(frozen=True)
-class PackRef:
-    """The pack list in gated/ that a download is assembled from (see toolkit.gated.pack)."""
+class ObjectRef:
+    """A file of gated/ by key, with the sha256 and size the build gave it: a download's pack
+    list (see toolkit.gated.pack), or an asset that a pack list names."""
 
     key: str
     sha256: str
@@ -77,7 +78,7 @@ class StoredObject:
     source: str = ""
     title: str = ""
     assets: tuple[AssetRef, ...] = ()
-    pack: PackRef | None = None
+    pack: ObjectRef | None = None
 
     @property
     def local_key(self) -> str:
@@ -334,7 +335,7 @@ class _Reader:
             self.problems.append(f"{where}.size: expected a byte count, got {size!r}")
         return sha256, size
 
-    def pack(self, item, where: str, role) -> PackRef | None:
+    def pack(self, item, where: str, role) -> ObjectRef | None:
         if role not in DOWNLOADS:
             self.problems.append(f"{where}: only a download (bundle, epub) is assembled from a pack list")
         if not isinstance(item, dict):
@@ -343,4 +344,4 @@ class _Reader:
         if not is_safe_key(item.get("key")):
             self.problems.append(f"{where}.key: {item.get('key')!r} is not a safe relative key")
         sha256, size = self.hash_and_size(item, where)
-        return PackRef(item.get("key"), sha256, size)
+        return ObjectRef(item.get("key"), sha256, size)

@@ -16,14 +16,13 @@ rewritten after the build is refused, never packed.
 from __future__ import annotations
 
 import base64
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.errors import FolioError
-from toolkit.gated.archive import write_zip
-from toolkit.gated.manifest import safe_path
+from toolkit.gated.archive import ContentChanged, write_zip
+from toolkit.gated.manifest import ObjectRef, safe_path
 
 FORMAT = "folio-pack 1"
 PACK_SUFFIX = ".pack"
@@ -33,20 +32,11 @@ class PackError(FolioError):
     """A pack list is unreadable, or names an asset that is missing or changed since the build."""
 
 
-@dataclass(frozen=True)
-class Stored:
-    """An entry whose bytes are an asset object of gated/."""
-
-    key: str
-    sha256: str
-    size: int
-
-
 @dataclass
 class Pack:
-    """Entries of one download: name -> bytes (written into the list) or a `Stored` asset."""
+    """Entries of one download: name -> bytes (written into the list) or an asset object (`ObjectRef`)."""
 
-    entries: dict[str, bytes | Stored]
+    entries: dict[str, bytes | ObjectRef]
     first: tuple[str, bytes] | None = None  # stored uncompressed before the rest (EPUB's mimetype)
 
     def to_bytes(self) -> bytes:
@@ -69,12 +59,9 @@ class Pack:
             raise PackError(f"{source}: the first entry must be text. Run `folio build` again.")
         return cls(entries, first)
 
-    def assets(self) -> list[Stored]:
-        return [value for value in self.entries.values() if isinstance(value, Stored)]
-
     def content_size(self) -> int:
         """Bytes of all entries before compression: about the size of the download."""
-        return sum(v.size if isinstance(v, Stored) else len(v) for v in self.entries.values())
+        return sum(v.size if isinstance(v, ObjectRef) else len(v) for v in self.entries.values())
 
 
 def assemble(pack: Pack, gated_dir: Path, target: Path) -> None:
@@ -82,7 +69,7 @@ def assemble(pack: Pack, gated_dir: Path, target: Path) -> None:
     entries: dict[str, bytes | Path] = {}
     expected: dict[str, str] = {}
     for name, value in pack.entries.items():
-        if isinstance(value, Stored):
+        if isinstance(value, ObjectRef):
             path = safe_path(gated_dir, value.key)
             if not path.is_file():
                 raise PackError(f"{gated_dir / value.key}: missing, but a download holds it. Run `folio build` again.")
@@ -91,12 +78,12 @@ def assemble(pack: Pack, gated_dir: Path, target: Path) -> None:
             entries[name] = value
     try:
         write_zip(target, entries, first=pack.first, expected=expected)
-    except ValueError as error:  # write_zip's word for bytes that differ from the recorded sha256
+    except ContentChanged as error:
         raise PackError(f"{error}\nIt changed after the build; run `folio build` again.") from None
 
 
-def _entry(name: str, value: bytes | Stored) -> dict:
-    if isinstance(value, Stored):
+def _entry(name: str, value: bytes | ObjectRef) -> dict:
+    if isinstance(value, ObjectRef):
         return {"name": name, "asset": value.key, "sha256": value.sha256, "size": value.size}
     try:
         return {"name": name, "text": value.decode("utf-8")}
@@ -104,16 +91,12 @@ def _entry(name: str, value: bytes | Stored) -> dict:
         return {"name": name, "base64": base64.b64encode(value).decode("ascii")}
 
 
-def _value(item: dict) -> tuple[str, bytes | Stored]:
+def _value(item: dict) -> tuple[str, bytes | ObjectRef]:
     name = item["name"]
     if not isinstance(name, str) or not name:
         raise ValueError("an entry without a name")
     if "asset" in item:
-        return name, Stored(str(item["asset"]), str(item["sha256"]), int(item["size"]))
+        return name, ObjectRef(str(item["asset"]), str(item["sha256"]), int(item["size"]))
     if "text" in item:
         return name, str(item["text"]).encode("utf-8")
     return name, base64.b64decode(item["base64"], validate=True)
-
-
-def pack_digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()

@@ -31,8 +31,8 @@ from toolkit.content.references import references
 from toolkit.content.strings import language_of, strings
 from toolkit.gated.assets import Asset, AssetStore
 from toolkit.gated.epub import epub_pack
-from toolkit.gated.manifest import AssetRef, Manifest, ManifestError, PackRef, Price, Product, StoredObject
-from toolkit.gated.pack import PACK_SUFFIX, Pack, Stored
+from toolkit.gated.manifest import AssetRef, Manifest, ManifestError, ObjectRef, Price, Product, StoredObject
+from toolkit.gated.pack import PACK_SUFFIX, Pack
 from toolkit.gated.math import MathKit, math_enabled
 from toolkit.gated.products import Offer, offers, page_language
 from toolkit.gated.render import PageRenderer, Places, RenderedPage, bundle_name, page_folder
@@ -264,7 +264,7 @@ class _Writer:
             return names[p.src]
 
         math_used = False
-        entries: dict[str, bytes | Stored] = {}
+        entries: dict[str, bytes | ObjectRef] = {}
         for page in offer.contents:
             result = rendered[page.src]
             head, head_assets = self._math_head(result, lambda a: a.key)
@@ -273,20 +273,20 @@ class _Writer:
                                                                      offline, "index.html").encode()
             entries[f"{root}/source/{page.src}"] = (self.site.docs_dir / page.src).read_bytes()
             for asset in result.asset_objects():
-                entries[f"{root}/{asset.key}"] = _stored(asset)
+                entries[f"{root}/{asset.key}"] = asset.ref()
         if math_used:
             for asset, _ in self.math.files:
-                entries[f"{root}/{asset.key}"] = _stored(asset)
+                entries[f"{root}/{asset.key}"] = asset.ref()
         intro = ""
         if index is not None:
             intro = rendered[index.src].offline
             for asset in rendered[index.src].asset_objects():
-                entries[f"{root}/{asset.key}"] = _stored(asset)
+                entries[f"{root}/{asset.key}"] = asset.ref()
         files = []
         course_folder = f"courses/{offer.slug}/"
         for src, asset in attachments.items():
             name = f"files/{src.removeprefix(course_folder)}"
-            entries[f"{root}/{name}"] = _stored(asset)
+            entries[f"{root}/{name}"] = asset.ref()
             files.append({"href": name, "title": src.removeprefix(course_folder)})
         entries[f"{root}/index.html"] = self.index_template.render(
             lang=offer.language, product_title=offer.title, css=self.css, head="", intro=intro,
@@ -301,7 +301,7 @@ class _Writer:
     def _epub(self, offer: Offer, rendered: dict[str, RenderedPage]) -> StoredObject:
         return self._put_pack(f"{offer.folder}/{offer.slug}", ".epub", "application/epub+zip", "epub",
                               f"courses/{offer.slug}", offer.title,
-                              epub_pack(offer, rendered, _stored, self.site.docs_dir.name))
+                              epub_pack(offer, rendered, self.site.docs_dir.name))
 
     # -- files -------------------------------------------------------------------------------------
 
@@ -325,12 +325,8 @@ class _Writer:
         if not (path.is_file() and path.stat().st_size == len(data)):
             path.parent.mkdir(parents=True, exist_ok=True)
             _write_atomic(path, data)
-        ref = PackRef(f"{key}{PACK_SUFFIX}", sha, len(data))
+        ref = ObjectRef(f"{key}{PACK_SUFFIX}", sha, len(data))
         return StoredObject(key, "", 0, content_type, role, source, title, pack=ref)
-
-
-def _stored(asset: Asset) -> Stored:
-    return Stored(asset.key, asset.sha256, asset.size)
 
 
 def _uses_math(result: RenderedPage) -> bool:

@@ -75,10 +75,11 @@ class GatedObject:
         if self.pack is None:
             return self
         path, sha256 = self.pack
-        if file_sha256(path) != sha256:
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != sha256:
             raise FolioError(f"{path}: changed after the manifest was written. Run `folio build` again.")
         target = folder / PurePosixPath(self.key).name
-        assemble(Pack.from_bytes(path.read_bytes(), str(path)), gated_dir, target)
+        assemble(Pack.from_bytes(data, str(path)), gated_dir, target)
         return replace(self, path=target, size=target.stat().st_size, sha256=file_sha256(target), pack=None)
 
     def content_size(self) -> int:
