@@ -120,3 +120,90 @@ def test_static_files_and_theme_templates_rewritten_after_their_early_scan_fail_
     for name in ("404.html", "sitemap.xml", "courses/leaklab/img/shared.svg"):  # a template, a static file
         assert f"  {name}: paid text of courses/leaklab/02-locked.md" in result.stderr, name
     assert not (tmp_path / "site").exists()
+
+
+# -- the search index: its entries scanned before it is written ------------------------------------
+
+SEARCH_INDEX = '{{"config":{{"lang":["en"]}},"docs":[{{"location":"a/","title":"A","text":{text}}}]}}'
+
+
+def write_index(tmp_path: Path, text: str) -> Path:
+    import json
+
+    index = tmp_path / "search_index.json"
+    index.write_text(SEARCH_INDEX.format(text=json.dumps(text)), encoding="utf-8")
+    return index
+
+
+def test_search_entries_scanned_clean_early_are_not_read_again(tmp_path):
+    """The proof that they are skipped: after the early scan, the fingerprints change (as if the page
+    became paid); the very same string is not looked at again, so the file reports no leak."""
+    scan = scanner()
+    scan.strings_early(["location", "a/", "title", "A", "text", PUBLIC])
+    scan.fingerprints = Fingerprints.build({"courses/c/02.md": PUBLIC}, [])
+    scan.file(write_index(tmp_path, PUBLIC), "search/search_index.json")
+    assert scan.report.leaks == [] and scan.report.scanned == 1
+
+
+def test_a_search_index_holding_other_text_than_its_early_entries_is_scanned(tmp_path):
+    scan = scanner()
+    scan.strings_early(["location", "a/", "title", "A", "text", PUBLIC])
+    scan.file(write_index(tmp_path, PUBLIC + " " + PAID), "search/search_index.json")
+    assert [(leak.file, leak.page) for leak in scan.report.leaks] == [("search/search_index.json", "courses/c/02.md")]
+
+
+def test_paid_search_entries_scanned_early_are_still_a_leak_in_the_file(tmp_path):
+    scan = scanner()
+    scan.strings_early(["text", PAID, PUBLIC])
+    scan.file(write_index(tmp_path, PAID), "search/search_index.json")
+    assert [leak.page for leak in scan.report.leaks] == ["courses/c/02.md"]
+
+
+def test_a_string_scanned_early_cannot_hide_the_start_of_the_next_one(tmp_path):
+    """Strings are scanned joined: an open tag or entity at the end of one must not swallow the next."""
+    scan = scanner()
+    scan.strings_early(["see <a", f"{PAID} >", "&am"])
+    scan.file(write_index(tmp_path, f"{PAID} >"), "search/search_index.json")
+    assert [leak.page for leak in scan.report.leaks] == ["courses/c/02.md"]
+
+
+def test_a_json_file_that_does_not_parse_is_scanned_as_text(tmp_path):
+    scan = scanner()
+    scan.strings_early([PUBLIC])
+    broken = tmp_path / "data.json"
+    broken.write_text('{"text": "' + PAID + '", oops', encoding="utf-8")
+    scan.file(broken, "data.json")
+    assert [leak.page for leak in scan.report.leaks] == ["courses/c/02.md"]
+
+
+REWRITE_SEARCH_INDEX = '''
+import json
+from pathlib import Path
+
+from mkdocs.plugins import event_priority
+
+
+@event_priority(-50)  # after the search plugin wrote the index, before Folio's leak guard
+def on_post_build(config):
+    source = (Path(config.config_file_path).parent / "content" / "{src}").read_text(encoding="utf-8")
+    paragraph = next(line for line in source.splitlines() if line.startswith("Paragraph "))
+    index = Path(config.site_dir) / "search" / "search_index.json"
+    data = json.loads(index.read_text(encoding="utf-8"))
+    data["docs"][0]["text"] += " " + paragraph
+    index.write_text(json.dumps(data), encoding="utf-8")
+'''
+
+
+def test_a_search_index_rewritten_after_its_entries_were_scanned_fails_the_build(tmp_path):
+    """The helper scans each page's search entries while MkDocs renders; a hook that adds paid text to
+    the written index afterwards must still fail the build."""
+    (tmp_path / "hooks").mkdir()
+    (tmp_path / "hooks/rewrite.py").write_text(REWRITE_SEARCH_INDEX.format(src="courses/leaklab/02-locked.md"),
+                                               encoding="utf-8")
+    sites.adversarial_site(tmp_path, plugins=["search"], extra={"hooks": ["hooks/rewrite.py"]})
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
+    env[ENV] = "fork"
+    result = subprocess.run([str(FOLIO), "build"], cwd=tmp_path, capture_output=True, text=True, timeout=180, env=env)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "  search/search_index.json: paid text of courses/leaklab/02-locked.md" in result.stderr
+    assert not (tmp_path / "site").exists()

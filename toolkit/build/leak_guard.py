@@ -8,8 +8,10 @@ it read. When the build is done (after every other plugin's on_post_build) it is
 list of every file of the finished site/ and scans them all: a file scanned early counts only
 if its bytes are still those it scanned (a plugin that changed a page afterwards gets it
 scanned again), and everything else (search index, sitemap, feeds, assets) is scanned then.
-So every byte of the finished site is scanned, and the build waits for little more than the
-files written after the pages. Only strings, file names and the report cross the process
+The search plugin writes its index only after the build, so each page's search entries are
+sent to the helper as the page is written, and scanned then; in the written index, only
+strings not already found clean are scanned. So every byte of the finished site is scanned,
+and the build waits for little more than the check that the files are the ones scanned. Only strings, file names and the report cross the process
 boundary. Inline (under `folio serve`, or FOLIO_BACKGROUND=inline) everything is scanned in
 the build process after the build, with the same verdict.
 
@@ -88,6 +90,12 @@ class LeakGuard:
         with pages, a scan counts after the build only if the file's bytes are unchanged."""
         self._job.tell(("folder", str(site_dir), [str(d) for d in trusted_dirs]))
 
+    def will_write_strings(self, strings: list[str]) -> None:
+        """Say that a JSON file written after the pages will hold `strings` (the search index's entries
+        for a page): the helper scans them now, and skips them in that file only if they are clean."""
+        if strings:
+            self._job.tell(("strings", None, strings))
+
     def check(self, site_dir: Path, trusted_dirs: Iterable[Path] = ()) -> Report:
         """Give the report of the finished site; log every allow-list use."""
         site_dir = Path(site_dir)
@@ -106,6 +114,9 @@ def _prepare(paid, public, allow_phrases, sources, allow_files) -> SiteScan:
 
 def _scan_early(scan: SiteScan, written: tuple) -> None:
     kind, site_dir, what = written
+    if kind == "strings":
+        scan.strings_early(what)
+        return
     site_dir = Path(site_dir)
     if kind == "file":
         scan.early(site_dir / what, what)

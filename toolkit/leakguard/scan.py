@@ -170,6 +170,7 @@ class SiteScan:
         self.allow_files = tuple(allow_files)
         self.report = Report()
         self._clean_chunks: set[str] = set()
+        self._clean_strings: set[str] = set()  # JSON strings found clean before their file was written
         self._early: dict[str, tuple[bytes, Report]] = {}  # site file -> SHA-256 of the bytes scanned, report
 
     def early(self, path: Path, rel: str) -> None:
@@ -183,6 +184,13 @@ class SiteScan:
         except OSError:
             return  # gone or unreadable now: `file` tells
         self._early[str(path)] = (hashlib.sha256(data).digest(), self.file_report(path, rel, data))
+
+    def strings_early(self, strings: list[str]) -> None:
+        """Scan strings that a JSON file of the site will hold (a search index's entries, say) before
+        the file is written. Found clean, each is skipped when `file` reads it in a JSON file: what
+        is skipped is what was scanned, whatever the file's other bytes are."""
+        if strings and not self.fingerprints.touches(normalize(_STRING_SEPARATOR.join(strings), "json")):
+            self._clean_strings.update(strings)
 
     def file(self, path: Path, rel: str) -> None:
         """Scan one site file, `rel` being its POSIX path in the site."""
@@ -239,12 +247,49 @@ class SiteScan:
         if chunks and len(chunks) > 1:
             known = self._clean_chunks
             text = "\n".join([chunk for chunk in chunks if chunk not in known])
-        clean = normalize(text, kind_of(name))
+        kind = kind_of(name)
+        if kind == "json" and self._clean_strings:
+            text = self._unknown_strings(text)
+        clean = normalize(text, kind)
         if self.fingerprints.touches(clean):
             return _text_leaks(name, clean, self.fingerprints.locate(clean))
         if chunks:
             self._clean_chunks.update(chunks)
         return [], []
+
+
+    def _unknown_strings(self, text: str) -> str:
+        """Give the strings (keys and values) of JSON `text` not already found clean, joined; or `text`
+        itself when it is not JSON. Strings are scanned each on its own: a sentence split across
+        two of them (with a key or other values between, in the file) is not seen."""
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return text
+        known = self._clean_strings
+        return _STRING_SEPARATOR.join(s for s in _json_strings(data) if s not in known)
+
+
+# Joins strings scanned as one text: `<` and `>` end any tag, entity or escape at each seam, so
+# nothing in one string can hide text of the next one from `normalize`.
+_STRING_SEPARATOR = "\n<>\n"
+
+
+def _json_strings(data) -> Iterable[str]:
+    """Every string in parsed JSON, object keys included, in document order."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            for key, value in reversed(item.items()):
+                stack.append(value)
+                stack.append(key)
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+        elif item is not None and not isinstance(item, bool):
+            yield str(item)  # a number: raw text has it between the words too
 
 
 def _dedupe(items: list) -> list:
