@@ -106,6 +106,7 @@ def test_a_folder_outside_git_gets_one_page_with_a_notice_and_no_boards(tmp_path
     assert "`content` is not inside a git repository" in site.notice
     assert str(tmp_path) not in site.notice, "a public page must not show the server's paths"
     assert set(site.pages) == {"leaderboard/index.md"}  # boards appear with the history
+    assert site.not_in_nav == {"leaderboard/index.md"}  # readers are not sent to a page without a board
     assert "!!! warning" in site.pages["leaderboard/index.md"]
 
 

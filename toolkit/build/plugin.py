@@ -213,6 +213,8 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         result = site_pages(self.config_dir, self.site.docs_dir, self.config.leaderboard,
                             self.t.table, self.today)
         out = dict(result.pages)
+        if result.notice:
+            log.info("Leaderboard: %s", result.notice)
         self.course_contributors = result.course_contributors
         self.leaderboard_not_in_nav = result.not_in_nav
         for slug, course in self.site.courses.items():

@@ -68,7 +68,10 @@ def site_pages(repo_dir: Path, docs_dir: Path, settings: dict, language: str,
     except NotAGitRepository:
         # The public page names only the folder: a server's absolute paths are nobody's business.
         notice = strings["not_a_repo"].format(Path(docs_dir).name)
-        return LeaderboardPages(_notice_only(notice, strings), {}, notice, language=language)
+        # Built (links to it keep working) but not in the navigation: readers are not sent to a page
+        # with no board on it. The build log tells the author (see the plugin).
+        return LeaderboardPages(_notice_only(notice, strings), {}, notice, not_in_nav={f"{ROOT}/index.md"},
+                                language=language)
     notice = partial_notice(history.ledger.partial_since)
     return SiteBuilder(history, docs_dir, settings, strings, today, notice).build(language)
 
