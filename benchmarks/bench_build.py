@@ -22,6 +22,7 @@ speed drifts between runs. Seconds are medians.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import logging
 import shutil
@@ -61,10 +62,21 @@ def timed_build(config_file: Path, site_dir: Path):
     from mkdocs.config import load_config
 
     config = load_config(str(config_file), site_dir=str(site_dir))
+    # Every build starts from a collected heap: garbage left by the build before it (a folio build's
+    # is larger) must not be collected on the next build's time.
+    gc.collect()
     started = time.perf_counter()
     build(config)
     elapsed = time.perf_counter() - started
     return elapsed, config["plugins"].get("folio")
+
+
+def _quartiles(values: list[float]) -> list[float]:
+    """The first and third quartiles of `values` (both the value itself for a single run)."""
+    if len(values) < 2:
+        return [round(values[0], 3)] * 2 if values else []
+    q1, _, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return [round(q1, 3), round(q3, 3)]
 
 
 def main() -> None:
@@ -107,6 +119,9 @@ def main() -> None:
         # ratios: on a machine whose speed drifts (a shared VM), pairing cancels the drift.
         "ratio_cold": round(statistics.median(c / b for c, b in zip(cold, baseline)), 3),
         "ratio_warm": round(statistics.median(w / b for w, b in zip(warm, baseline)), 3),
+        # The middle half of the runs' ratios: how far one sitting's median can be trusted.
+        "ratio_cold_iqr": _quartiles([c / b for c, b in zip(cold, baseline)]),
+        "ratio_warm_iqr": _quartiles([w / b for w, b in zip(warm, baseline)]),
         "ratios_cold_per_run": [round(c / b, 3) for c, b in zip(cold, baseline)],
         "ratios_warm_per_run": [round(w / b, 3) for w, b in zip(warm, baseline)],
         # The fastest build of each kind against the fastest plain build. Other processes on the machine
@@ -138,6 +153,8 @@ def main() -> None:
     print(f"{'measure':<44}{'seconds':>10}{'x baseline':>12}")
     for name, seconds, ratio in rows:
         print(f"{name:<44}{seconds:>10.3f}{ratio:>12.3f}")
+    print(f"middle half of the runs' ratios: cold {result['ratio_cold_iqr'][0]:.3f}-{result['ratio_cold_iqr'][1]:.3f}, "
+          f"unchanged {result['ratio_warm_iqr'][0]:.3f}-{result['ratio_warm_iqr'][1]:.3f}")
     print(f"example site: folio build {example['build_s']:.3f} s, leak scan {example['leakguard_s'] * 1000:.0f} ms "
           f"= {example['leakguard_share']:.1%} of the build")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
