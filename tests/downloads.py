@@ -12,7 +12,10 @@ from toolkit.gated.pack import Pack, assemble
 def assembled(pack_file: Path) -> Path:
     """The zip or EPUB that `pack_file` (a `*.zip.pack` / `*.epub.pack` in gated/) describes."""
     gated = next(p for p in pack_file.parents if (p / "manifest.json").is_file())
-    target = Path(tempfile.mkdtemp(prefix="folio-download-")) / pack_file.name.removesuffix(".pack")
+    # Beside gated/, in the test's own temporary folder: removed with it, never left in /tmp.
+    folder = gated.parent / ".assembled-downloads"
+    folder.mkdir(exist_ok=True)
+    target = Path(tempfile.mkdtemp(dir=folder)) / pack_file.name.removesuffix(".pack")
     assemble(Pack.from_bytes(pack_file.read_bytes(), str(pack_file)), gated, target)
     return target
 

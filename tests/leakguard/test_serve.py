@@ -36,6 +36,8 @@ def test_leak_during_serve_is_reported_and_the_last_good_site_stays_served(tmp_p
     base = f"http://127.0.0.1:{port}/"
     log = tmp_path / "serve.log"
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
+    env["TMPDIR"] = str(tmp_path / "tmp")  # the preview's own temporary folders, checked below
+    (tmp_path / "tmp").mkdir()
     with log.open("w") as out:
         server = subprocess.Popen([str(FOLIO), "serve", "-a", f"127.0.0.1:{port}"], cwd=tmp_path, env=env,
                                   stdout=out, stderr=subprocess.STDOUT)
@@ -53,3 +55,6 @@ def test_leak_during_serve_is_reported_and_the_last_good_site_stays_served(tmp_p
     finally:
         server.terminate()
         server.wait(timeout=20)
+    # Stopped with SIGTERM, as a service manager does: the preview's site and the copy of its last
+    # good build are removed, not left behind in the temporary folder.
+    assert list((tmp_path / "tmp").iterdir()) == []

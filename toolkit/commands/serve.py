@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+
 import click
 
 from toolkit.commands.build import config_option
@@ -26,4 +28,14 @@ def command(config_file: str, dev_addr: str, strict: bool, sandbox: bool) -> Non
         return run_sandbox(config_file, dev_addr, echo=click.echo)
 
     load_mkdocs_config(config_file)  # report a broken mkdocs.yml clearly before the server starts
-    serve(config_file=config_file, dev_addr=dev_addr, strict=strict or None)
+    # `kill` (SIGTERM: a service manager, a container stopping) ends the preview the way Ctrl-C does:
+    # MkDocs removes its temporary site folder and Folio its copy of the last good build.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        serve(config_file=config_file, dev_addr=dev_addr, strict=strict or None)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
