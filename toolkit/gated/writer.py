@@ -142,15 +142,20 @@ class _Writer:
             except (ValueError, TypeError):
                 result = None
         if result is None:
-            if self._renderer is None:
-                self._renderer = PageRenderer(self.site, self._config, self.places, self.store)
-            result = self._renderer.render(page, offer)
+            result = self.renderer().render(page, offer)
             cached.parent.mkdir(parents=True, exist_ok=True)
             _write_atomic(cached, json.dumps(result.to_dict(), ensure_ascii=False).encode())
             self.rendered.append(page.src)
             log.info("Gated: rendered %s", page.src)
         self.problems += [p for p in result.problems if p not in self.problems]
         return result, digest
+
+    def renderer(self) -> PageRenderer:
+        """The one PageRenderer of this build, made on first use (a Markdown instance with every
+        extension takes milliseconds to set up: once, not once per link)."""
+        if self._renderer is None:
+            self._renderer = PageRenderer(self.site, self._config, self.places, self.store)
+        return self._renderer
 
     def forget_unused_renderings(self) -> None:
         """Drop cached renderings no page of this build used, so the cache does not grow per edit."""
@@ -251,8 +256,7 @@ class _Writer:
 
         if page.locked and self.places.gate_url:
             return read_url(self.places.gate_url, page.product, page.src)
-        renderer = self._renderer or PageRenderer(self.site, self._config, self.places, self.store)
-        return renderer.public_url(page.src)
+        return self.renderer().public_url(page.src)
 
     def _bundle(self, offer: Offer, rendered: dict[str, RenderedPage], index: Page | None, assets, t,
                 attachments: dict[str, Asset]) -> StoredObject:
