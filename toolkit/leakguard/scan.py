@@ -257,7 +257,6 @@ class SiteScan:
             self._clean_chunks.update(chunks)
         return [], []
 
-
     def _unknown_strings(self, text: str) -> str:
         """Give the strings (keys and values) of JSON `text` not already found clean, joined; or `text`
         itself when it is not JSON. Strings are scanned each on its own: a sentence split across
