@@ -64,6 +64,16 @@ def test_a_page_removed_after_its_early_scan_is_not_counted(tmp_path):
     assert scan.report.leaks == [] and scan.report.scanned == 0
 
 
+def build_with_hook(tmp_path: Path, hook: str) -> subprocess.CompletedProcess:
+    """`folio build` of the adversarial site with `hook` as a MkDocs hook, the helper forked on purpose."""
+    (tmp_path / "hooks").mkdir()
+    (tmp_path / "hooks/rewrite.py").write_text(hook, encoding="utf-8")
+    sites.adversarial_site(tmp_path, plugins=["search"], extra={"hooks": ["hooks/rewrite.py"]})
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
+    env[ENV] = "fork"
+    return subprocess.run([str(FOLIO), "build"], cwd=tmp_path, capture_output=True, text=True, timeout=180, env=env)
+
+
 REWRITE_EVERY_PAGE = '''
 from pathlib import Path
 
@@ -78,13 +88,7 @@ def on_post_build(config):
 
 def test_pages_rewritten_after_the_helper_scanned_them_fail_the_build(tmp_path):
     """Forked helper on purpose: it scans each page as it is written; a hook then adds paid text to all."""
-    (tmp_path / "hooks").mkdir()
-    (tmp_path / "hooks/rewrite.py").write_text(REWRITE_EVERY_PAGE.format(src="courses/leaklab/02-locked.md"),
-                                               encoding="utf-8")
-    sites.adversarial_site(tmp_path, plugins=["search"], extra={"hooks": ["hooks/rewrite.py"]})
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
-    env[ENV] = "fork"
-    result = subprocess.run([str(FOLIO), "build"], cwd=tmp_path, capture_output=True, text=True, timeout=180, env=env)
+    result = build_with_hook(tmp_path, REWRITE_EVERY_PAGE.format(src="courses/leaklab/02-locked.md"))
     assert result.returncode == 1, result.stdout + result.stderr
     # index.html is the first page written, so the helper had scanned it (clean) long before the hook ran.
     assert "  index.html: paid text of courses/leaklab/02-locked.md" in result.stderr
@@ -109,13 +113,7 @@ def on_post_build(config):
 def test_static_files_and_theme_templates_rewritten_after_their_early_scan_fail_the_build(tmp_path):
     """MkDocs writes static files and the theme's templates before any page, and the helper scans them
     then; a hook that later adds paid text to them must still fail the build, naming each."""
-    (tmp_path / "hooks").mkdir()
-    (tmp_path / "hooks/rewrite.py").write_text(
-        REWRITE_FILES_WRITTEN_BEFORE_PAGES.format(src="courses/leaklab/02-locked.md"), encoding="utf-8")
-    sites.adversarial_site(tmp_path, plugins=["search"], extra={"hooks": ["hooks/rewrite.py"]})
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
-    env[ENV] = "fork"
-    result = subprocess.run([str(FOLIO), "build"], cwd=tmp_path, capture_output=True, text=True, timeout=180, env=env)
+    result = build_with_hook(tmp_path, REWRITE_FILES_WRITTEN_BEFORE_PAGES.format(src="courses/leaklab/02-locked.md"))
     assert result.returncode == 1, result.stdout + result.stderr
     for name in ("404.html", "sitemap.xml", "courses/leaklab/img/shared.svg"):  # a template, a static file
         assert f"  {name}: paid text of courses/leaklab/02-locked.md" in result.stderr, name
@@ -197,13 +195,7 @@ def on_post_build(config):
 def test_a_search_index_rewritten_after_its_entries_were_scanned_fails_the_build(tmp_path):
     """The helper scans each page's search entries while MkDocs renders; a hook that adds paid text to
     the written index afterwards must still fail the build."""
-    (tmp_path / "hooks").mkdir()
-    (tmp_path / "hooks/rewrite.py").write_text(REWRITE_SEARCH_INDEX.format(src="courses/leaklab/02-locked.md"),
-                                               encoding="utf-8")
-    sites.adversarial_site(tmp_path, plugins=["search"], extra={"hooks": ["hooks/rewrite.py"]})
-    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
-    env[ENV] = "fork"
-    result = subprocess.run([str(FOLIO), "build"], cwd=tmp_path, capture_output=True, text=True, timeout=180, env=env)
+    result = build_with_hook(tmp_path, REWRITE_SEARCH_INDEX.format(src="courses/leaklab/02-locked.md"))
     assert result.returncode == 1, result.stdout + result.stderr
     assert "  search/search_index.json: paid text of courses/leaklab/02-locked.md" in result.stderr
     assert not (tmp_path / "site").exists()
