@@ -11,8 +11,8 @@ scanned again), and everything else (search index, sitemap, feeds, assets) is sc
 The search plugin writes its index only after the build, so each page's search entries are
 sent to the helper as the page is written, and scanned then; in the written index, only
 strings not already found clean are scanned. So every byte of the finished site is scanned,
-and the build waits for little more than the check that the files are the ones scanned. Only strings, file names and the report cross the process
-boundary. Inline (under `folio serve`, or FOLIO_BACKGROUND=inline) everything is scanned in
+and the build waits for little more than the check that the files are the ones scanned.
+Only strings, file names and the report cross the process boundary. Inline (under `folio serve`, or FOLIO_BACKGROUND=inline) everything is scanned in
 the build process after the build, with the same verdict.
 
 (Two helpers, each scanning half, were measured: on two cores they slow MkDocs' own
@@ -106,6 +106,30 @@ class LeakGuard:
 
     def cancel(self) -> None:
         self._job.cancel()
+
+
+def search_entries(config) -> list | None:
+    """The list Material's search plugin adds each page's entries to (None without it)."""
+    for plugin in config.plugins.values():
+        entries = getattr(getattr(plugin, "search_index", None), "entries", None)
+        if isinstance(entries, list):
+            return entries
+    return None
+
+
+def search_strings(entries: list) -> list[str]:
+    """The strings of search entries: keys, titles, texts, locations, tags."""
+    strings: list[str] = []
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        for key, value in entry.items():
+            strings.append(str(key))
+            if isinstance(value, list):
+                strings += [str(item) for item in value]
+            elif isinstance(value, str):
+                strings.append(value)
+    return strings
 
 
 def _prepare(paid, public, allow_phrases, sources, allow_files) -> SiteScan:

@@ -36,7 +36,8 @@ from toolkit.content.dates import today
 from toolkit.content.model import Site
 from toolkit.content.strings import language_of, strings
 from toolkit.gated.products import page_language
-from toolkit.build.leak_guard import LeakGuard, discard_leaky_build, guard_inputs, keep_as_last_good, summary
+from toolkit.build.leak_guard import (LeakGuard, discard_leaky_build, guard_inputs, keep_as_last_good, search_entries,
+                                      search_strings, summary)
 from toolkit.leakguard.scan import LeakError
 from toolkit.build.public_pages import PublicSite, make_public
 
@@ -260,7 +261,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
                                 self.gated_build, self.config_dir / ".folio-cache" / "gated")
         self._leak_guard = None
         self._page_written: str | None = None
-        self._search_entries, self._search_told = _search_entries(config), 0
+        self._search_entries, self._search_told = search_entries(config), 0
         if self.config.leak_guard.enabled:
             self._leak_guard = LeakGuard(guard_inputs(self.site, self.public, config, self.config.leak_guard.allow))
         return files
@@ -377,7 +378,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             # scans it: its entries, scanned now, need only be found in it then.
             entries = self._search_entries
             if entries is not None and len(entries) > self._search_told:
-                guard.will_write_strings(_strings_of(entries[self._search_told:]))
+                guard.will_write_strings(search_strings(entries[self._search_told:]))
                 self._search_told = len(entries)
         return output
 
@@ -560,30 +561,6 @@ def _private_outputs(site, gated_dir, config, gate_url, build, cache_dir) -> dic
                          f"check that plugins.folio.gated_dir ({gated_dir}) is a writable folder") from None
     return {"manifest": output.manifest, "problems": output.problems, "rendered": output.rendered,
             "timings": {"gated": time.perf_counter() - started}}
-
-
-def _search_entries(config) -> list | None:
-    """The list Material's search plugin adds each page's entries to (None without it)."""
-    for plugin in config.plugins.values():
-        entries = getattr(getattr(plugin, "search_index", None), "entries", None)
-        if isinstance(entries, list):
-            return entries
-    return None
-
-
-def _strings_of(entries: list) -> list[str]:
-    """The strings of search entries: keys, titles, texts, locations, tags."""
-    strings: list[str] = []
-    for entry in entries:
-        if not isinstance(entry, dict):
-            continue
-        for key, value in entry.items():
-            strings.append(str(key))
-            if isinstance(value, list):
-                strings += [str(item) for item in value]
-            elif isinstance(value, str):
-                strings.append(value)
-    return strings
 
 
 def _site_url_in(files: Files, src: str) -> str:
