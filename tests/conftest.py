@@ -62,7 +62,7 @@ def example_site(tmp_path_factory) -> BuiltSite:
     """The example site, built once per session on EXAMPLE_TODAY with `build_site` (as `folio build` does). Read only."""
     import datetime as dt
 
-    from toolkit.build.staging import build_site
+    from toolkit.plugin.staging import build_site
 
     root = copy_example(tmp_path_factory.mktemp("example-site"))
     epoch = dt.datetime.fromisoformat(EXAMPLE_TODAY).replace(tzinfo=dt.timezone.utc).timestamp()

@@ -1,6 +1,6 @@
 """Write small, real Folio sites (mkdocs.yml + content/ + a copy of theme/) into a folder.
 
-The paid-chapter tests build these with `toolkit.build.staging.build_site` and inspect
+The paid-chapter tests build these with `toolkit.plugin.staging.build_site` and inspect
 site/ and gated/. Every paid construct carries a unique marker (e.g. ``zebra-quartz-7781``)
 so an independent scan can tell for sure whether it reached the public site.
 """

@@ -120,7 +120,7 @@ def test_a_duplicate_front_matter_key_names_both_lines(site):
 
 def test_a_second_build_in_the_same_folder_waits_for_nobody_and_says_why(site):
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from toolkit.build.lock import BuildLock; "
+        [sys.executable, "-c", "import sys; from toolkit.plugin.lock import BuildLock; "
          f"BuildLock({str(site / '.folio-cache')!r}).acquire(); print('locked', flush=True); sys.stdin.read()"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:

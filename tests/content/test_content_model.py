@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from toolkit.content.model import load_site
+from toolkit.content.loading import load_site
 from toolkit.errors import ContentError
 
 COURSE = """\

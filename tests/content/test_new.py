@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from toolkit.cli import main
-from toolkit.content.model import load_site
+from toolkit.content.loading import load_site
 from toolkit.content.frontmatter import read_front_matter
 
 

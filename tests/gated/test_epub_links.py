@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from tests.sites import write_site
-from toolkit.build.staging import build_site
+from toolkit.plugin.staging import build_site
 from tests.downloads import assembled
 
 COURSE = "---\ntype: course\ntitle: Links\nprice: 9 USD\nlevel: beginner\nauthors: [Ann]\n---\n\n# Links\n"

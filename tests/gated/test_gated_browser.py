@@ -9,7 +9,7 @@ import pytest
 
 from tests.chromium import CHROMIUM, CHROMIUM_ARGS, NEEDS_CHROMIUM
 from tests.gated.figures import figures_site
-from toolkit.build.staging import build_site
+from toolkit.plugin.staging import build_site
 from tests.downloads import assembled
 
 

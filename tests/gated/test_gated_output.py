@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.gated.figures import chapter, course_index, figures_site, png
-from toolkit.build.staging import build_site
+from toolkit.plugin.staging import build_site
 from toolkit.errors import FolioError
 from toolkit.gated.manifest import Manifest
 from tests.downloads import assembled

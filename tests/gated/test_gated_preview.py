@@ -13,7 +13,7 @@ import pytest
 
 from tests.loopback import free_port
 from tests.gated.figures import figures_site
-from toolkit.build.staging import build_site
+from toolkit.plugin.staging import build_site
 from toolkit.errors import FolioError
 from toolkit.gated.manifest import Manifest
 from toolkit.store.publish import read_gated

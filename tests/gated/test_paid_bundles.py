@@ -13,7 +13,7 @@ import pytest
 
 from tests import sites
 from tests.sites import GATE, MEMBERS_CHINESE, PAID_CHINESE, PAID_MARKERS, PAID_SENTENCE
-from toolkit.build.staging import build_site
+from toolkit.plugin.staging import build_site
 from tests.downloads import assembled
 
 HTML = "text/html; charset=utf-8"

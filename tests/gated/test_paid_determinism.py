@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests import sites
-from toolkit.build.staging import build_site
+from toolkit.plugin.staging import build_site
 
 COURSE_B = {
     "courses/courseb/index.md": """\

@@ -23,7 +23,7 @@ PEOPLE = 150
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory, monkeypatch_module) -> Path:
-    from toolkit.build.staging import build_site
+    from toolkit.plugin.staging import build_site
 
     root = tmp_path_factory.mktemp("crowd")
     write_site(root, TINY_PAGES, folio={"gate_url": None, "membership": {"monthly": "9 USD"},

@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests import sites
-from toolkit.build.background import ENV, HelperDied, Job, start_method
+from toolkit.plugin.background import ENV, HelperDied, Job, start_method
 from toolkit.errors import FolioError
 
 FOLIO = Path(sys.executable).with_name("folio")
@@ -33,7 +33,7 @@ LOCKED_SRC = "courses/leaklab/02-locked.md"
 VERDICT_SCRIPT = textwrap.dedent('''
     import json, sys
     from pathlib import Path
-    from toolkit.build.leak_guard import GuardInputs, LeakGuard
+    from toolkit.plugin.guard_in_build import GuardInputs, LeakGuard
 
     def main():
         site = Path(sys.argv[1])
@@ -238,7 +238,7 @@ def test_a_build_killed_with_sigkill_leaves_no_helper_behind(tmp_path):
 BUSY_HELPER = textwrap.dedent('''
     import sys, time
     from pathlib import Path
-    from toolkit.build.background import Job
+    from toolkit.plugin.background import Job
 
     def work(marker):
         Path(marker).write_text("busy")  # the helper is now in its work, never reading its pipe

@@ -14,8 +14,8 @@ import pytest
 
 from tests import sites
 from tests.sites import PAID_MARKERS, PAID_SENTENCE
-from toolkit.build.background import ENV
-from toolkit.build.staging import build_site
+from toolkit.plugin.background import ENV
+from toolkit.plugin.staging import build_site
 from toolkit.leakguard.scan import LeakError
 
 FOLIO = Path(sys.executable).with_name("folio")

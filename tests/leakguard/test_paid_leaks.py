@@ -17,7 +17,7 @@ from tests.sites import (MEMBERS_CHINESE, MEMBERS_TEASER, PAID_CHINESE, PAID_MAR
                          find, site_texts)
 from toolkit.errors import FolioError
 from toolkit.leakguard.scan import LeakError
-from toolkit.build.staging import build_site
+from toolkit.plugin.staging import build_site
 from tests.downloads import assembled
 
 FOLIO = Path(sys.executable).with_name("folio")

@@ -16,8 +16,8 @@ import pytest
 
 from tests import sites
 from tests.sites import MARKDOWN_EXTENSIONS, site_texts
-from toolkit.build.background import ENV
-from toolkit.build.staging import build_site
+from toolkit.plugin.background import ENV
+from toolkit.plugin.staging import build_site
 from toolkit.leakguard.scan import LeakError
 
 SHARED = "Every consumer must acknowledge a message within thirty seconds or the broker redelivers it"
@@ -138,10 +138,10 @@ def test_control_the_same_sentence_public_nowhere_fails_the_build(tmp_path):
 
 def test_files_named_by_include_directives_count_as_public_unless_paid(tmp_path):
     """include-markdown and macros' Jinja includes are resolved like snippets (whatever plugin renders them)."""
-    from toolkit.build.leak_guard import included_files, public_texts
-    from toolkit.build.public_pages import make_public
-    from toolkit.build.staging import load_mkdocs_config
-    from toolkit.content.model import load_site
+    from toolkit.plugin.guard_in_build import included_files, public_texts
+    from toolkit.plugin.public_pages import make_public
+    from toolkit.plugin.staging import load_mkdocs_config
+    from toolkit.content.loading import load_site
 
     (tmp_path / "content/shared").mkdir(parents=True)
     (tmp_path / "content/shared/intro.txt").write_text(SHARED + ".\n", encoding="utf-8")

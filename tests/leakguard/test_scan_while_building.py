@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from tests import sites
-from toolkit.build.background import ENV
+from toolkit.plugin.background import ENV
 from toolkit.leakguard.fingerprints import Fingerprints
 from toolkit.leakguard.scan import SiteScan
 

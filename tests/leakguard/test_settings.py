@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests import sites
-from toolkit.build.background import ENV
-from toolkit.build.staging import build_site
+from toolkit.plugin.background import ENV
+from toolkit.plugin.staging import build_site
 from toolkit.config import FolioConfig
 from toolkit.errors import FolioError
 

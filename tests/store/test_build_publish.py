@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from tests.s3server import bucket, moto_endpoint, moto_s3, s3_env, stored_keys  # noqa: F401  (fixtures)
 from toolkit.commands.presign import command as presign_command
 from toolkit.commands.publish import command as publish_command
-from toolkit.build.staging import build_site
+from toolkit.plugin.staging import build_site
 from toolkit.gated.manifest import Manifest
 from tests.downloads import download_bytes
 

@@ -16,7 +16,7 @@ config_option = click.option(
 @click.option("-d", "--site-dir", type=click.Path(file_okay=False), help="Where to write the public site.")
 def command(config_file: str, strict: bool, site_dir: str | None) -> None:
     """Build the public site and the private gated output."""
-    from toolkit.build.staging import build_site, quiet_mkdocs_logging
+    from toolkit.plugin.staging import build_site, quiet_mkdocs_logging
 
     quiet_mkdocs_logging()
     config, plugin = build_site(config_file, strict=strict, site_dir=site_dir)

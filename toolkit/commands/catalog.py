@@ -22,7 +22,7 @@ def sync(config_file: str, dry_run: bool) -> None:
     The plan is printed before anything is written; a re-run with nothing to change
     writes nothing. Reads STRIPE_API_KEY (and STRIPE_API_BASE) from the environment.
     """
-    from toolkit.build.staging import folio_plugin, load_mkdocs_config
+    from toolkit.plugin.staging import folio_plugin, load_mkdocs_config
     from toolkit.pay import catalog
 
     catalog.quiet_stripe()

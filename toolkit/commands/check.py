@@ -16,7 +16,7 @@ from toolkit.commands.build import config_option
 @click.argument("site_dir", required=False, type=click.Path(file_okay=False))
 def command(config_file: str, strict: bool, leaks: bool, site_dir: str | None) -> None:
     """Validate all content (no output is written); with --leaks, scan SITE_DIR (default: site/) for paid text."""
-    from toolkit.build.staging import content_dir_of
+    from toolkit.plugin.staging import content_dir_of
     from toolkit.config import folio_plugin, load_mkdocs_config
     from toolkit.content.loading import load_site
 
@@ -33,8 +33,8 @@ def command(config_file: str, strict: bool, leaks: bool, site_dir: str | None) -
 
 def _check_leaks(site, plugin, config, site_dir: Path) -> None:
     from toolkit.errors import FolioError
-    from toolkit.build.leak_guard import LeakGuard, guard_inputs
-    from toolkit.build.public_pages import make_public
+    from toolkit.plugin.guard_in_build import LeakGuard, guard_inputs
+    from toolkit.plugin.public_pages import make_public
 
     if not site_dir.is_dir():
         raise FolioError(f"{site_dir}: no such folder. Build the site first (folio build), or name the folder to scan.")

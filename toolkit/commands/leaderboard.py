@@ -113,7 +113,7 @@ def _mailmap_text(lines: list[str]) -> str:
 
 def _load_site(config_file: Path):
     """Return the authors' content folder and the validated leaderboard settings of a mkdocs.yml."""
-    from toolkit.build.staging import content_dir_of
+    from toolkit.plugin.staging import content_dir_of
     from toolkit.config import load_mkdocs_config
     from toolkit.leaderboard.settings import load_settings
 

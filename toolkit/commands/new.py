@@ -10,7 +10,7 @@ from toolkit.commands.build import config_option
 
 
 def _docs_dir(config_file: str) -> Path:
-    from toolkit.build.staging import content_dir_of
+    from toolkit.plugin.staging import content_dir_of
     from toolkit.config import load_mkdocs_config
 
     return content_dir_of(load_mkdocs_config(config_file))

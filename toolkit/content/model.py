@@ -114,11 +114,3 @@ class Site:
 def _newest_first(pages) -> list[Page]:
     return sorted(pages, key=lambda p: (p.date or dt.date.min, p.src), reverse=True)
 
-
-def __getattr__(name: str):
-    # `load_site` moved to toolkit.content.loading; imports of it from here keep working.
-    if name == "load_site":
-        from toolkit.content.loading import load_site
-
-        return load_site
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -120,7 +120,7 @@ EN = {
     "gate_bad_request_body": "Go back to the page, reload it and try again.",
     "gate_error_title": "Something went wrong",
     "gate_error_body": "The error was logged. Please try again later.",
-    # ---- storefront blocks, course page actions, feeds (toolkit/build/storefront.py, feeds.py) ----
+    # ---- storefront blocks, course page actions, feeds (toolkit/plugin/storefront.py, feeds.py) ----
     "start_reading": "Start reading",
     "buy_price": "Buy — {price}",
     "chapter_count": "{count} chapters",
@@ -288,7 +288,7 @@ ZH = {
     "gate_bad_request_body": "请返回页面，刷新后重试。",
     "gate_error_title": "出错了",
     "gate_error_body": "错误已记录，请稍后再试。",
-    # ---- storefront blocks, course page actions, feeds (toolkit/build/storefront.py, feeds.py) ----
+    # ---- storefront blocks, course page actions, feeds (toolkit/plugin/storefront.py, feeds.py) ----
     "start_reading": "开始阅读",
     "buy_price": "购买 — {price}",
     "chapter_count": "{count} 章",
@@ -456,7 +456,7 @@ ZH_HANT = {
     "gate_bad_request_body": "請返回頁面，重新整理後再試。",
     "gate_error_title": "發生錯誤",
     "gate_error_body": "錯誤已記錄，請稍後再試。",
-    # ---- storefront blocks, course page actions, feeds (toolkit/build/storefront.py, feeds.py) ----
+    # ---- storefront blocks, course page actions, feeds (toolkit/plugin/storefront.py, feeds.py) ----
     "start_reading": "開始閱讀",
     "buy_price": "購買 — {price}",
     "chapter_count": "{count} 章",

@@ -92,7 +92,7 @@ class GateSettings:
     def from_mkdocs(cls, config_file: str | os.PathLike = "mkdocs.yml",
                     environ: Mapping[str, str] | None = None) -> "GateSettings":
         """Settings from mkdocs.yml (site_url, theme language, plugins.folio.gate/storage) and the environment."""
-        from toolkit.build.staging import folio_plugin, load_mkdocs_config
+        from toolkit.plugin.staging import folio_plugin, load_mkdocs_config
 
         environ = os.environ if environ is None else environ
         missing = [f"{name}: not set; {why}" for name, why in REQUIRED_ENV.items() if not environ.get(name)]

@@ -138,7 +138,7 @@ class SandboxStack:
         self.stop()
 
     def _start(self) -> None:
-        from toolkit.build.staging import folio_plugin, load_mkdocs_config
+        from toolkit.plugin.staging import folio_plugin, load_mkdocs_config
 
         if self.isolate_aws:
             os.environ.update(SANDBOX_AWS_ENV)
@@ -219,7 +219,7 @@ class SandboxStack:
         return dataclasses.replace(settings, endpoint_url=s3_url, region=settings.region or "us-east-1")
 
     def _build_and_publish(self):
-        from toolkit.build.staging import build_site
+        from toolkit.plugin.staging import build_site
         from toolkit.store.client import make_client
         from toolkit.store.publish import PublishOptions, publish
 

@@ -7,13 +7,10 @@ Checked before every publish (paid files must never land in a public bucket);
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from toolkit.errors import FolioError
 from toolkit.store.client import StorageSettings, explain, region_mismatch, s3_errors
-
-if TYPE_CHECKING:
-    from toolkit.store.publish import PublishOptions
+from toolkit.store.options import PublishOptions
 
 log = logging.getLogger(__name__)
 

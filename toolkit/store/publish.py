@@ -33,6 +33,7 @@ from toolkit.gated.assets import file_sha256
 from toolkit.gated.manifest import MANIFEST_NAME, Manifest, safe_path
 from toolkit.gated.pack import Pack, assemble
 from toolkit.store.bucket import check_private, ensure_bucket
+from toolkit.store.options import PublishOptions  # noqa: F401  (callers import it from here too)
 from toolkit.store.client import (
     HISTORY_DIR,
     ListedObject,
@@ -172,15 +173,6 @@ class NoProgress:
 
     def advance(self, n_bytes: int) -> None:
         pass
-
-
-@dataclass(frozen=True)
-class PublishOptions:
-    dry_run: bool = False
-    create_bucket: bool = False
-    allow_public_bucket: bool = False
-    prune: bool = False
-    keep: int | None = None  # None: the `keep` setting
 
 
 @dataclass

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.sites import write_site
-from toolkit.build.staging import build_site
+from toolkit.plugin.staging import build_site
 
 pytest.importorskip("PIL")
 try:

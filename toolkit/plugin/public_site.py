@@ -15,10 +15,10 @@ from pathlib import Path, PurePosixPath
 import pathspec
 from mkdocs.structure.files import File, Files
 
-from toolkit.build import content_files, includes
-from toolkit.build.asset_refs import site_paths
-from toolkit.build.public_pages import make_public
-from toolkit.build.public_tree import PLACEHOLDER, PublicTree
+from toolkit.plugin import content_files, includes
+from toolkit.plugin.asset_refs import site_paths
+from toolkit.plugin.public_pages import make_public
+from toolkit.plugin.public_tree import PLACEHOLDER, PublicTree
 from toolkit.content.loading import load_site
 from toolkit.errors import FolioError
 

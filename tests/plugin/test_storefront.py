@@ -12,7 +12,7 @@ import icalendar
 import pytest
 
 from tests.sites import GATE, write_site
-from toolkit.build.staging import build_site
+from toolkit.plugin.staging import build_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 PAID_WORDS = "the walrus-cobalt-5521 remainder explains how sampling quotas are negotiated per team"

@@ -17,7 +17,7 @@ import yaml
 
 from tests import sites
 from tests.sites import PAID_CHINESE, PAID_SENTENCE, find, site_texts, svg, write_site
-from toolkit.build.staging import build_site
+from toolkit.plugin.staging import build_site
 from toolkit.errors import FolioError
 
 COURSE = """\

@@ -1,7 +1,7 @@
 """The leak guard in a build: fingerprints on the second core while MkDocs renders, then one
 scan of the whole finished site/, after every other plugin's on_post_build.
 
-One helper process (see `toolkit.build.background`) builds the fingerprints of the paid
+One helper process (see `toolkit.plugin.background`) builds the fingerprints of the paid
 remainders as soon as the content is split, while MkDocs renders. As MkDocs writes each page,
 the helper is told of it and scans it at once, keeping the report with a SHA-256 of the bytes
 it read. When the build is done (after every other plugin's on_post_build) it is handed the
@@ -37,8 +37,8 @@ from pathlib import Path
 from collections.abc import Mapping
 from typing import Iterable, Iterator
 
-from toolkit.build.background import Job
-from toolkit.build.public_pages import PUBLIC_KEYS, PublicSite
+from toolkit.plugin.background import Job
+from toolkit.plugin.public_pages import PUBLIC_KEYS, PublicSite
 from toolkit.content.model import Site
 from toolkit.leakguard.fingerprints import Fingerprints
 from toolkit.leakguard.scan import Report, SiteScan, site_files

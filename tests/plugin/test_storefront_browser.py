@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.artifacts import artifact
-from tests.build.test_browser import base_url, screenshot  # noqa: F401  (fixture)
+from tests.plugin.test_browser import base_url, screenshot  # noqa: F401  (fixture)
 from tests.chromium import NEEDS_CHROMIUM, browser  # noqa: F401  (fixture)
 
 pytestmark = NEEDS_CHROMIUM

@@ -6,7 +6,7 @@ import pytest
 
 from tests.sites import find, site_texts, write_site
 from toolkit.errors import FolioError
-from toolkit.build.staging import build_site
+from toolkit.plugin.staging import build_site
 
 SECRET = "The quartz heron ledger reconciles every refund before the nightly settlement batch closes."
 

@@ -15,7 +15,7 @@ import pytest
 
 from tests import sites
 from tests.sites import MEMBERS_CHINESE, PAID_CHINESE, PAID_SENTENCE, find, site_texts, write_site
-from toolkit.build.staging import build_site
+from toolkit.plugin.staging import build_site
 
 pytest.importorskip("mkdocs_jupyter")
 pytest.importorskip("mkdocs_llmstxt")

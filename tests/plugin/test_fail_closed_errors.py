@@ -7,7 +7,7 @@ import os
 import pytest
 
 from tests.sites import PAID_SENTENCE, write_site
-from toolkit.build.staging import build_site
+from toolkit.plugin.staging import build_site
 from toolkit.errors import FolioError
 
 COURSE = """\

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from toolkit.build.asset_refs import site_paths
+from toolkit.plugin.asset_refs import site_paths
 
 
 def test_every_form_of_reference_is_resolved_from_the_page_url():

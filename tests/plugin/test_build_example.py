@@ -150,7 +150,7 @@ def test_chinese_course_page_builds(example_site):
 
 
 def test_theme_language_zh_gives_chinese_ui_strings(example_copy):
-    from toolkit.build.staging import build_site
+    from toolkit.plugin.staging import build_site
 
     root = example_copy
     config = root / "mkdocs.yml"

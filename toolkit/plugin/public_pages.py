@@ -15,7 +15,7 @@ import yaml
 
 from toolkit.content.model import Page, Site, is_markdown
 from toolkit.content.references import references
-from toolkit.build.teaser import split
+from toolkit.plugin.teaser import split
 from toolkit.content.text import count_words, plain_text, reading_minutes, shorten
 
 # Front matter that may stay on a locked page's public version. Anything else

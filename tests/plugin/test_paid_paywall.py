@@ -1,4 +1,4 @@
-"""The paywall box under a locked page, and the teaser rules (`toolkit.build.teaser.split` and built pages)."""
+"""The paywall box under a locked page, and the teaser rules (`toolkit.plugin.teaser.split` and built pages)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 
 from tests import sites
 from tests.sites import GATE
-from toolkit.build.teaser import split
-from toolkit.build.staging import build_site
+from toolkit.plugin.teaser import split
+from toolkit.plugin.staging import build_site
 
 PAGE = "courses/leaklab/02-locked/index.html"
 

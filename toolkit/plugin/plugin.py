@@ -26,20 +26,20 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.utils import get_relative_url
 
-from toolkit.build import feeds, storefront, structured_data
-from toolkit.build import listings as generated
-from toolkit.build.background import Job
-from toolkit.build.lock import BuildLock
-from toolkit.build.public_site import PublicTreeBuild
+from toolkit.plugin import feeds, storefront, structured_data
+from toolkit.plugin import listings as generated
+from toolkit.plugin.background import Job
+from toolkit.plugin.lock import BuildLock
+from toolkit.plugin.public_site import PublicTreeBuild
 from toolkit.config import FolioConfig
 from toolkit.content.dates import today
 from toolkit.content.model import Site
 from toolkit.content.strings import language_of, strings
 from toolkit.gated.products import page_language
-from toolkit.build.leak_guard import (LeakGuard, discard_leaky_build, guard_inputs, keep_as_last_good, search_entries,
+from toolkit.plugin.guard_in_build import (LeakGuard, discard_leaky_build, guard_inputs, keep_as_last_good, search_entries,
                                       search_strings, summary)
 from toolkit.leakguard.scan import LeakError
-from toolkit.build.public_pages import PublicSite, make_public
+from toolkit.plugin.public_pages import PublicSite, make_public
 
 log = logging.getLogger("mkdocs.plugins.folio")
 
@@ -349,7 +349,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         if not self.config.enabled or self.site is None or not self.gate_url or not self.public.locked:
             return html
         if getattr(self, "_locked_anchors", None) is None or self._locked_anchors.public is not self.public:
-            from toolkit.build.locked_links import LockedAnchors
+            from toolkit.plugin.locked_links import LockedAnchors
 
             self._locked_anchors = LockedAnchors(self.public, config, self.gate_url)
             urls = {f.url.rstrip("/"): f.src_uri for f in files.documentation_pages()}
