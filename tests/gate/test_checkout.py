@@ -39,7 +39,8 @@ def test_course_session_names_product_mode_price_and_success_url(gate, selling):
     assert session["mode"] == "payment"
     assert session["client_reference_id"] == COURSE
     assert session["metadata"] == {"folio_product": COURSE, "folio_plan": "one_time"}
-    assert session["success_url"] == f"{gate.url}/success?session_id={{CHECKOUT_SESSION_ID}}"
+    # Back to the Buy form's page after paying: the success route checks the page and returns there.
+    assert session["success_url"] == f"{gate.url}/success?session_id={{CHECKOUT_SESSION_ID}}&page={CHAPTER}"
     assert session["cancel_url"] == "https://site.example.org/courses/async-python/01-chapter/#folio-paywall"
     [item] = session["line_items"]["data"]
     assert item["price"]["id"] == selling.prices["folio_course_async-python"]

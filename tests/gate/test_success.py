@@ -6,6 +6,7 @@ import html
 import io
 import re
 import zipfile
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -40,9 +41,17 @@ def test_checkout_pay_success_download_over_real_http(gate, selling):
     http = requests.Session()
     pay_page = buy(gate, http)
     # Pay on the hosted page; Stripe sends the buyer back to the success URL with the session id.
-    paid = http.post(pay_page, data={"action": "pay", "email": "reader@example.com"}, timeout=30)
-    assert paid.status_code == 200 and paid.url.startswith(f"{gate.url}/success?session_id=cs_")
-    assert "Thank you" in paid.text
+    back = http.post(pay_page, data={"action": "pay", "email": "reader@example.com"}, allow_redirects=False,
+                     timeout=30)
+    assert back.status_code == 303 and back.headers["Location"].startswith(f"{gate.url}/success?session_id=cs_")
+    # The success URL carries the page the Buy form was on: the gate sends the buyer back there...
+    returned = http.get(back.headers["Location"], allow_redirects=False, timeout=30)
+    assert returned.status_code == 303
+    session_id = parse_qs(urlsplit(back.headers["Location"]).query)["session_id"][0]
+    assert returned.headers["Location"] == f"{SITE_ORIGIN}/courses/async-python/01-chapter/#folio-bought={session_id}"
+    # ...and the success page without it stays reachable for the downloads.
+    paid = http.get(f"{gate.url}/success", params={"session_id": session_id}, timeout=30)
+    assert paid.status_code == 200 and "Thank you" in paid.text
     [zip_url, epub_url] = downloads(paid.text)
     archive = requests.get(zip_url, timeout=30)
     assert archive.status_code == 200
@@ -86,10 +95,17 @@ def test_success_page_is_never_cached_nor_leaked_as_referer(gate, selling):
 def test_membership_success_opens_every_product(gate, selling):
     http = requests.Session()
     pay_page = buy(gate, http, "membership", "monthly")
-    page = http.post(pay_page, data={"action": "pay", "email": "member@example.com"}, timeout=30).text
+    page = success_page(gate, http, pay_page, "member@example.com")
     assert "Your membership opens every course" in page
     assert f"/read/{COURSE}/{CHAPTER}" in read_links(page)
     assert "/read/membership/articles/deep-dive.md" in read_links(page)
+
+
+def success_page(gate, http: requests.Session, pay_page: str, email: str) -> str:
+    """Pay on the hosted page, then open the success page (without the way back to the Buy form's page)."""
+    back = http.post(pay_page, data={"action": "pay", "email": email}, allow_redirects=False, timeout=30)
+    session_id = parse_qs(urlsplit(back.headers["Location"]).query)["session_id"][0]
+    return http.get(f"{gate.url}/success", params={"session_id": session_id}, timeout=30).text
 
 
 def paid_session(selling, product=COURSE, plan="one_time") -> str:

@@ -1,4 +1,4 @@
-"""toolkit.gated.manifest: the one reader and writer of gated/manifest.json (schema 3)."""
+"""toolkit.gated.manifest: the one reader and writer of gated/manifest.json (schema 4)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def test_a_written_manifest_reads_back_equal_and_writes_the_same_bytes(written):
 
     assert again == manifest
     assert again.to_bytes() == path.read_bytes() == manifest.to_bytes()
-    assert again.schema == 3 and again.build == "production"
+    assert again.schema == 4 and again.build == "production"
 
 
 def test_products_pages_downloads_and_assets_are_reachable_by_the_contract_api(written):
@@ -51,7 +51,7 @@ def test_every_asset_is_listed_once_at_the_top_level(written):
 
 
 @pytest.mark.parametrize("change, message", [
-    (lambda d: d.update(schema=1), "manifest schema 1, but this Folio reads schemas 2 and 3"),
+    (lambda d: d.update(schema=1), "manifest schema 1, but this Folio reads schemas 2, 3 and 4"),
     (lambda d: d["assets"][0].update(key="../escape.png"), "assets[0].key: '../escape.png' is not a safe"),
     (lambda d: d["products"]["membership"]["objects"][0].update(sha256="xyz"), "sha256: expected 64"),
     (lambda d: d["products"]["membership"].update(language="fr"), "language: expected one of en, zh"),

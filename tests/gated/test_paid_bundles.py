@@ -169,7 +169,7 @@ CONTENT_TYPES = {"page": HTML, "bundle": "application/zip", "epub": "application
 
 def test_manifest_top_level_matches_readme(manifest):
     assert set(manifest) == {"schema", "generator", "build", "assets", "products"}
-    assert (manifest["schema"], manifest["build"]) == (3, "production")
+    assert (manifest["schema"], manifest["build"]) == (4, "production")
     assert re.fullmatch(r"folio \S+", manifest["generator"])
     assert list(manifest["products"]) == sorted(manifest["products"]) == ["course:leaklab", "membership"]
 

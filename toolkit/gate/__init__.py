@@ -22,7 +22,7 @@ def create_app(settings: GateSettings) -> Flask:
     """A gate app for `settings`, with its blueprints, limits, CSRF and error pages installed."""
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from toolkit.gate import checkout, members, pages, read, security, success, timing, webhook
+    from toolkit.gate import checkout, members, pages, read, security, success, timing, unlock, webhook
     from toolkit.gate.services import Services
 
     app = Flask(__name__)
@@ -50,12 +50,13 @@ def create_app(settings: GateSettings) -> Flask:
     limiter.limit(settings.checkout_limit)(checkout.bp)
     limiter.limit(settings.page_limit)(success.bp)
     limiter.limit(settings.page_limit)(read.bp)
+    limiter.limit(settings.page_limit)(unlock.bp)
     limiter.exempt(webhook.bp)  # Stripe's deliveries must never be throttled away
     limiter.exempt(pages.bp)
     csrf.exempt(checkout.bp)  # checked by Origin, or by a token on the gate's own confirm form
     csrf.exempt(webhook.bp)  # verified by Stripe's signature instead
 
-    for blueprint in (pages.bp, checkout.bp, success.bp, read.bp, webhook.bp, members.bp):
+    for blueprint in (pages.bp, checkout.bp, success.bp, read.bp, unlock.bp, webhook.bp, members.bp):
         app.register_blueprint(blueprint)
     pages.install_error_pages(app)
     security.refuse_while_limits_are_down(app, limiter, pages.retry_page)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import quote
 
 from flask import Blueprint, redirect, request
 from flask_wtf.csrf import ValidationError, validate_csrf
@@ -39,7 +40,8 @@ def start(product: str):
     try:
         session = create_session(
             gate.stripe, offer,
-            success_url=f"{base}/success?session_id={{CHECKOUT_SESSION_ID}}",
+            # Back to the page the Buy form was on (the success route checks it is a known page).
+            success_url=f"{base}/success?session_id={{CHECKOUT_SESSION_ID}}" + (f"&page={quote(page)}" if page else ""),
             cancel_url=site_page_url(settings, page, "folio-paywall" if page else ""),
             language=settings.language,
         )

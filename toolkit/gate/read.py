@@ -1,8 +1,10 @@
 """GET /read/<product>/<page>: a paid page, for a reader whose cookie entitles its product.
 
-The page's HTML comes from S3 with each asset reference the manifest lists
-replaced by a short-lived signed URL. Product, page and asset keys are all
-looked up in the manifest; nothing from the request becomes an S3 key.
+The page is the build's member page (a full page of the site: its header, navigation,
+theme and locked part in place; theme files load from the public site), or the standalone
+page of a manifest written before member pages existed. Its HTML comes from S3 with each
+asset reference the manifest lists replaced by a short-lived signed URL. Product, page and
+asset keys are all looked up in the manifest; nothing from the request becomes an S3 key.
 """
 
 from __future__ import annotations
@@ -29,9 +31,14 @@ def page(product: str, page: str):
     if grants is None or not grants.entitles(product):
         # Back to the page's paywall on the site, where the reader can buy or sign in.
         return redirect(site_page_url(gate.settings, stored.source, "folio-paywall"), 303)
-    html = gate.page_html(stored)
-    html = _sign_assets(gate, manifest, product, stored, html)
+    shown = found.site_page(page) or stored
+    html = signed_html(gate, manifest, product, shown)
     return Response(html, mimetype="text/html")
+
+
+def signed_html(gate, manifest, product_id: str, stored) -> str:
+    """A stored page (or locked part) of `product_id`, its assets as short-lived signed URLs."""
+    return _sign_assets(gate, manifest, product_id, stored, gate.page_html(stored))
 
 
 def _sign_assets(gate, manifest, product_id: str, stored, html: str) -> str:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import Blueprint, make_response, request, url_for
+from flask import Blueprint, make_response, redirect, request, url_for
 
+from toolkit.gate.links import is_source_path, site_page_url
 from toolkit.gate.membership import MEMBERSHIP, Grants, issue_cookie, read_cookie
 from toolkit.gate.pages import message, render, services
 from toolkit.pay.fulfillment import fulfill_checkout
@@ -43,6 +44,10 @@ def show():
         key, status = NOT_GRANTED.get(result.state, ("unknown", 404))
         return message(key, status)
     grants = Grants(frozenset({result.product_id}), result.email, result.customer).merged(read_cookie(request))
+    back = request.args.get("page", "")
+    if _known_page(manifest, back):
+        target = site_page_url(gate.settings, back, f"folio-bought={result.session_id}")
+        return issue_cookie(redirect(target, 303), grants)
     shelves = [_shelf(gate, manifest, product_id) for product_id in _products_opened(manifest, result.product_id)]
     from toolkit.content.strings import strings
 
@@ -51,8 +56,28 @@ def show():
     ttl = gate.settings.link_ttl or 15 * 60
     html, status = render("success.html", title=t["gate_success_title"].format(title=product.title),
                           shelves=shelves, membership=result.product_id == MEMBERSHIP,
-                          minutes=max(1, ttl // 60), hours=max(1, gate.settings.cookie_max_age // 3600))
+                          minutes=_count(t, "gate_minutes", max(1, ttl // 60)),
+                          hours=_count(t, "gate_hours", max(1, gate.settings.cookie_max_age // 3600)))
     return issue_cookie(make_response(html, status), grants)
+
+
+def _count(t, key: str, n: int) -> str:
+    """"1 hour", "3 hours" (the `.one` / `.other` forms of `key`)."""
+    return t[f"{key}.one"] if n == 1 else t[f"{key}.other"].format(n)
+
+
+def _known_page(manifest, source: str) -> bool:
+    """A page the site has and the build told the gate about: a paid page, a course's landing page, home."""
+    if not is_source_path(source):
+        return False
+    if source == "index.md":
+        return True
+    for product in manifest.products.values():
+        if product.kind == "course" and source == f"courses/{product.id.removeprefix('course:')}/index.md":
+            return True
+        if any(o.source == source for o in product.objects if o.role in ("page", "site-page")):
+            return True
+    return False
 
 
 def _products_opened(manifest, product_id: str) -> list[str]:

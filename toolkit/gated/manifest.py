@@ -2,7 +2,7 @@
 
 The build writes it, `folio publish` uploads what it names, `folio presign` and the
 gate sign links for what it names. Nothing else parses the JSON: everyone goes
-through `Manifest`. The format is documented in gated/README.md (schema 3).
+through `Manifest`. The format is documented in gated/README.md (schema 4).
 """
 
 from __future__ import annotations
@@ -14,12 +14,17 @@ from pathlib import Path, PurePosixPath
 
 from toolkit.errors import FolioError
 
-SCHEMA = 3
-# Schema 2 differs only in storing downloads whole (no `pack`), which this reader understands,
-# so a bucket published by the previous release keeps serving until the next publish.
-READABLE_SCHEMAS = (2, 3)
+SCHEMA = 4
+# Schema 2 differs only in storing downloads whole (no `pack`), schema 3 only in having no
+# site pages (no `site-page` / `locked-part` objects): this reader understands both, so a bucket
+# published by an earlier release keeps serving until the next publish.
+READABLE_SCHEMAS = (2, 3, 4)
 MANIFEST_NAME = "manifest.json"
-ROLES = ("page", "bundle", "epub", "asset")
+# page: the standalone reading page; site-page: the same page as a full page of the site (its
+# theme, navigation and header); locked-part: that page's locked part alone, an HTML fragment the
+# gate hands to the site's unlock script. The three carry `assets` (what the gate signs in them).
+ROLES = ("page", "bundle", "epub", "site-page", "locked-part", "asset")
+PAGE_ROLES = ("page", "site-page", "locked-part")
 DOWNLOADS = ("bundle", "epub")
 KINDS = ("course", "membership")
 LANGUAGES = ("en", "zh")
@@ -92,7 +97,7 @@ class StoredObject:
         else:
             data |= {"sha256": self.sha256, "size": self.size}
         data |= {"content_type": self.content_type, "role": self.role, "source": self.source, "title": self.title}
-        if self.role == "page":
+        if self.role in PAGE_ROLES:
             data["assets"] = [{"key": a.key, "ref": a.ref} for a in self.assets]
         return data
 
@@ -117,6 +122,14 @@ class Product:
 
     def page(self, source: str) -> StoredObject | None:
         return next((o for o in self.pages if o.source == source), None)
+
+    def site_page(self, source: str) -> StoredObject | None:
+        """The page built from `source` as a full page of the site (None before schema 4)."""
+        return next((o for o in self.objects if o.role == "site-page" and o.source == source), None)
+
+    def locked_part(self, source: str) -> StoredObject | None:
+        """The locked part alone of the page built from `source`, for the in-place unlock."""
+        return next((o for o in self.objects if o.role == "locked-part" and o.source == source), None)
 
     def object(self, key: str) -> StoredObject | None:
         return next((o for o in self.objects if o.key == key), None)
@@ -163,7 +176,7 @@ class Manifest:
         if raw.get("schema") not in READABLE_SCHEMAS:
             raise ManifestError(
                 f"{source}: manifest schema {raw.get('schema')!r}, but this Folio reads schemas "
-                f"{' and '.join(map(str, READABLE_SCHEMAS))}. "
+                f"{', '.join(map(str, READABLE_SCHEMAS[:-1]))} and {READABLE_SCHEMAS[-1]}. "
                 "Run `folio build` again with this Folio.")
         problems: list[str] = []
         reader = _Reader(problems)
@@ -184,7 +197,7 @@ class Manifest:
         manifest = cls(products, assets, str(raw.get("generator", "")), build, SCHEMA)
         asset_keys = {a.key for a in assets}
         for product in products.values():
-            for page in product.pages:
+            for page in (o for o in product.objects if o.role in PAGE_ROLES):
                 problems += [f"products.{product.id}: page {page.key} uses {ref.key}, which is not under assets"
                              for ref in page.assets if ref.key not in asset_keys]
         if problems:
@@ -305,7 +318,7 @@ class _Reader:
         if not is_safe_key(key):
             self.problems.append(f"{where}.key: {key!r} is not a safe relative key")
         actual_role = item.get("role")
-        allowed = (role,) if role else ROLES[:3]
+        allowed = (role,) if role else tuple(r for r in ROLES if r != "asset")
         if actual_role not in allowed:
             self.problems.append(f"{where}.role: expected {' or '.join(allowed)}, got {actual_role!r}")
         pack = None

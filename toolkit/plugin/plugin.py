@@ -10,7 +10,8 @@ Order of events in a build:
   on_page_content -> note which candidates each rendered public page refers to
   on_env        -> publish only the referenced candidates (and link them into the tree)
   on_page_context -> what the header and paywall templates need
-  on_post_build -> write gated/ (bundles + manifest), then run the leak guard on site/
+  on_post_page  -> a locked page rendered again, whole, for members (kept for gated/, see member_pages)
+  on_post_build -> write gated/ (bundles, member pages, manifest), then run the leak guard on site/
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from toolkit.gated.products import page_language
 from toolkit.plugin.guard_in_build import (LeakGuard, discard_leaky_build, guard_inputs, keep_as_last_good, search_entries,
                                       search_strings, summary)
 from toolkit.leakguard.scan import LeakError
+from toolkit.plugin.member_pages import MemberPages
 from toolkit.plugin.public_pages import PublicSite, make_public
 
 log = logging.getLogger("mkdocs.plugins.folio")
@@ -260,6 +262,9 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         self._private_job = Job(_private_outputs, self.site, self.gated_out, config, self.gate_url,
                                 self.gated_build, self.config_dir / ".folio-cache" / "gated")
         self._leak_guard = None
+        # Member pages are absolute to the site: without site_url the gate could not load their theme.
+        self.member_pages = (MemberPages(self.public, self.site.docs_dir, config.site_url)
+                             if config.site_url and self.public.locked else None)
         self._page_written: str | None = None
         self._search_entries, self._search_told = search_entries(config), 0
         if self.config.leak_guard.enabled:
@@ -279,6 +284,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
     def on_env(self, env, config, files: Files):
         if self.config.enabled and self.tree is not None:
             self.tree.publish_referenced(files)
+        self._env = env
         return env
 
     def _nav_order(self, file: File):
@@ -367,6 +373,12 @@ class FolioPlugin(BasePlugin[FolioConfig]):
     # page before this one is on disk: a leak-guard helper scans it while this one renders.
     @event_priority(float("-inf"))
     def on_post_page(self, output: str, page, config) -> str:
+        members = getattr(self, "member_pages", None)
+        if members is not None and page.file.src_uri in self.public.locked:
+            folio = dict(self._page_context(page.file.src_uri) or {}, locked=False, member=True)
+            members.render(page, config, self.files, self._env, self._nav,
+                           {"folio": folio, "folio_head": self._head(page, config),
+                            "folio_members": self._members_script(page)})
         guard = getattr(self, "_leak_guard", None)
         if guard is not None:
             if self._page_written is not None:
@@ -393,7 +405,22 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             return context
         context["folio"] = self._page_context(page.file.src_uri)
         context["folio_head"] = self._head(page, config)
+        context["folio_members"] = self._members_script(page)
+        self._nav = nav
         return context
+
+    def _members_script(self, page) -> dict | None:
+        """What the site's members script needs on this page (None without a gate: no script at all)."""
+        if not self.gate_url:
+            return None
+        src = page.file.src_uri
+        model = self.site.pages.get(src)
+        t = strings(page_language(self.site, model, self.language)) if model else self.t
+        course = model.course if model is not None and model.kind in ("course", "chapter") else None
+        keys = ("library", "sign_in", "member", "signed_in", "read", "download", "continue", "thanks", "downloads")
+        return {"gate": self.gate_url, "page": src, "locked": bool(model and model.locked),
+                "course": course or "", "chapter": model.title if model is not None and model.kind == "chapter" else "",
+                "strings": {key: t[f"members.{key}"] for key in keys}}
 
     def _head(self, page, config) -> dict:
         """Feeds, JSON-LD and link-preview meta for the page's <head>: public facts only."""
@@ -475,6 +502,8 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             return
         private = self._private_job.result()
         self.manifest = private["manifest"]
+        if getattr(self, "member_pages", None) is not None:
+            self.manifest = self.member_pages.add_to(self.manifest, self.gated_out)
         self.timings.update(private["timings"])
         self.gated_rendered = private["rendered"]  # the pages rendered this build (not from the cache)
         self._report_gated_problems(private["problems"])
