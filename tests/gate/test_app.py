@@ -47,7 +47,11 @@ def test_logs_hold_no_tokens_cookies_or_signed_urls(gate, selling, caplog):
     location = http.post(f"{gate.url}/checkout/{COURSE}", data={"plan": "one_time", "page": CHAPTER},
                          headers={"Origin": SITE_ORIGIN}, allow_redirects=False, timeout=30).headers["Location"]
     session_id = location.rsplit("/", 1)[1]
-    success = http.post(location, data={"action": "pay", "email": "reader@example.com"}, timeout=30)
+    back = http.post(location, data={"action": "pay", "email": "reader@example.com"}, allow_redirects=False,
+                     timeout=30)
+    # Back to the Buy form's page on the site (not followed: it is elsewhere), then the success page.
+    assert http.get(back.headers["Location"], allow_redirects=False, timeout=30).status_code == 303
+    success = http.get(f"{gate.url}/success", params={"session_id": session_id}, timeout=30)
     cookie = http.cookies.get(COOKIE_NAME)
     page = http.get(f"{gate.url}/read/{COURSE}/{CHAPTER}", timeout=30)
     tampered = requests.get(f"{gate.url}/read/{COURSE}/{CHAPTER}", cookies={COOKIE_NAME: cookie + "x"},

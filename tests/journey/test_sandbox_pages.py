@@ -62,3 +62,15 @@ def test_an_unknown_action_is_refused(tiny_stack):
         raise AssertionError("expected 400")
     except urllib.error.HTTPError as error:
         assert error.code == 400
+
+
+def test_a_pay_later_payment_offers_where_the_transfer_settles_not_a_refund(tiny_stack):
+    reader = Reader(tiny_stack)
+    session_id = reader.start_checkout("course:c")
+    tiny_stack.standin.complete_checkout(session_id, "async_pending", email=reader.email)
+
+    row = next(r for r in get(tiny_stack.urls.mail + "/payments").split("<tr>") if reader.email in r)
+
+    assert "awaiting bank transfer" in row
+    assert f"{tiny_stack.standin.url}/pay/{session_id}" in row
+    assert "Refund" not in row and "Dispute" not in row

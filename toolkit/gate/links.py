@@ -28,6 +28,24 @@ def site_page_url(settings: GateSettings, source: str | None, fragment: str = ""
     return base + url + (f"#{fragment}" if fragment else "")
 
 
+def known_page(manifest, source: str | None) -> bool:
+    """A page the site has that the build told the gate about: a paid page, a course's landing page, home.
+
+    Where the gate sends a reader back to (after checkout, after signing in): never an address
+    taken from a request, only such a page, under `site_url`.
+    """
+    if not is_source_path(source):
+        return False
+    if source == "index.md":
+        return True
+    for product in manifest.products.values():
+        if product.kind == "course" and source == f"courses/{product.id.removeprefix('course:')}/index.md":
+            return True
+        if any(o.source == source for o in product.objects if o.role in ("page", "site-page")):
+            return True
+    return False
+
+
 def gate_base_url(settings: GateSettings) -> str:
     """Where readers reach the gate: the configured gate_url, else this request's own root."""
     return (settings.gate_url or request.url_root).rstrip("/")

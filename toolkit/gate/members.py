@@ -31,7 +31,8 @@ from wtforms import EmailField, HiddenField
 from wtforms.validators import DataRequired, Length
 
 from toolkit.content.strings import language_of, strings
-from toolkit.gate.membership import Grants, clear_cookie, issue_cookie, read_cookie
+from toolkit.gate.links import site_page_url
+from toolkit.gate.membership import MEMBERSHIP, Grants, clear_cookie, issue_cookie, read_cookie
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ _EMAIL = re.compile(r"^[^@\s<>\"',;]{1,64}@[^@\s<>\"',;]+\.[^@\s<>\"',;]{2,}$")
 
 class EmailForm(FlaskForm):
     email = EmailField(validators=[DataRequired(), Length(max=254)])
+    next = HiddenField()  # the site page the reader signed in from (checked against the manifest)
 
 
 class TokenForm(FlaskForm):
@@ -64,9 +66,22 @@ class ActionForm(FlaskForm):
 # Signed links and the sign-in cookie
 
 
-def make_link_token(email: str, purpose: str) -> str:
-    """A signed token saying "this address asked to sign in" for `purpose` ("signin" or "receipt")."""
-    return _signer(LINK_SALT).dumps({"e": email, "p": purpose})
+def make_link_token(email: str, purpose: str, next_page: str | None = None) -> str:
+    """A signed token saying "this address asked to sign in" for `purpose` ("signin" or "receipt"),
+    and, when given, the site page to go back to afterwards."""
+    payload = {"e": email, "p": purpose}
+    if next_page:
+        payload["n"] = next_page
+    return _signer(LINK_SALT).dumps(payload)
+
+
+def link_next_page(token: str) -> str | None:
+    """The page a valid link token says to go back to (None for none, or for a bad token)."""
+    if read_link_token(token) is None:
+        return None
+    payload = _signer(LINK_SALT).loads(token)
+    page = payload.get("n") if isinstance(payload, dict) else None
+    return page if isinstance(page, str) else None
 
 
 def read_link_token(token: str) -> str | None:
@@ -82,9 +97,9 @@ def read_link_token(token: str) -> str | None:
     return payload["e"] if age <= LINK_LIFETIMES[payload["p"]] else None
 
 
-def link_url(email: str, purpose: str) -> str:
+def link_url(email: str, purpose: str, next_page: str | None = None) -> str:
     """The absolute URL of the confirm page for a fresh link token."""
-    return _external("members.confirm") + "?" + urlencode({"token": make_link_token(email, purpose)})
+    return _external("members.confirm") + "?" + urlencode({"token": make_link_token(email, purpose, next_page)})
 
 
 def _signer(salt: str) -> URLSafeTimedSerializer:
@@ -209,7 +224,7 @@ def sandbox_banner_on_paid_pages(response: Response) -> Response:
     if not settings.sandbox or response.mimetype != "text/html" or response.direct_passthrough:
         return response
     html = response.get_data(as_text=True)
-    if 'class="sandbox-banner"' in html:
+    if 'class="sandbox-banner"' in html or 'class="folio-sandbox"' in html:  # the site's own banner is on it
         return response
     text = strings(settings.language)["member.sandbox"]
     banner = f'<div class="sandbox-banner" role="status" style="{_BANNER_STYLE}">{escape(text)}</div>'
@@ -225,6 +240,7 @@ def sandbox_banner_on_paid_pages(response: Response) -> Response:
 def signin():
     form = EmailForm()
     if request.method == "GET":
+        form.next.data = _next_page(request.args.get("next"))
         return _page("members/signin.html", form=form)
     if not form.validate_on_submit() or not _EMAIL.match(form.email.data.strip()):
         if form.errors.get("csrf_token"):
@@ -240,7 +256,8 @@ def signin():
         return _page("members/message.html", title="member.no_mail_title", body="member.no_mail_body", status=503)
     from toolkit.mail import MailError, signin_mail
 
-    message = signin_mail(sender=mail.sender, to=email, site=_settings().site_name, link=link_url(email, "signin"),
+    message = signin_mail(sender=mail.sender, to=email, site=_settings().site_name,
+                          link=link_url(email, "signin", _next_page(form.next.data)),
                           minutes=LINK_LIFETIMES["signin"] // 60, language=_settings().language)
     try:
         mail.mailer().send(message)
@@ -267,7 +284,10 @@ def confirm():
         return _page("members/confirm.html", form=form, email=email)
     entitlements = check_with_stripe(email)
     log.info("Member signed in by email link (%d product(s))", len(entitlements.products))
-    return _remember(_no_store(redirect(url_for("members.library"), 303)), email, entitlements)
+    # Back to the site page the reader signed in from (where its paywall now unlocks), else the library.
+    back = _next_page(link_next_page(token))
+    target = site_page_url(_settings(), back) if back else url_for("members.library")
+    return _remember(_no_store(redirect(target, 303)), email, entitlements)
 
 
 @bp.route("/library")
@@ -278,7 +298,7 @@ def library():
     email = identity[0]
     entitlements = check_with_stripe(email)
     manifest = current_app.extensions["folio"].manifest()
-    shelves = [_shelf(manifest, item) for item in entitlements.granted if item.product_id in manifest.products]
+    shelves = _shelves(manifest, entitlements.granted)
     gone = [(manifest.products[pid].title if pid in manifest.products else pid, why)
             for _, pid, why in entitlements.revoked if pid not in entitlements.products]
     response = _page("members/library.html", email=email, shelves=shelves, gone=_unique(gone),
@@ -324,6 +344,13 @@ def _settings():
     return current_app.extensions["folio"].settings
 
 
+def _next_page(value: str | None) -> str | None:
+    """`value` when it is a page of the site the manifest knows, else None (never an open redirect)."""
+    from toolkit.gate.links import known_page
+
+    return value if value and known_page(current_app.extensions["folio"].manifest(), value) else None
+
+
 def _allowed(email: str) -> bool:
     """Count this request against the per-email and per-client limits; False once either is spent."""
     from flask_limiter.util import get_remote_address
@@ -337,12 +364,31 @@ def _allowed(email: str) -> bool:
     return per_email and per_client
 
 
-def _shelf(manifest, item) -> dict:
+def _shelves(manifest, granted) -> list[dict]:
+    """Every product the reader may read: each one granted and, for a membership, every course it
+    opens (as the success page lists them), each once."""
+    shelves, seen = [], set()
+    for item in granted:
+        if item.product_id not in manifest.products or item.product_id in seen:
+            continue
+        shelves.append(_shelf(manifest, item))
+        seen.add(item.product_id)
+    for item in granted:
+        if item.product_id != MEMBERSHIP or item.product_id not in manifest.products:
+            continue
+        for product_id in sorted(manifest.products):
+            if product_id not in seen:
+                shelves.append(_shelf(manifest, item, product_id))
+                seen.add(product_id)
+    return shelves
+
+
+def _shelf(manifest, item, product_id: str | None = None) -> dict:
     """One product on the library page: its title, fresh download links and its pages to read."""
     from toolkit.store import presign_object
 
     services = current_app.extensions["folio"]
-    product = manifest.products[item.product_id]
+    product = manifest.products[product_id or item.product_id]
     downloads = []
     for obj in product.downloads:
         link = presign_object(services.s3, services.settings.storage, manifest, product.id, obj.key,
@@ -350,7 +396,8 @@ def _shelf(manifest, item) -> dict:
         downloads.append({"title": obj.title or obj.role, "url": link.url, "role": obj.role})
     pages = [{"title": page.title, "url": read_url(product.id, page)} for page in product.pages]
     return {"id": product.id, "title": product.title, "kind": product.kind, "downloads": downloads,
-            "pages": pages, "source": item.source, "status": item.status}
+            "pages": pages, "source": item.source, "status": item.status,
+            "via_membership": product_id is not None and product_id != item.product_id}
 
 
 def read_url(product_id: str, page) -> str:

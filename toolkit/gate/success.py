@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, make_response, redirect, request, url_for
 
-from toolkit.gate.links import is_source_path, site_page_url
+from toolkit.gate.links import known_page, site_page_url
 from toolkit.gate.membership import MEMBERSHIP, Grants, issue_cookie, read_cookie
 from toolkit.gate.pages import message, render, services
 from toolkit.pay.fulfillment import fulfill_checkout
@@ -45,7 +45,7 @@ def show():
         return message(key, status)
     grants = Grants(frozenset({result.product_id}), result.email, result.customer).merged(read_cookie(request))
     back = request.args.get("page", "")
-    if _known_page(manifest, back):
+    if known_page(manifest, back):
         target = site_page_url(gate.settings, back, f"folio-bought={result.session_id}")
         return issue_cookie(redirect(target, 303), grants)
     shelves = [_shelf(gate, manifest, product_id) for product_id in _products_opened(manifest, result.product_id)]
@@ -64,20 +64,6 @@ def show():
 def _count(t, key: str, n: int) -> str:
     """"1 hour", "3 hours" (the `.one` / `.other` forms of `key`)."""
     return t[f"{key}.one"] if n == 1 else t[f"{key}.other"].format(n)
-
-
-def _known_page(manifest, source: str) -> bool:
-    """A page the site has and the build told the gate about: a paid page, a course's landing page, home."""
-    if not is_source_path(source):
-        return False
-    if source == "index.md":
-        return True
-    for product in manifest.products.values():
-        if product.kind == "course" and source == f"courses/{product.id.removeprefix('course:')}/index.md":
-            return True
-        if any(o.source == source for o in product.objects if o.role in ("page", "site-page")):
-            return True
-    return False
 
 
 def _products_opened(manifest, product_id: str) -> list[str]:

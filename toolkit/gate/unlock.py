@@ -27,6 +27,12 @@ from toolkit.gate.settings import origin_of
 bp = Blueprint("unlock", __name__)
 
 
+@bp.app_context_processor
+def site_look() -> dict:
+    """Every gate page names the site it belongs to (its header links back to it)."""
+    return {"site_name": services().settings.site_name}
+
+
 @bp.get("/unlock/state")
 def state():
     gate = services()

@@ -180,7 +180,8 @@ def _standalone_head(path: Path) -> str:
     except OSError:
         return ""
     start, end = html.find("</style>"), html.find("</head>")
-    return html[start + len("</style>"):end].strip() + "\n" if 0 <= start < end else ""
+    head = html[start + len("</style>"):end].strip() if 0 <= start < end else ""
+    return head + "\n" if head else ""
 
 
 def _absolute(base: str, value: str) -> str:

@@ -56,7 +56,7 @@ def _payments(standin) -> str:
     client = standin.client()
     sessions = [s.to_dict() for s in client.v1.checkout.sessions.list(
         params={"status": "complete", "limit": 100}).auto_paging_iter()]
-    rows = "".join(_row(client, session) for session in sessions)
+    rows = "".join(_row(client, session, standin.url) for session in sessions)
     nav = "<p><a href='/'>Mail</a> · Payments</p>"
     if not rows:
         return nav + "<h1>Sandbox payments</h1><p>No completed checkout yet. Buy something on the site.</p>"
@@ -66,7 +66,7 @@ def _payments(standin) -> str:
             f"{rows}</table>")
 
 
-def _row(client, session: dict) -> str:
+def _row(client, session: dict, standin_url: str) -> str:
     email = (session.get("customer_details") or {}).get("email") or ""
     product = (session.get("metadata") or {}).get("folio_product", "?")
     amount = format_minor(session["amount_total"], session["currency"]) if session.get("currency") else ""
@@ -75,6 +75,11 @@ def _row(client, session: dict) -> str:
         state = f"subscription {subscription['status']}"
         actions = "".join(_button(status, subscription["id"], f"Make {status.replace('_', ' ')}")
                           for status in SUBSCRIPTION_STATUSES if status != subscription["status"])
+    elif session.get("payment_status") == "unpaid":
+        # Pay later (a bank transfer): nothing to refund yet; the stand-in's page settles it either way.
+        state = "awaiting bank transfer"
+        settle = f"{standin_url}/pay/{session['id']}"
+        actions = f"<a href='{html.escape(settle)}'>Let the transfer arrive or fail</a>"
     else:
         state = _charge_state(client, session)
         actions = _button("refund", session["id"], "Refund") + _button("dispute", session["id"], "Dispute")
