@@ -1,8 +1,9 @@
 """The whole purchase journey in headless Chromium, on the sandbox stack, in English, in Chinese and on a phone.
 
 A reader opens a paid chapter (teaser and paywall, no paid text in the DOM), buys, pays on
-the Stripe stand-in's page, lands on the gate's success page, downloads the zip, reads the
-chapter online with its image and formula, signs out, signs in again with the link from
+the Stripe stand-in's page, comes back to the chapter unlocked in place, opens the gate's
+success page from there, downloads the zip, reads the chapter online (a page of the site)
+with its image and formula, signs out, signs in again with the link from
 the mail the sandbox caught, sees the library, and loses access after a refund.
 
 Screenshots of every step go to tests/artifacts/journey/<run>/ (git-ignored).
@@ -135,7 +136,15 @@ def walk_the_journey(walk: Walk) -> None:
     walk.shot("checkout")
     page.click("button[value=pay]")
 
-    # 3. The success page, with download and read-online links.
+    # 3. Back on the chapter, unlocked in place: the paid text where the paywall was, and a way to the downloads.
+    page.wait_for_url(f"{stack.urls.site}/{journey.chapter_url}")
+    page.locator(".folio-locked").wait_for(state="visible")
+    assert journey.paid_text in page.inner_text("article")
+    assert page.locator("#folio-paywall").count() == 0
+    walk.shot("back-unlocked")
+    page.locator(".folio-thanks a").click()
+
+    # The success page, with download and read-online links.
     page.wait_for_url(re.compile(re.escape(stack.urls.gate) + r"/success\?session_id=cs_"))
     session_id = parse_qs(urlsplit(page.url).query)["session_id"][0]
     assert page.locator("a.download").first.is_visible()
@@ -152,7 +161,7 @@ def walk_the_journey(walk: Walk) -> None:
     page.locator(f"a.read-online[href*='{journey.chapter_source}']").click()
     page.wait_for_url(re.compile(re.escape(stack.urls.gate) + "/read/"))
     assert journey.paid_text in page.inner_text("body")
-    assert page.locator(".sandbox-banner").is_visible()
+    assert page.locator(".folio-sandbox").is_visible()  # a page of the site, with the site's banner
     # The image comes with the page (a signed S3 URL or inlined by the gated build): it must load.
     image = page.locator(f"img[alt='{journey.image_alt}']")
     image.scroll_into_view_if_needed()
