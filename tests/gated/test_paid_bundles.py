@@ -164,7 +164,8 @@ def test_epub_carries_paid_image_as_a_file(epub):
 OBJECT_KEYS = {"key", "sha256", "size", "content_type", "role", "source", "title"}
 PAGE_KEYS = OBJECT_KEYS | {"assets"}
 DOWNLOAD_KEYS = {"key", "pack", "content_type", "role", "source", "title"}
-CONTENT_TYPES = {"page": HTML, "bundle": "application/zip", "epub": "application/epub+zip"}
+CONTENT_TYPES = {"page": HTML, "site-page": HTML, "locked-part": HTML, "bundle": "application/zip",
+                 "epub": "application/epub+zip"}
 
 
 def test_manifest_top_level_matches_readme(manifest):
@@ -193,7 +194,7 @@ def test_manifest_objects_match_files_on_disk(manifest, gated):
         for obj in product["objects"]:
             assert obj["content_type"] == CONTENT_TYPES[obj["role"]]
             stem, hash8, _ = obj["key"].rsplit(".", 2)
-            if obj["role"] == "page":
+            if obj["role"] in ("page", "site-page", "locked-part"):
                 assert set(obj) == PAGE_KEYS
                 data = (gated / obj["key"]).read_bytes()
                 assert (obj["sha256"], obj["size"]) == (hashlib.sha256(data).hexdigest(), len(data))
@@ -221,12 +222,16 @@ def test_manifest_roles_sources_and_keys(manifest):
     assert set(course) == {
         ("page", "courses/leaklab/02-locked.md"), ("page", "courses/leaklab/03-also-locked.md"),
         ("bundle", "courses/leaklab"), ("epub", "courses/leaklab"),
+        # Each locked page as a page of the site, and its locked part alone (toolkit/plugin/member_pages.py).
+        ("site-page", "courses/leaklab/02-locked.md"), ("site-page", "courses/leaklab/03-also-locked.md"),
+        ("locked-part", "courses/leaklab/02-locked.md"), ("locked-part", "courses/leaklab/03-also-locked.md"),
     }
     assert re.fullmatch(r"course/leaklab/02-locked\.[0-9a-f]{8}\.html", course["page", "courses/leaklab/02-locked.md"]["key"])
     assert course["page", "courses/leaklab/02-locked.md"]["title"] == "Locked chapter"
     assert re.fullmatch(r"course/leaklab/leaklab\.[0-9a-f]{8}\.zip", course["bundle", "courses/leaklab"]["key"])
     assert re.fullmatch(r"course/leaklab/leaklab\.[0-9a-f]{8}\.epub", course["epub", "courses/leaklab"]["key"])
     members = {(o["role"], o["source"]): o for o in manifest["products"]["membership"]["objects"]}
-    assert set(members) == {("page", "articles/deep-dive.md"), ("bundle", "membership")}
+    assert set(members) == {("page", "articles/deep-dive.md"), ("bundle", "membership"),
+                            ("site-page", "articles/deep-dive.md"), ("locked-part", "articles/deep-dive.md")}
     assert re.fullmatch(r"membership/articles/deep-dive\.[0-9a-f]{8}\.html", members["page", "articles/deep-dive.md"]["key"])
     assert re.fullmatch(r"membership/membership\.[0-9a-f]{8}\.zip", members["bundle", "membership"]["key"])

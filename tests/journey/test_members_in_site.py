@@ -265,3 +265,30 @@ def test_a_locked_page_fetched_without_script_and_every_file_of_site_hold_no_loc
     site = english.work / "site"
     leaks = [p for p in site.rglob("*") if p.is_file() and ENGLISH.paid_text.encode() in p.read_bytes()]
     assert leaks == [] and any(site.rglob("*.html"))
+
+
+def test_after_a_refund_the_chapter_locks_again_once_the_gate_knows(browser, english):
+    """The gate learns of the refund at its next check with Stripe (here: the library, which always
+    asks); from then on the site's script hears "nothing to read" and the paywall stays."""
+    stack = english
+    reader = Reader(stack)
+    session_id = reader.buy(ENGLISH.product)
+    b = Browser(browser, stack, "en-refund", DESKTOP)
+    page = b.page
+    try:
+        page.goto(f"{stack.urls.gate}/signin?next={ENGLISH.chapter_source}")
+        sign_in_by_mail(b, reader.email)
+        page.wait_for_url(f"{stack.urls.site}/{ENGLISH.chapter_url}")
+        page.locator(".folio-locked").wait_for(state="visible")
+
+        stack.standin.refund(session_id)
+        page.goto(f"{stack.urls.gate}/library")
+        assert ENGLISH.revoked in page.inner_text("body")
+        page.goto(f"{stack.urls.site}/{ENGLISH.chapter_url}")
+        page.locator(".folio-account").wait_for(state="visible")
+        page.wait_for_load_state("networkidle")
+        assert page.locator("#folio-paywall").is_visible() and page.locator(".folio-locked").count() == 0
+        assert ENGLISH.paid_text not in page.content()
+        b.shot("locked-again")
+    finally:
+        b.close()

@@ -162,7 +162,7 @@ class MemberPages:
         sha = hashlib.sha256(data).hexdigest()
         stem = PurePosixPath(page.key)
         name = stem.name.split(".", 1)[0]
-        key = f"{stem.parent}/{name}.{'site' if role == 'site-page' else 'part'}.{sha[:8]}.html"
+        key = f"{stem.parent}/{name}--{'site' if role == 'site-page' else 'part'}.{sha[:8]}.html"
         path = gated_dir / key
         if not (path.is_file() and path.stat().st_size == len(data)):
             path.parent.mkdir(parents=True, exist_ok=True)
