@@ -74,3 +74,14 @@ def test_a_pay_later_payment_offers_where_the_transfer_settles_not_a_refund(tiny
     assert "awaiting bank transfer" in row
     assert f"{tiny_stack.standin.url}/pay/{session_id}" in row
     assert "Refund" not in row and "Dispute" not in row
+
+
+def test_the_gates_pending_page_in_the_sandbox_links_to_where_the_transfer_settles(tiny_stack):
+    reader = Reader(tiny_stack)
+    session_id = reader.start_checkout("course:c")
+    tiny_stack.standin.complete_checkout(session_id, "async_pending", email=reader.email)
+
+    page = reader.client.get("/success", query_string={"session_id": session_id})
+
+    assert page.status_code == 202
+    assert f'href="{tiny_stack.standin.url}/pay/{session_id}"' in page.get_data(as_text=True)

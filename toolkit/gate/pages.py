@@ -40,13 +40,13 @@ def render(template: str, status: int = 200, **context):
     return html, status
 
 
-def message(key: str, status: int, back_url: str | None = None, **values):
+def message(key: str, status: int, back_url: str | None = None, sandbox_settle: str | None = None, **values):
     """A page with the title and body of the `gate_<key>_title/_body` strings."""
     from toolkit.content.strings import strings
 
     t = strings(services().settings.language)
     return render("message.html", status, title=t[f"gate_{key}_title"].format(**values),
-                  body=t[f"gate_{key}_body"].format(**values), back_url=back_url)
+                  body=t[f"gate_{key}_body"].format(**values), back_url=back_url, sandbox_settle=sandbox_settle)
 
 
 def install_error_pages(app: Flask) -> None:

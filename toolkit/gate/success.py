@@ -42,6 +42,10 @@ def show():
     result = fulfill_checkout(gate.stripe, request.args.get("session_id", ""), manifest)
     if not result.granted:
         key, status = NOT_GRANTED.get(result.state, ("unknown", 404))
+        if key == "pending" and gate.settings.sandbox and gate.settings.stripe_api_base:
+            # The sandbox's Stripe stand-in settles a bank transfer on its checkout page.
+            settle = f"{gate.settings.stripe_api_base.rstrip('/')}/pay/{result.session_id}"
+            return message(key, status, sandbox_settle=settle)
         return message(key, status)
     grants = Grants(frozenset({result.product_id}), result.email, result.customer).merged(read_cookie(request))
     back = request.args.get("page", "")
