@@ -165,6 +165,7 @@ def walk_sign_in_and_unlock(b: Browser, journey: Journey, words: Words) -> None:
     assert journey.paid_text in page.inner_text("article")
     assert font_of(page) == site_font
     assert "system-ui" in site_font  # the site's own stack (folio.css), not the browser's default serif
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")  # no sideways scroll
     b.shot("read-on-the-gate")
     assert b.third_parties() == []
 
@@ -240,10 +241,10 @@ def test_the_gates_pages_pass_an_accessibility_check(browser, english, chinese, 
 
     stack = english if language == "en" else chinese
     reader = Reader(stack)
-    reader.buy("course:async-python")
+    session_id = reader.buy("course:async-python")
     b = Browser(browser, stack, f"{language}-axe", PHONE)
     try:
-        pages = [stack.urls.gate + path for path in GATE_PAGES]
+        pages = [stack.urls.gate + path for path in [*GATE_PAGES, f"/success?session_id={session_id}"]]
         b.page.goto(f"{stack.urls.gate}/signin")
         sign_in_by_mail(b, reader.email)
         pages += [f"{stack.urls.gate}/library", f"{stack.urls.gate}/signout"]
