@@ -142,6 +142,8 @@ def walk_sign_in_and_unlock(b: Browser, journey: Journey, words: Words) -> None:
     image = page.locator(f"img[alt='{journey.image_alt}']")
     image.scroll_into_view_if_needed()
     page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle())
+    # Its formula is typeset in place (KaTeX from the gate, signed, as the site has none of its own).
+    page.locator(".folio-locked .arithmatex .katex").first.wait_for(state="attached")
     heading = page.locator(".folio-locked h2[id]").first.get_attribute("id")
     if page.viewport_size["width"] > 1000:
         assert page.locator(f".md-sidebar--secondary a[href='#{heading}']").count() == 1
