@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from toolkit.leaderboard.gitlog import NotAGitRepository
 from toolkit.leaderboard.identities import BotFilter
 from toolkit.leaderboard.settings import Settings
 from toolkit.report.content import read_content
@@ -41,9 +42,19 @@ class Sources:
     payout_settings: Mapping[str, Any] | None = None
 
 
-def make_report(sources: Sources, period: Period, payouts: bool = False, now: dt.datetime | None = None) -> dict:
-    """The report document for `period` (what report.json holds)."""
-    content = read_content(sources.repo_dir, sources.content_dir, sources.settings, period)
+def make_report(sources: Sources, period: Period, payouts: bool = False, now: dt.datetime | None = None,
+                git_required: bool = True) -> dict:
+    """The report document for `period` (what report.json holds).
+
+    Without a git history the content is an error, unless `git_required` is False (the
+    sandbox's report of a site that is not committed yet): then it is left out, said so.
+    """
+    try:
+        content = read_content(sources.repo_dir, sources.content_dir, sources.settings, period)
+    except NotAGitRepository as error:
+        if git_required:
+            raise
+        return _without_git(sources, period, now, str(error))
     revenue = read_revenue(sources.stripe_client, period) if sources.stripe_client is not None else None
     folders = [folder for section in sources.settings.sections if section.kind == "courses"
                for folder in section.folders]
@@ -79,3 +90,11 @@ def course_chapters(content) -> dict[str, list[str]]:
         if place.course and not place.docs_path.endswith("/index.md"):
             chapters.setdefault(place.course, []).append(place.docs_path)
     return chapters
+
+
+def _without_git(sources: Sources, period: Period, now: dt.datetime | None, why: str) -> dict:
+    revenue = read_revenue(sources.stripe_client, period) if sources.stripe_client is not None else None
+    return {"schema": SCHEMA, "site": sources.site_name, "language": sources.language,
+            "generated": (now or dt.datetime.now(dt.timezone.utc)).strftime("%Y-%m-%d %H:%M UTC"),
+            "period": period.as_json(), "content_skipped": why,
+            "revenue": revenue.as_json() if revenue is not None else {"skipped": True}}

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from html import escape
 
-WIDTH = 640
-ROW = 30
-LABEL_WIDTH = 190
+# A narrow drawing, so its text stays readable once scaled down to a phone's width (about 340 px).
+WIDTH = 420
+ROW = 34
+LABEL_WIDTH = 135
 BAR_COLOR = "#3f6ad8"
 NEGATIVE_COLOR = "#c2410c"
-TEXT = "font-family:system-ui,sans-serif;font-size:14px;fill:#1f2937"
+TEXT = "font-family:system-ui,sans-serif;font-size:15px;fill:#1f2937"
 
 
-def _shorten(text: str, limit: int = 24) -> str:
+def _shorten(text: str, limit: int = 15) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
@@ -35,7 +36,7 @@ def bars(title: str, rows: list[tuple[str, float, str]]) -> str:
     low = min(0, min(value for _l, value, _s in rows))
     high = max(0, max(value for _l, value, _s in rows))
     span = (high - low) or 1
-    area = WIDTH - LABEL_WIDTH - 110  # room for the value text on the right
+    area = WIDTH - LABEL_WIDTH - 95  # room for the value text on the right
     zero = LABEL_WIDTH + area * (-low) / span
     parts = [_open(title, height, "bars")]
     for index, (label, value, shown) in enumerate(rows):
@@ -43,11 +44,11 @@ def bars(title: str, rows: list[tuple[str, float, str]]) -> str:
         length = area * abs(value) / span
         x = zero if value >= 0 else zero - length
         color = BAR_COLOR if value >= 0 else NEGATIVE_COLOR
-        parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + 19}" text-anchor="end" style="{TEXT}">'
+        parts.append(f'<text x="{LABEL_WIDTH - 8}" y="{y + 21}" text-anchor="end" style="{TEXT}">'
                      f"{escape(_shorten(label))}</text>")
         parts.append(f'<rect class="bar" x="{x:.1f}" y="{y + 4}" width="{max(length, 1):.1f}" height="{ROW - 10}" '
                      f'rx="3" fill="{color}"><title>{escape(label)}: {escape(shown)}</title></rect>')
-        parts.append(f'<text x="{max(x + length, zero) + 6:.1f}" y="{y + 19}" style="{TEXT}">{escape(shown)}</text>')
+        parts.append(f'<text x="{max(x + length, zero) + 6:.1f}" y="{y + 21}" style="{TEXT}">{escape(shown)}</text>')
     parts.append(f'<line x1="{zero:.1f}" y1="2" x2="{zero:.1f}" y2="{height - 2}" stroke="#9ca3af"/>')
     parts.append("</svg>")
     return "".join(parts)
@@ -57,7 +58,7 @@ def columns(title: str, labels: list[str], values: list[float], shown: list[str]
     """Vertical columns, one per label (months), negative values below the zero line."""
     if not labels:
         return ""
-    height, top, bottom = 260, 24, 40
+    height, top, bottom = 220, 16, 36
     low, high = min(0, *values), max(0, *values)
     span = (high - low) or 1
     plot = height - top - bottom
@@ -66,7 +67,7 @@ def columns(title: str, labels: list[str], values: list[float], shown: list[str]
     width = max(step * 0.6, 2)
     parts = [_open(title, height, "columns")]
     parts.append(f'<line x1="10" y1="{zero:.1f}" x2="{WIDTH - 10}" y2="{zero:.1f}" stroke="#9ca3af"/>')
-    every = max(1, round(len(labels) / 8))  # at most about 8 labels under the axis on a phone
+    every = max(1, round(len(labels) / 4))  # at most about 4 labels under the axis
     for index, (label, value, text) in enumerate(zip(labels, values, shown)):
         x = 10 + step * index + (step - width) / 2
         size = plot * abs(value) / span

@@ -22,7 +22,7 @@ h3{margin-top:1.4rem}.private{background:#fef3c7;border:1px solid #f59e0b;paddin
 .scroll{overflow-x:auto;-webkit-overflow-scrolling:touch}table{border-collapse:collapse;background:#fff;min-width:100%}
 th,td{border:1px solid #e5e7eb;padding:4px 8px;text-align:left;white-space:nowrap}td.n,th.n{text-align:right}
 figure{margin:1rem 0;background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:8px}
-figcaption{font-weight:600;margin-bottom:4px}.muted{color:#6b7280}
+figcaption{font-weight:600;margin-bottom:4px}.muted{color:#6b7280}p,h1,h2,h3{overflow-wrap:anywhere}
 """
 
 
@@ -53,6 +53,9 @@ def render(document: dict, s: dict[str, str], title: str | None = None) -> str:
              f"<h1>{escape(heading)}</h1><p>{escape(document['site'])} · "
              f"{escape(s['period'].format(since=period['since'], until=period['until']))}</p>",
              f'<p class="private">{escape(s["private"])}</p>']
+    if "content_skipped" in document:
+        parts.append(f'<section id="content"><h2>{escape(s["content"])}</h2>'
+                     f'<p>{escape(document["content_skipped"])}</p></section>')
     if "content" in document:
         parts.append(_content(document, s))
     if "revenue" in document:
@@ -63,8 +66,9 @@ def render(document: dict, s: dict[str, str], title: str | None = None) -> str:
         parts.append(_incentives(document["incentives"], s))
     if document.get("payouts"):
         parts.append(payouts_section(document["payouts"], s))
-    generated = s["generated"].format(when=document["generated"], head=(document.get("content") or {}).get("head")
-                                      or "-", events=len((document.get("reading") or {}).get("files") or []))
+    head = ((document.get("content") or {}).get("head") or "-")[:12]
+    generated = s["generated"].format(when=document["generated"], head=head,
+                                      events=len((document.get("reading") or {}).get("files") or []))
     parts.append(f'<p class="muted">{escape(generated)}</p></main></body></html>\n')
     return "".join(parts)
 
@@ -124,7 +128,8 @@ def _revenue(revenue: dict, s: dict) -> str:
                                                    [_money(v, currency) for _, v in months])))
         products = [p for p in revenue["products"] if p["currency"] == currency]
         caption = s["net_by_product"].format(currency=currency.upper())
-        out.append(_figure(caption, charts.bars(caption, [(_product(p, s), p["net"], _money(p["net"], currency))
+        out.append(_figure(caption, charts.bars(caption, [(_product(p, s).removeprefix("course:"), p["net"],
+                                                           _money(p["net"], currency))
                                                           for p in products])))
         out.append(_table([s["product"], s["plan"], s["sales"], s["gross"], s["refunds"], s["disputes"], s["net"]],
                           [[_product(p, s), p["plan"], p["sales"], _money(p["gross"], currency),
@@ -151,8 +156,10 @@ def _reading(reading: dict, s: dict) -> str:
         out.append(_figure(caption, charts.bars(caption, [(c["page"].rsplit("/", 1)[-1], c["reached"], str(c["reached"]))
                                                           for c in chapters])))
         out.append(_table([s["chapter"], s["readers"], s["reads"], s["reached"]],
-                          [[c["page"], c["readers"], c["reads"], c["reached"]] for c in chapters], numeric={1, 2, 3}))
+                          [[c["page"].rsplit("/", 1)[-1], c["readers"], c["reads"], c["reached"]] for c in chapters],
+                          numeric={1, 2, 3}))
     if reading["downloads"]:
+        out.append(f"<h3>{escape(s['downloads'])}</h3>")
         out.append(_table([s["product"], s["downloads"], s["readers"]],
                           [[p, d["downloads"], d["readers"]] for p, d in reading["downloads"].items()],
                           numeric={1, 2}))
