@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -482,8 +483,10 @@ class FixedShares(Setting):
                                               '`"Ada Lovelace <ada@example.org>": 30`'))
             if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 100:
                 problems.append(((str(who),), f"must be a percent > 0 and <= 100, got {share!r}"))
-        if not problems and sum(value.values()) > 100:
-            problems.append(((), f"the fixed shares add up to {sum(value.values())}%, more than 100%"))
+        # Added exactly (33.3 + 33.3 + 33.4 is 100, not 100.00000000000001).
+        total = sum(Fraction(str(share)) for share in value.values()) if not problems else 0
+        if total > 100:
+            problems.append(((), f"the fixed shares add up to {float(total):g}%, more than 100%"))
         if problems:
             raise NestedErrors(problems)
         return {who.strip(): share for who, share in value.items()}

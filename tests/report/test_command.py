@@ -79,3 +79,14 @@ def test_payout_settings_are_checked_with_key_and_line(tmp_path):
     text = str(error.value)
     assert "mkdocs.yml:5: plugins.folio.payouts.pool: must be one of contributions, none, got 'everyone'" in text
     assert "mkdocs.yml:7: plugins.folio.payouts.fixed.Ada: must name a person" in text
+
+
+def test_fixed_shares_may_add_up_to_exactly_one_hundred_percent_but_no_more():
+    from mkdocs.config.base import ValidationError
+
+    from toolkit.config import PayoutsConfig, Section
+
+    thirds = {"A <a@x.org>": 33.3, "B <b@x.org>": 33.3, "C <c@x.org>": 33.4}
+    assert Section(PayoutsConfig).run_validation({"fixed": thirds})["fixed"] == thirds
+    with pytest.raises(ValidationError, match="add up to 100.1%, more than 100%"):
+        Section(PayoutsConfig).run_validation({"fixed": {**thirds, "C <c@x.org>": 33.5}})

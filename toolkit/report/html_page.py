@@ -65,7 +65,7 @@ def render(document: dict, s: dict[str, str], title: str | None = None) -> str:
     if "incentives" in document:
         parts.append(_incentives(document["incentives"], s))
     if document.get("payouts"):
-        parts.append(payouts_section(document["payouts"], s))
+        parts.append(payouts_section(document["payouts"], s, heading=title is None))
     head = ((document.get("content") or {}).get("head") or "-")[:12]
     generated = s["generated"].format(when=document["generated"], head=head,
                                       events=len((document.get("reading") or {}).get("files") or []))
@@ -188,9 +188,9 @@ def _incentives(incentives: dict, s: dict) -> str:
     return "".join(out)
 
 
-def payouts_section(payouts: dict, s: dict) -> str:
-    out = [f'<section id="payouts"><h2>{escape(s["payouts"])}</h2>',
-           f'<p class="private"><b>{escape(s["never_moves_money"])}</b> {escape(payouts["note"])}</p>']
+def payouts_section(payouts: dict, s: dict, heading: bool = True) -> str:
+    out = [f'<section id="payouts">' + (f'<h2>{escape(s["payouts"])}</h2>' if heading else ""),
+           f'<p class="private"><b>{escape(s["never_moves_money"])}</b> {escape(s["connect"])}</p>']
     for statement in payouts["courses"]:
         out.append(f"<h3>{escape(s['statement'].format(course=statement['course']))}</h3>")
         if not statement["currencies"]:
@@ -199,9 +199,9 @@ def payouts_section(payouts: dict, s: dict) -> str:
             out.append(f"<p>{escape(s['net_revenue'])}: <b>{escape(_money(figures['net'], currency))}</b></p>")
             if figures["note"]:
                 out.append(f"<p>{escape(s['nothing_to_share'])}</p>")
-            out.append(_table([s["contributor"], s["basis"], s["amount"]],
-                              [[_who(line, s), _basis(line, s), _money(line["amount"], currency)]
-                               for line in figures["lines"]], numeric={2}))
+            out.append(_table([s["contributor"], s["amount"], s["basis"]],
+                              [[_who(line, s), _money(line["amount"], currency), _basis(line, s)]
+                               for line in figures["lines"]], numeric={1}))
     out.append("</section>")
     return "".join(out)
 

@@ -22,7 +22,7 @@ from toolkit.report.revenue import Revenue
 
 UNALLOCATED = "unallocated"
 NEVER_MOVES_MONEY = (
-    "This statement computes shares; Folio never moves money. Pay contributors yourself, or with Stripe "
+    "Folio never moves money: this statement only computes shares. Pay contributors yourself, or with Stripe "
     "Connect: each contributor a connected account, and one Transfer per line of this statement "
     "(`transfer_group` = the period) after the period's payouts have settled."
 )

@@ -29,6 +29,9 @@ EN = {
     "statement": "Statement: {course}", "basis": "Basis", "share": "Share", "amount": "Amount",
     "fixed": "fixed {percent}%", "pool": "pool: {points} points ({percent}%)", "unallocated": "Unallocated",
     "net_revenue": "Net revenue", "never_moves_money": "Folio never moves money.",
+    "connect": "This statement only computes shares; paying them is yours to do. With Stripe Connect, each "
+               "contributor would be a connected account and each line of this statement one Transfer, made "
+               "after the period's payments have settled.",
     "nothing_to_share": "No positive net revenue in this period: nothing to share.",
     "empty": "Nothing in this period.", "unattributed": "Unattributed",
 }
@@ -57,6 +60,8 @@ ZH = {
     "statement": "分成明细：{course}", "basis": "依据", "share": "比例", "amount": "金额",
     "fixed": "固定 {percent}%", "pool": "按贡献：{points} 积分（{percent}%）", "unallocated": "未分配",
     "net_revenue": "净收入", "never_moves_money": "Folio 从不转账。",
+    "connect": "本明细只计算分成，付款由你自己完成。若使用 Stripe Connect，每位贡献者是一个关联账户，"
+               "明细的每一行对应一笔 Transfer，在本期款项结算后发起。",
     "nothing_to_share": "本期净收入不为正：没有可分配的金额。",
     "empty": "本期没有内容。", "unattributed": "无法归属",
 }
