@@ -199,17 +199,15 @@ def payouts_section(payouts: dict, s: dict, heading: bool = True) -> str:
             out.append(f"<p>{escape(s['net_revenue'])}: <b>{escape(_money(figures['net'], currency))}</b></p>")
             if figures["note"]:
                 out.append(f"<p>{escape(s['nothing_to_share'])}</p>")
-            out.append(_table([s["contributor"], s["amount"], s["basis"]],
-                              [[_who(line, s), _money(line["amount"], currency), _basis(line, s)]
+            out.append(_table([s["contributor"], s["amount"], s["basis"], s["email"]],
+                              [[_who(line, s), _money(line["amount"], currency), _basis(line, s), line["email"]]
                                for line in figures["lines"]], numeric={1}))
     out.append("</section>")
     return "".join(out)
 
 
 def _who(line: dict, s: dict) -> str:
-    if line["basis"] == "unallocated":
-        return s["unallocated"]
-    return f'{line["name"]} <{line["email"]}>' if line["email"] else line["name"]
+    return s["unallocated"] if line["basis"] == "unallocated" else line["name"]
 
 
 def _basis(line: dict, s: dict) -> str:

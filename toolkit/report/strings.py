@@ -26,7 +26,7 @@ EN = {
     "skipped": "{skipped} line(s) were not events and were skipped; {outside} event(s) fell outside the period.",
     "new": "New", "returning": "Returning", "lapsed": "Lapsed", "top_by_month": "Top contributors by month",
     "salons": "Salons held", "speakers": "Speakers", "date": "Date", "none": "None",
-    "statement": "Statement: {course}", "basis": "Basis", "share": "Share", "amount": "Amount",
+    "statement": "Statement: {course}", "basis": "Basis", "email": "Email", "share": "Share", "amount": "Amount",
     "fixed": "fixed {percent}%", "pool": "pool: {points} points ({percent}%)", "unallocated": "Unallocated",
     "net_revenue": "Net revenue", "never_moves_money": "Folio never moves money.",
     "connect": "This statement only computes shares; paying them is yours to do. With Stripe Connect, each "
@@ -57,7 +57,7 @@ ZH = {
     "skipped": "跳过 {skipped} 行非事件内容；{outside} 个事件不在本期内。",
     "new": "新加入", "returning": "回归", "lapsed": "流失", "top_by_month": "每月主要贡献者",
     "salons": "已举办的沙龙", "speakers": "嘉宾", "date": "日期", "none": "无",
-    "statement": "分成明细：{course}", "basis": "依据", "share": "比例", "amount": "金额",
+    "statement": "分成明细：{course}", "basis": "依据", "email": "邮箱", "share": "比例", "amount": "金额",
     "fixed": "固定 {percent}%", "pool": "按贡献：{points} 积分（{percent}%）", "unallocated": "未分配",
     "net_revenue": "净收入", "never_moves_money": "Folio 从不转账。",
     "connect": "本明细只计算分成，付款由你自己完成。若使用 Stripe Connect，每位贡献者是一个关联账户，"
