@@ -127,7 +127,19 @@ def test_content_per_person_course_and_month(community):
     assert courses["async-python"]["lines_added"] == 52
     assert courses["async-python"]["contributors"] == ["Ada Lovelace", "Bo Chen", "Cy Young"]
     assert courses["rust-intro"]["pages_added"] == 2
+    assert courses["async-python"]["months"] == {"2026-11": {"commits": 2, "pages_added": 1, "pages_updated": 1,
+                                                             "lines_added": 52, "reviews": 1}}
     assert content["months"] == {"2026-11": content["totals"]}
+
+
+def test_content_month_by_month_over_the_year(community):
+    content = community.report("2025-12-01_2026-11-30")["content"]
+    months = content["months"]
+    assert months["2026-01"]["pages_added"] == 2 and months["2026-10"]["pages_added"] == 2  # Ada's start; Dee, Bo
+    assert months["2026-11"]["commits"] == 4 and months["2026-09"]["commits"] == 0
+    assert content["courses"]["async-python"]["months"]["2026-01"]["pages_added"] == 2
+    assert content["courses"]["async-python"]["months"]["2026-10"] == {
+        "commits": 1, "pages_added": 1, "pages_updated": 0, "lines_added": 30, "reviews": 0}
 
 
 def test_points_are_the_leaderboards_own(community):

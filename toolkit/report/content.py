@@ -99,6 +99,7 @@ def _tally(content: Content, bots: BotFilter) -> None:
     people: dict[int, dict] = defaultdict(_counts)
     courses: dict[str, dict] = defaultdict(_counts)
     contributors: dict[str, set] = defaultdict(set)
+    course_months: dict[str, dict[str, dict]] = defaultdict(lambda: defaultdict(_counts))
     months: dict[str, dict] = defaultdict(_counts)
     new_pages: dict[int, set] = defaultdict(set)  # person -> pages they added in the period
     changed: dict[str, set] = defaultdict(set)  # course -> pages added or updated in the period
@@ -130,20 +131,23 @@ def _tally(content: Content, bots: BotFilter) -> None:
             if course is None:
                 continue
             changed[course].add(page)
-            row = courses[course]
-            row["pages_added" if is_new else "pages_updated"] += 1
-            row["lines_added"] += lines
+            row, by_month = courses[course], course_months[course][month_of_ordinal(day)]
+            for target in (row, by_month):
+                target["pages_added" if is_new else "pages_updated"] += 1
+                target["lines_added"] += lines
             if course not in touched:
                 touched.add(course)
-                row["commits"] += 1
                 contributors[course].update(credited)
-                row["reviews"] += sum(1 for r in reviewers if not is_bot[r])
+                for target in (row, by_month):
+                    target["commits"] += 1
+                    target["reviews"] += sum(1 for r in reviewers if not is_bot[r])
     words = _WordCounter(catalog, ledger.page_paths)
     for person, row in people.items():
         row["words_in_added_pages"] = sum(map(words, new_pages.get(person, ())))
     for course, row in courses.items():
         row["words_in_changed_pages"] = sum(map(words, changed[course]))
         row["contributors"] = sorted(ledger.people[p][1] for p in contributors[course])
+        row["months"] = {month: dict(course_months[course].get(month, _counts())) for month in content.period.months()}
     content.people, content.courses, content.months = dict(people), dict(courses), dict(months)
 
 
