@@ -92,7 +92,7 @@ def test_members_and_monthly_recurring_revenue(community):
 
 def test_net_revenue_month_by_month_over_the_year(community):
     report = community.report("2025-12-01_2026-11-30")
-    assert list(report["revenue"]["months"]) == [f"2025-12"] + [f"2026-{m:02d}" for m in range(1, 12)]
+    assert list(report["revenue"]["months"]) == ["2025-12"] + [f"2026-{m:02d}" for m in range(1, 12)]
     for month, values in report["revenue"]["months"].items():
         start, end = month_bounds(month)
         expected = expected_lines(community.seeded, start, end)

@@ -189,7 +189,7 @@ def _incentives(incentives: dict, s: dict) -> str:
 
 
 def payouts_section(payouts: dict, s: dict, heading: bool = True) -> str:
-    out = [f'<section id="payouts">' + (f'<h2>{escape(s["payouts"])}</h2>' if heading else ""),
+    out = ['<section id="payouts">' + (f'<h2>{escape(s["payouts"])}</h2>' if heading else ""),
            f'<p class="private"><b>{escape(s["never_moves_money"])}</b> {escape(s["connect"])}</p>']
     for statement in payouts["courses"]:
         out.append(f"<h3>{escape(s['statement'].format(course=statement['course']))}</h3>")
