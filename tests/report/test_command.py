@@ -90,3 +90,17 @@ def test_fixed_shares_may_add_up_to_exactly_one_hundred_percent_but_no_more():
     assert Section(PayoutsConfig).run_validation({"fixed": thirds})["fixed"] == thirds
     with pytest.raises(ValidationError, match="add up to 100.1%, more than 100%"):
         Section(PayoutsConfig).run_validation({"fixed": {**thirds, "C <c@x.org>": 33.5}})
+
+
+def test_a_site_outside_git_is_told_where_the_content_comes_from(tmp_path):
+    from click.testing import CliRunner
+
+    from toolkit.cli import main
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: X\nplugins:\n  - folio\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["report", "-f", str(tmp_path / "mkdocs.yml"), "--month", "2026-11",
+                                       "--no-stripe"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "not a git repository: the report counts content from the git history" in result.output
+    assert not (tmp_path / ".folio" / "report" / "2026-11").exists()

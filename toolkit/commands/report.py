@@ -32,6 +32,7 @@ def command(config_file, month, since, until, payouts, events, out, no_stripe) -
     from toolkit.config import load_mkdocs_config
     from toolkit.content.dates import today
     from toolkit.errors import FolioError
+    from toolkit.leaderboard.gitlog import NotAGitRepository
     from toolkit.leaderboard.settings import load_settings
     from toolkit.pay import catalog
     from toolkit.plugin.staging import content_dir_of
@@ -58,6 +59,10 @@ def command(config_file, month, since, until, payouts, events, out, no_stripe) -
                       payout_settings=folio.get("payouts"))
     try:
         document = make_report(sources, period, payouts=payouts)
+    except NotAGitRepository as error:
+        raise FolioError(f"{error.message.split(' (')[0]}: the report counts content from the git history of "
+                         "the content folder; run it in the site's git repository (a clone with its full history)"
+                         ) from None
     except stripe.StripeError as error:
         raise FolioError(f"Stripe refused a read ({type(error).__name__}: {error.user_message or error}); "
                          f"check STRIPE_API_KEY (a restricted key needs read access to Checkout Sessions, invoices, "
