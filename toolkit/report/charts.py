@@ -63,13 +63,14 @@ def columns(title: str, labels: list[str], values: list[float], shown: list[str]
     span = (high - low) or 1
     plot = height - top - bottom
     zero = top + plot * high / span
-    step = (WIDTH - 20) / len(labels)
+    margin = 30  # room for the first and last labels, centred under their columns
+    step = (WIDTH - 2 * margin) / len(labels)
     width = max(step * 0.6, 2)
     parts = [_open(title, height, "columns")]
-    parts.append(f'<line x1="10" y1="{zero:.1f}" x2="{WIDTH - 10}" y2="{zero:.1f}" stroke="#9ca3af"/>')
+    parts.append(f'<line x1="{margin}" y1="{zero:.1f}" x2="{WIDTH - margin}" y2="{zero:.1f}" stroke="#9ca3af"/>')
     every = max(1, round(len(labels) / 4))  # at most about 4 labels under the axis
     for index, (label, value, text) in enumerate(zip(labels, values, shown)):
-        x = 10 + step * index + (step - width) / 2
+        x = margin + step * index + (step - width) / 2
         size = plot * abs(value) / span
         y = zero - size if value >= 0 else zero
         color = BAR_COLOR if value >= 0 else NEGATIVE_COLOR
