@@ -90,3 +90,17 @@ def test_the_payout_statements_page(community, browser):  # noqa: F811
         page.screenshot(path=str(artifact("report/payouts-en-phone.png")), full_page=True)
     finally:
         context.close()
+
+
+def test_a_year_draws_a_column_per_month(community, browser):  # noqa: F811
+    path = community.out / "2025-12-01_2026-11-30" / "index.html"
+    context, page, requested = _open(browser, path, "phone")
+    try:
+        assert requested == [path.as_uri()]
+        charts = {chart["label"]: chart for chart in _charts(page)}
+        assert charts["Net revenue by month (USD)"]["bars"] == 12
+        assert charts["Net revenue by month (EUR)"]["bars"] == 12
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.screenshot(path=str(artifact("report/report-year-phone.png")), full_page=True)
+    finally:
+        context.close()
