@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +20,18 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_PARTS = ("mkdocs.yml", "content", "theme", ".folio/public/README.md")
 # Variables that would point a subprocess at real services, another repository or a user's settings.
 _LEAKY_PREFIXES = ("FOLIO_", "AWS_", "STRIPE_", "GIT_", "MKDOCS_", "PYTEST_")
+
+
+def pytest_configure(config) -> None:
+    """Started with SIGINT ignored (nohup, a script's background job, some CI runners)? Take it back.
+
+    An ignored signal is inherited by every child, so a `folio serve` a test starts would
+    ignore the Ctrl-C meant to stop it. A handler is not inherited: with one installed here,
+    children start with the default, and Ctrl-C stops the suite itself too. (Children started
+    through tests/processes.py also reset it themselves.)
+    """
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def copy_example(dest: Path) -> Path:

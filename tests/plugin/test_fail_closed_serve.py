@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
+from tests import processes
 from tests.loopback import free_port, wait_for
 from tests.sites import write_site
 
@@ -30,8 +29,8 @@ def test_serve_rebuilds_on_a_content_edit_and_then_settles(tmp_path):
     port = free_port()
     log = tmp_path / "serve.log"
     with open(log, "wb") as out:
-        server = subprocess.Popen([str(FOLIO), "serve", "-a", f"127.0.0.1:{port}"], cwd=tmp_path, stdout=out,
-                                  stderr=subprocess.STDOUT, start_new_session=True)
+        server = processes.start([str(FOLIO), "serve", "-a", f"127.0.0.1:{port}"], cwd=tmp_path, stdout=out,
+                                 stderr=subprocess.STDOUT)
     try:
         page = f"http://127.0.0.1:{port}/articles/a/"
         assert wait_for(lambda: "First version" in fetch(page), 60), log.read_text()
@@ -45,5 +44,4 @@ def test_serve_rebuilds_on_a_content_edit_and_then_settles(tmp_path):
         assert builds <= 3, log.read_text()
         assert "Traceback" not in log.read_text()
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
+        processes.stop(server)
