@@ -34,6 +34,37 @@ def pytest_configure(config) -> None:
         signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
+def _children_left(pid: int) -> list[tuple[int, str]]:
+    """(pid, command line) of this process's children still running (zombies aside), from /proc."""
+    left = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":  # fields[1]: the parent's pid
+            left.append((int(stat.parent.name), command))
+    return left
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """A test that started a `folio` process and left it running fails the run (and the process is killed)."""
+    if not Path("/proc").is_dir():
+        return
+    left = [(pid, command) for pid, command in _children_left(os.getpid()) if "folio" in command]
+    for pid, _ in left:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    if left:
+        session.config.get_terminal_writer().line(
+            "folio processes left running by the tests (killed now): "
+            + "; ".join(f"{pid}: {command}" for pid, command in left), red=True)
+        session.exitstatus = 1
+
+
 def copy_example(dest: Path) -> Path:
     """`dest` holding a copy of the repository's example site (mkdocs.yml, content/, theme/)."""
     dest.mkdir(parents=True, exist_ok=True)
