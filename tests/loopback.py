@@ -7,7 +7,20 @@ log line or a file asks it.
 from __future__ import annotations
 
 import socket
+import threading
 import time
+
+
+# How often a test server's loop looks for shutdown(): socketserver's default, 0.5 s, made every
+# server's teardown wait up to half a second (about 20 s in one subset of the suite).
+SHUTDOWN_POLL = 0.05
+
+
+def serve_in_thread(server, name: str | None = None) -> threading.Thread:
+    """Run a socketserver-style `server` in a daemon thread that notices shutdown() within SHUTDOWN_POLL."""
+    thread = threading.Thread(target=server.serve_forever, args=(SHUTDOWN_POLL,), name=name, daemon=True)
+    thread.start()
+    return thread
 
 
 def free_port() -> int:

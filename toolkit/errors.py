@@ -53,7 +53,7 @@ class ContentError(FolioError):
         self.problems = sorted(problems)
         count = sum(1 for p in self.problems if p.severity == "error")
         lines = [str(p) for p in self.problems]
-        summary = (f"1 error in the content; fix it and build again." if count == 1
+        summary = ("1 error in the content; fix it and build again." if count == 1
                    else f"{count} errors in the content; fix them and build again.")
         super().__init__("\n".join(lines + [summary]))
 
