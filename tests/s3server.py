@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.loopback import free_port, serve_in_thread
+from tests.loopback import serve_in_thread
 
 TEST_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -51,7 +51,7 @@ def moto_endpoint(s3_env) -> Iterator[str]:
     """URL of a moto S3 server on 127.0.0.1, shared by the session (use fresh bucket names)."""
     from moto.server import ThreadedMotoServer
 
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)  # bound by moto: no free-port race
     server.start()
     host, port = server.get_host_and_port()
     yield f"http://{host}:{port}"

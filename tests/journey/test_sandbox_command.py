@@ -14,8 +14,7 @@ import pytest
 
 from tests.journey.stack_fixtures import write_tiny_site
 from tests import processes
-from tests.loopback import wait_for
-from tests.s3server import free_port
+from tests.loopback import free_port, wait_for
 
 READY = "Ctrl-C stops everything."
 URL_LINE = re.compile(r"^(Site|Gate|Mail|Stripe|S3)\s+(http://127\.0\.0\.1:\d+)")

@@ -204,7 +204,7 @@ class SandboxStack:
         from moto.server import ThreadedMotoServer
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=_free_port(), verbose=False)
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)  # the port it bound, below
         server.start()
         self._stoppers.append(server.stop)
         host, port = server.get_host_and_port()
