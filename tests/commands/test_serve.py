@@ -41,6 +41,7 @@ def test_a_taken_port_is_named_with_a_free_one_to_pass_and_nothing_starts(tmp_pa
     suggested = int(result.output.split(f"{command} 127.0.0.1:", 1)[1].split()[0].rstrip("."))
     assert suggested != taken_port and 0 < suggested < 65536
     assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+    assert ("make serve ADDR=127.0.0.1:" in result.output) == sandbox  # `make serve` runs the sandbox
     assert "Site " not in result.output  # no URL printed for a sandbox that is not running
     assert not (tmp_path / ".folio/sandbox").exists()
 

@@ -41,14 +41,15 @@ def free_port(host: str = "127.0.0.1") -> int:
         return probe.getsockname()[1]
 
 
-def in_use_error(host: str, port: int, command: str) -> FolioError:
-    suggestion = free_port(host if host != "localhost" else "127.0.0.1")
+def in_use_error(host: str, port: int, command: str, make_hint: bool = False) -> FolioError:
+    suggestion = f"{host}:{free_port(host if host != 'localhost' else '127.0.0.1')}"
+    also = f" (with make: make serve ADDR={suggestion})" if make_hint else ""
     return FolioError(
         f"{host}:{port} is already in use (another `folio serve` still running?). "
-        f"Stop it, or pass a free port: {command} {host}:{suggestion}")
+        f"Stop it, or pass a free port: {command} {suggestion}{also}")
 
 
-def require_free(addr: str, option: str, command: str) -> None:
+def require_free(addr: str, option: str, command: str, make_hint: bool = False) -> None:
     """Raise a FolioError naming a free port to pass when `addr` (HOST:PORT) cannot be listened on."""
     host, port = split_addr(addr, option)
     try:
@@ -56,4 +57,4 @@ def require_free(addr: str, option: str, command: str) -> None:
     except OSError:
         return  # a host we cannot probe (not this machine's): MkDocs' own error says so
     if not free:
-        raise in_use_error(host, port, command)
+        raise in_use_error(host, port, command, make_hint)

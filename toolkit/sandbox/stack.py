@@ -103,7 +103,7 @@ class SandboxStack:
         if self.site_host not in ("127.0.0.1", "localhost"):
             raise FolioError(f"--dev-addr {site_addr}: the sandbox only listens on 127.0.0.1")
         # The one fixed port: checked before any service starts (every other part takes a free port).
-        require_free(site_addr, "--dev-addr", SANDBOX_COMMAND)
+        require_free(site_addr, "--dev-addr", SANDBOX_COMMAND, make_hint=True)
         self.site_server_wanted = site_server
         self.isolate_aws = isolate_aws
         self._stoppers: list[Any] = []
@@ -195,7 +195,7 @@ class SandboxStack:
         except OSError as error:  # taken while the sandbox was starting
             if error.errno != errno.EADDRINUSE:
                 raise
-            raise in_use_error("127.0.0.1", self.site_port, SANDBOX_COMMAND) from None
+            raise in_use_error("127.0.0.1", self.site_port, SANDBOX_COMMAND, make_hint=True) from None
 
 
     # -- the parts -----------------------------------------------------------------------------
