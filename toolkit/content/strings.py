@@ -43,7 +43,7 @@ EN = {
     "paywall_title": "The rest of “{title}” is for {who}",
     "who_buyers": "buyers of this course",
     "who_members": "members",
-    "paywall_locked": "About {minutes} more of reading is locked.",
+    "paywall_locked": "About {minutes} of reading is locked.",
     "buy_course": "Buy the course — {price}",
     "join_monthly": "Join — {price} / month",
     "join_yearly": "Join — {price} / year",
