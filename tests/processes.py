@@ -14,6 +14,7 @@ import contextlib
 import os
 import signal
 import subprocess
+import threading
 from collections.abc import Iterator
 
 # Signals a parent may have left ignored that a child must see as the default.
@@ -48,6 +49,19 @@ def run(args, *, timeout: float, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
 
 
+def collect_output(process: subprocess.Popen) -> list[str]:
+    """Read a text-mode child's stdout line by line in a thread, into the list returned (live).
+
+    For a test that must see a line (a port, "Serving on") while the child runs; `stop` then
+    waits for the reader instead of reading the pipe itself.
+    """
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(process.stdout.readline, "")), daemon=True)
+    reader.start()
+    process._test_reader = (reader, lines)  # type: ignore[attr-defined]
+    return lines
+
+
 def kill_group(process: subprocess.Popen) -> None:
     """SIGKILL to the child's process group (the child and whatever it started), then reap the child."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -67,6 +81,19 @@ def stop(process: subprocess.Popen, how: int = signal.SIGTERM, timeout: float = 
     if process.poll() is None:
         with contextlib.suppress(ProcessLookupError):
             process.send_signal(how)
+    collected = getattr(process, "_test_reader", None)
+    if collected is not None:
+        reader, lines = collected
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            kill_group(process)
+            raise
+        finally:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
+        reader.join(timeout=5)
+        return "".join(lines)
     try:
         out, _ = process.communicate(timeout=timeout)
     except ValueError:  # the test closed its pipes already

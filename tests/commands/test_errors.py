@@ -226,15 +226,12 @@ def _printed(stream_lines: list[str], text: str):
 
 
 def test_folio_serve_prints_a_content_error_and_keeps_serving(tmp_path, folio_env, venv_bin):
-    import threading
-
     sites.write_site(tmp_path, PAGES)
     port = free_port()
     server = processes.start([str(venv_bin / "folio"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
                              cwd=tmp_path, env=folio_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                              text=True)
-    lines: list[str] = []
-    threading.Thread(target=lambda: lines.extend(iter(server.stdout.readline, "")), daemon=True).start()
+    lines = processes.collect_output(server)
     try:
         assert wait_for(_printed(lines, "Serving on"), 60), "".join(lines)
         note = tmp_path / "content/articles/note.md"

@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from tests.gate.gatekit import (CHAPTER, COURSE, SECRET_KEY, SITE_ORIGIN, gate, published,  # noqa: F401
                                 selling)
 from tests import processes
-from tests.loopback import free_port, http_body, wait_for
+from tests.loopback import http_body, wait_for
 from tests.s3server import moto_endpoint, s3_env  # noqa: F401
 from tests.sandbox.stripe_fixtures import API_KEY, WEBHOOK_SECRET, stripe_standin  # noqa: F401
 from toolkit.errors import FolioError
@@ -133,16 +133,22 @@ def test_folio_gate_without_secrets_exits_1_naming_them(tmp_path, monkeypatch):
     assert "STRIPE_API_KEY: not set" in result.output and "Traceback" not in result.output
 
 
+LISTENING = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+)")
+
+
 def test_folio_gate_serves_under_gunicorn(tmp_path, published):
     storage, _, _ = published
     config = site(tmp_path, storage={"bucket": storage.bucket, "prefix": storage.prefix,
                                      "endpoint_url": storage.endpoint_url, "region": "us-east-1"})
-    port = free_port()
     folio = Path(sys.executable).with_name("folio")
-    process = processes.start([str(folio), "gate", "-f", str(config), "--port", str(port), "--workers", "1",
+    # Port 0: gunicorn binds a free port itself and says which (no race with another test for it).
+    process = processes.start([str(folio), "gate", "-f", str(config), "--port", "0", "--workers", "1",
                                "--threads", "2"], env={**os.environ, **ENV}, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True)
+    lines = processes.collect_output(process)
     try:
+        assert wait_for(lambda: LISTENING.search("".join(lines)), 60), "".join(lines)
+        port = int(LISTENING.search("".join(lines)).group(1))
         assert wait_for(lambda: http_body(f"http://127.0.0.1:{port}/healthz"), 20)
         assert json.loads(http_body(f"http://127.0.0.1:{port}/healthz")) == {"status": "ok"}
         missing = urllib.request.Request(f"http://127.0.0.1:{port}/success?session_id=cs_test_secretvalue")
