@@ -61,6 +61,13 @@ def test_the_documentation_builds_with_strict(tmp_path, monkeypatch):
     assert "folio-pack 1" in included  # gated/README.md is included, not copied
 
 
+def test_the_readme_is_a_front_door():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 250, "the README is the front door: details go to docs/"
+    for link in re.findall(r"\]\((docs/[^)#]+)", readme):
+        assert (REPO / link).is_file(), f"README.md links to {link}, which does not exist"
+
+
 def test_every_page_is_in_the_navigation():
     nav = (DOCS / "mkdocs.yml").read_text(encoding="utf-8")
     missing = [str(p.relative_to(DOCS)) for p in PAGES if f" {p.relative_to(DOCS).as_posix()}" not in nav]

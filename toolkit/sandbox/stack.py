@@ -287,7 +287,7 @@ def _require_sandbox_packages() -> None:
     missing = [name for name in ("moto", "aiosmtpd") if importlib.util.find_spec(name) is None]
     if missing:
         raise FolioError(f"The sandbox needs {', '.join(missing)}: pip install 'folio-toolkit[sandbox]' "
-                         "(or run `make serve`, which installs everything).")
+                         "(or run `make serve` in a clone of Folio, which installs it).")
 
 
 def sandbox_overrides(config_file: Path, site_url: str, gate_url: str, work: Path, language: str) -> dict:
