@@ -32,7 +32,7 @@ check: $(VENV)/.installed-sandbox
 
 # Folio's own documentation (docs/), strict: a broken link or a missing page fails it.
 docs: $(VENV)/.installed-docs
-	$(BIN)/mkdocs build --strict -f docs/mkdocs.yml
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict -f docs/mkdocs.yml
 
 # Browser tests drive Debian's Chromium (never a downloaded browser build); Noto CJK lets its
 # screenshots show Chinese pages with the site's system font stack.
