@@ -104,3 +104,10 @@ def test_a_site_outside_git_is_told_where_the_content_comes_from(tmp_path):
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "not a git repository: the report counts content from the git history" in result.output
     assert not (tmp_path / ".folio" / "report" / "2026-11").exists()
+
+
+def test_a_missing_events_file_is_named(community):
+    result = community.run("--month", "2026-11", "--no-stripe", "--events", str(community.root / "nope.jsonl"),
+                           "--out", str(community.root.parent / "missing-events"))
+    assert result.exit_code == 1 and "nope.jsonl: cannot read it (No such file or directory)" in result.output
+    assert not (community.root.parent / "missing-events" / "2026-11").exists()

@@ -16,7 +16,7 @@ from toolkit.commands.leaderboard import Day
 @click.option("--since", type=Day(first=True), help="First day counted (YYYY-MM-DD), with --until.")
 @click.option("--until", type=Day(first=False), help="Last day counted (YYYY-MM-DD), with --since.")
 @click.option("--payouts", is_flag=True, help="Also write each course's contributors' share (payouts.csv, payouts.html).")
-@click.option("--events", "events", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--events", "events", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
               metavar="FILE", help="The gate's events (JSON lines, .gz allowed); repeat for several files.")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for reports (default: .folio/report beside mkdocs.yml; never inside site/ or docs/).")
