@@ -60,14 +60,8 @@ def show():
     ttl = gate.settings.link_ttl or 15 * 60
     html, status = render("success.html", title=t["gate_success_title"].format(title=product.title),
                           shelves=shelves, membership=result.product_id == MEMBERSHIP,
-                          minutes=_count(t, "gate_minutes", max(1, ttl // 60)),
-                          hours=_count(t, "gate_hours", max(1, gate.settings.cookie_max_age // 3600)))
+                          minutes=max(1, ttl // 60), hours=max(1, gate.settings.cookie_max_age // 3600))
     return issue_cookie(make_response(html, status), grants)
-
-
-def _count(t, key: str, n: int) -> str:
-    """"1 hour", "3 hours" (the `.one` / `.other` forms of `key`)."""
-    return t[f"{key}.one"] if n == 1 else t[f"{key}.other"].format(n)
 
 
 def _products_opened(manifest, product_id: str) -> list[str]:
