@@ -98,9 +98,10 @@ def test_editing_one_chapter_rewrites_only_its_course(first_build, tmp_path, bui
     assert stats(gated, "membership") == before["membership"]
     after = stats(gated, "course/leaklab")
     changed = set(after) ^ set(before["course/leaklab"])
-    # the page, and the pack lists of the zip and the EPUB
+    # the page, its member page and locked part, and the pack lists of the zip and the EPUB
     assert {name.split("/")[-1].split(".")[0] + "." + name.removesuffix(".pack").rsplit(".", 1)[1]
-            for name in changed} == {"03-also-locked.html", "leaklab.zip", "leaklab.epub"}
+            for name in changed} == {"03-also-locked.html", "03-also-locked--site.html", "03-also-locked--part.html",
+                                     "leaklab.zip", "leaklab.epub"}
     log = build_log()
     assert "course:leaklab packed" in log
     assert [line for line in log.splitlines() if "rendered" in line] == [

@@ -61,9 +61,8 @@ class MemberPage:
 class MemberPages:
     """Collects the member renderings during the build and adds them to gated/ after it."""
 
-    def __init__(self, public, docs_dir: Path, site_url: str) -> None:
+    def __init__(self, public, site_url: str) -> None:
         self.public = public
-        self.docs_dir = docs_dir
         self.site_url = site_url.rstrip("/") + "/"
         self.pages: dict[str, MemberPage] = {}
 
@@ -82,9 +81,7 @@ class MemberPages:
             content = page.content or ""
             at = content.find(LOCKED_MARK)
             if at < 0:
-                log.warning("%s: its member page was not written (the locked part could not be found "
-                            "after rendering); members read it on the standalone page", page.file.src_uri)
-                return
+                return _not_written(page.file.src_uri)
             page.content = (content[:at] + LOCKED_OPEN + content[at + len(LOCKED_MARK):]
                             + LOCKED_END + "</div>")
             context = get_context(nav, files, config, page)
@@ -92,9 +89,12 @@ class MemberPages:
             html = env.get_template(page.meta.get("template", "main.html")).render(context)
         finally:
             page.markdown, page.content, page.toc = saved
-        self.pages[page.file.src_uri] = self._for_the_gate(page.file.src_uri, page.url, html)
+        member = self._for_the_gate(page.file.src_uri, page.url, html)
+        if member is None:
+            return _not_written(page.file.src_uri)
+        self.pages[page.file.src_uri] = member
 
-    def _for_the_gate(self, src: str, url: str, html: str) -> MemberPage:
+    def _for_the_gate(self, src: str, url: str, html: str) -> MemberPage | None:
         """Absolute URLs to the site, paid figures as refs-to-be, the locked part cut out."""
         base = self.site_url + url
         figures: dict[str, str] = {}
@@ -112,6 +112,8 @@ class MemberPages:
         html = _SEARCH_BUTTON.sub("", _SEARCH.sub("", html, count=1), count=1)
         start = html.find(LOCKED_OPEN)
         end = html.find(LOCKED_END, start)
+        if start < 0 or end < 0:  # a template that drops or repeats page.content: no guess, no page
+            return None
         part = html[start:end] + "</div>\n" + (_toc_nav(html) or "")
         return MemberPage(src, html, part, figures)
 
@@ -171,6 +173,11 @@ class MemberPages:
             tmp.replace(path)
         assets = tuple(sorted({r.key: r for r in used}.values(), key=lambda r: r.key))
         return StoredObject(key, sha, len(data), HTML, role, page.source, page.title, assets)
+
+
+def _not_written(src: str) -> None:
+    log.warning("%s: its member page was not written (its locked part could not be found in the rendered "
+                "page); members read it on the standalone page", src)
 
 
 def _standalone_head(path: Path) -> str:

@@ -263,7 +263,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
                                 self.gated_build, self.config_dir / ".folio-cache" / "gated")
         self._leak_guard = None
         # Member pages are absolute to the site: without site_url the gate could not load their theme.
-        self.member_pages = (MemberPages(self.public, self.site.docs_dir, config.site_url)
+        self.member_pages = (MemberPages(self.public, config.site_url)
                              if config.site_url and self.public.locked else None)
         self._page_written: str | None = None
         self._search_entries, self._search_told = search_entries(config), 0
