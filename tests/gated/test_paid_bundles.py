@@ -231,7 +231,8 @@ def test_manifest_roles_sources_and_keys(manifest):
     assert re.fullmatch(r"course/leaklab/leaklab\.[0-9a-f]{8}\.zip", course["bundle", "courses/leaklab"]["key"])
     assert re.fullmatch(r"course/leaklab/leaklab\.[0-9a-f]{8}\.epub", course["epub", "courses/leaklab"]["key"])
     members = {(o["role"], o["source"]): o for o in manifest["products"]["membership"]["objects"]}
-    assert set(members) == {("page", "articles/deep-dive.md"), ("bundle", "membership"),
+    # The membership is a book too (its members pages), like a course.
+    assert set(members) == {("page", "articles/deep-dive.md"), ("bundle", "membership"), ("epub", "membership"),
                             ("site-page", "articles/deep-dive.md"), ("locked-part", "articles/deep-dive.md")}
     assert re.fullmatch(r"membership/articles/deep-dive\.[0-9a-f]{8}\.html", members["page", "articles/deep-dive.md"]["key"])
     assert re.fullmatch(r"membership/membership\.[0-9a-f]{8}\.zip", members["bundle", "membership"]["key"])

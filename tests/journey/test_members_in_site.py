@@ -225,6 +225,8 @@ def test_a_yearly_members_library_lists_every_course(browser, english, chinese, 
         titles = [shelves.nth(i).locator("h2").inner_text() for i in range(shelves.count())]
         for course in WORDS[language].courses:
             assert course in titles, titles
+        # The membership's own shelf: its members pages, the zip and an EPUB.
+        assert b.page.locator("section.product[data-product='membership'] a.download").count() == 2
         for course in ("course:async-python", "course:rust-ownership-zh"):
             shelf = b.page.locator(f"section.product[data-product='{course}']")
             assert shelf.locator("a.read").count() > 0 and shelf.locator("a.download").count() == 2

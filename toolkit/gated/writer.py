@@ -42,8 +42,9 @@ log = logging.getLogger("mkdocs.plugins.folio")
 TEMPLATES = Path(__file__).parent / "templates" / "bundle"
 HTML = "text/html; charset=utf-8"
 # Bump when the renderings or the downloads change shape, so old cache entries and products are
-# not reused (4: downloads became pack lists; a gated/ with whole zips is re-packed once).
-RENDER_FORMAT = "4"
+# not reused (4: downloads became pack lists; a gated/ with whole zips is re-packed once;
+# 5: the membership has an EPUB too, so an unchanged membership is packed again once).
+RENDER_FORMAT = "5"
 
 
 @dataclass
@@ -193,7 +194,7 @@ class _Writer:
         objects = [self._page_object(offer, page, rendered[page.src], assets, t) for page in offer.locked]
         if self.pack_downloads:
             objects.append(self._bundle(offer, rendered, index, assets, t, attachments))
-            if offer.kind == "course":
+            if offer.kind == "course" or offer.contents:  # the membership's too, when it has members pages
                 objects.append(self._epub(offer, rendered))
         log.info("Gated: %s packed, %d files", offer.id, len(objects))
         return Product(offer.id, offer.kind, offer.title, offer.language, prices, objects, inputs)
@@ -303,8 +304,9 @@ class _Writer:
                               offer.title, Pack(entries))
 
     def _epub(self, offer: Offer, rendered: dict[str, RenderedPage]) -> StoredObject:
+        source = f"courses/{offer.slug}" if offer.kind == "course" else "membership"
         return self._put_pack(f"{offer.folder}/{offer.slug}", ".epub", "application/epub+zip", "epub",
-                              f"courses/{offer.slug}", offer.title,
+                              source, offer.title,
                               epub_pack(offer, rendered, self.site.docs_dir.name))
 
     # -- files -------------------------------------------------------------------------------------
