@@ -64,6 +64,10 @@ def sell(stripe_client, manifest: Manifest, gated_dir: Path) -> dict[str, str]:
     return prices
 
 
+# Stands for "the address GateServer binds" until it has bound (settings need a gate_url to exist).
+PENDING_URL = "http://127.0.0.1:9"
+
+
 def settings_for(storage: StorageSettings, standin_url: str, **overrides) -> GateSettings:
     settings = GateSettings(
         stripe_api_key=API_KEY,
@@ -71,6 +75,7 @@ def settings_for(storage: StorageSettings, standin_url: str, **overrides) -> Gat
         secret_key=SECRET_KEY,
         storage=storage,
         site_url=SITE_URL,
+        gate_url=PENDING_URL,
         stripe_api_base=standin_url,
         stripe_retries=0,
         # Tests send many requests from one address; the limit tests set their own.
@@ -81,7 +86,10 @@ def settings_for(storage: StorageSettings, standin_url: str, **overrides) -> Gat
 
 
 class GateServer:
-    """The gate app in werkzeug's threaded WSGI server on 127.0.0.1 (port 0), in a thread."""
+    """The gate app in werkzeug's threaded WSGI server on 127.0.0.1 (port 0), in a thread.
+
+    The port is chosen first, so the app is built with its real gate_url (links come only from it).
+    """
 
     def __init__(self, settings: GateSettings) -> None:
         from werkzeug.serving import WSGIRequestHandler, make_server
@@ -90,14 +98,22 @@ class GateServer:
             def log_request(self, *args, **kwargs) -> None:
                 pass
 
+        self._server = make_server("127.0.0.1", 0, lambda environ, start: self.app(environ, start), threaded=True,
+                                   request_handler=QuietHandler)
+        if not settings.gate_url or settings.gate_url == PENDING_URL:
+            settings = replace(settings, gate_url=self.url)
+        self.settings = settings
         self.app = create_app(settings)
-        self._server = make_server("127.0.0.1", 0, self.app, threaded=True, request_handler=QuietHandler)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_port}"
+
+    @property
+    def services(self):
+        return self.app.extensions["folio"]
 
     def close(self) -> None:
         self._server.shutdown()

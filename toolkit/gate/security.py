@@ -68,15 +68,54 @@ def make_csrf(app: Flask) -> CSRFProtect:
     return CSRFProtect(app)
 
 
-def install_headers(app: Flask) -> None:
-    """Gate responses carry signed links or member state: never cache them, never leak them as Referer."""
+HSTS = "max-age=31536000"
+
+
+def content_security_policy(settings: GateSettings) -> str:
+    """What a gate page may load: itself, the public site (theme assets, fonts), signed S3 links.
+
+    Paid pages are the build's own HTML (mkdocs-material), whose inline bootstrap scripts and
+    styles need 'unsafe-inline'; nothing may frame a gate page, and forms post only to the gate
+    and to Stripe (Checkout, the billing portal) through redirects the gate sends.
+    """
+    site = origin_of(settings.site_url)
+    storage = origin_of(settings.storage.endpoint_url or "") if settings.storage.endpoint_url else "https:"
+    sources = " ".join(dict.fromkeys(filter(None, ["'self'", site])))
+    return "; ".join([
+        f"default-src {sources}",
+        f"script-src {sources} 'unsafe-inline'",
+        f"style-src {sources} 'unsafe-inline' https://fonts.googleapis.com",
+        f"font-src {sources} https://fonts.gstatic.com data:",
+        f"img-src {sources} {storage} data:",
+        f"media-src {sources} {storage}",
+        f"connect-src {sources}",
+        "object-src 'none'",
+        "base-uri 'self'",
+        f"form-action {sources}",
+        "frame-ancestors 'none'",
+    ])
+
+
+def install_headers(app: Flask, settings: GateSettings) -> None:
+    """Gate responses carry signed links or member state: never cache them, never leak them as Referer.
+
+    Every response gets the Content-Security-Policy above; over https (a gate_url of https://,
+    or a request a trusted proxy says came over https) also HSTS.
+    """
+    policy = content_security_policy(settings)
+    https_gate = settings.gate_url.startswith("https://")
 
     @app.after_request
     def private_response(response):
+        from flask import request
+
         response.headers["Cache-Control"] = "no-store"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers["Content-Security-Policy"] = policy
+        if https_gate or request.is_secure:
+            response.headers["Strict-Transport-Security"] = HSTS
         return response
 
 

@@ -52,7 +52,7 @@ def time_s3_calls(client) -> None:
     client.meta.events.register("after-call-error.s3", finished)
 
 
-def timed_stripe_http_client(timeout: float, pool_size: int = 32):
+def timed_stripe_http_client(timeout: float, pool_size: int = 32, before=None):
     """stripe-python's requests-based HTTP client, reporting each request's time as waiting on Stripe.
 
     One connection pool for all threads; `trust_env` off because reading the proxy
@@ -70,6 +70,8 @@ def timed_stripe_http_client(timeout: float, pool_size: int = 32):
 
     class TimedRequestsClient(stripe.RequestsClient):
         def request(self, *args, **kwargs):
+            if before is not None:
+                before()  # the budget: may refuse the call before it leaves
             cpu = time.thread_time()
             try:
                 with waiting("stripe"):
