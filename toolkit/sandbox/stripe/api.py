@@ -49,6 +49,7 @@ ROUTES = [
     ("GET", "/v1/checkout/sessions/<id>", "get_session"),
     ("POST", "/v1/checkout/sessions/<id>", "update_session"),
     ("POST", "/v1/checkout/sessions/<id>/expire", "expire_session"),
+    ("GET", "/v1/invoices/<id>", "get_invoice"),
     ("GET", "/v1/checkout/sessions/<id>/line_items", "session_line_items"),
     ("GET", "/v1/subscriptions", "list_subscriptions"),
     ("GET", "/v1/subscriptions/<id>", "get_subscription"),
@@ -264,6 +265,7 @@ class Api:
     def create_refund(self, params): return self.ledger.create_refund(params)
     def get_refund(self, params, id): return self._get("refund", params, id)
     def get_dispute(self, params, id): return self._get("dispute", params, id)
+    def get_invoice(self, params, id): return self._get("invoice", params, id)
     def create_portal_session(self, params): return self.ledger.create_portal_session(params)
     def list_events(self, params): return self.ledger.list_events(params)
     def get_event(self, params, id): return self._get("event", params, id)
