@@ -257,3 +257,49 @@ def test_paid_pages_say_sandbox_in_the_sandbox_only(reader, s3_env):  # noqa: F8
     settings = reader.stack.gate_app.extensions["folio"].settings
     production = create_app(dataclasses.replace(settings, sandbox=False)).test_client()
     assert 'class="sandbox-banner"' not in production.get("/signin").get_data(as_text=True)
+
+
+def test_a_sign_in_link_works_once(reader):
+    reader.ask_for_link()
+    link = reader.wait_for_mail("sign-in").links()[0]
+    assert reader.confirm(link).status_code == 303
+    other = Reader(reader.stack, reader.email)  # the same link, opened again in another browser
+    page = other.client.get("/signin/confirm?" + link.split("?", 1)[1])
+    token = link.split("token=", 1)[1]
+    second = other.client.post("/signin/confirm", data={"token": token, "csrf_token": csrf_of(page.get_data(as_text=True))})
+    assert second.status_code == 400 and "already used" in second.get_data(as_text=True)
+    assert other.client.get("/library").status_code == 303
+
+
+def test_a_link_minted_by_an_instance_a_minute_ahead_works(reader, monkeypatch):
+    from toolkit.gate.members import make_link_token
+
+    with reader.stack.gate_app.test_request_context():
+        monkeypatch.setattr("itsdangerous.timed.time.time", lambda: time.time_ns() / 1e9 + 50)
+        ahead = make_link_token(reader.email, "signin")
+        monkeypatch.setattr("itsdangerous.timed.time.time", lambda: time.time_ns() / 1e9 + 120)
+        too_far = make_link_token(reader.email, "signin")
+    monkeypatch.undo()
+    assert reader.client.get(f"/signin/confirm?token={ahead}").status_code == 200
+    assert reader.client.get(f"/signin/confirm?token={too_far}").status_code == 400
+
+
+def test_the_per_address_limit_counts_case_and_plus_tags_as_one_address(tiny_stack):
+    local, domain = new_email().split("@")
+    spellings = [f"{local}@{domain}", f"{local.upper()}@{domain}", f"{local}+1@{domain}", f"{local}+2@{domain.upper()}",
+                 f"{local}+x@{domain}", f"{local}+y@{domain}", f"{local}+z@{domain}"]
+    answers = []
+    for n, email in enumerate(spellings):
+        reader = Reader(tiny_stack, email)
+        reader.client.environ_base["REMOTE_ADDR"] = f"127.3.0.{n + 1}"  # a different client each time
+        answers.append(reader.ask_for_link().status_code)
+    assert answers == [200] * 5 + [429] * 2
+
+
+def test_the_mailed_link_is_built_on_gate_url_whatever_the_host_header(reader):
+    page = reader.client.get("/signin", headers={"Host": "evil.example"}).get_data(as_text=True)
+    response = reader.client.post("/signin", data={"email": reader.email, "csrf_token": csrf_of(page)},
+                                  headers={"Host": "evil.example", "X-Forwarded-Host": "evil.example"})
+    assert response.status_code == 200
+    link = reader.wait_for_mail("sign-in").links()[0]
+    assert link.startswith(reader.stack.urls.gate + "/signin/confirm?token=") and "evil" not in link
