@@ -1,4 +1,4 @@
-"""The README's Selling section documents every gate setting, secret and route."""
+"""The operators' selling page (docs/operators/selling.md) documents every gate setting, secret and route."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ import pytest
 from toolkit.config import GateConfig
 from toolkit.gate.settings import OPTIONAL_ENV, REQUIRED_ENV
 
-README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-SELLING = README.split("## Selling: the gate service", 1)[1].split("\n## ", 1)[0]
+SELLING = (Path(__file__).resolve().parents[2] / "docs" / "operators" / "selling.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("key", [key for key, _ in GateConfig._schema])
@@ -30,9 +29,10 @@ def test_every_route_is_documented():
     from toolkit.store.client import StorageSettings
 
     app = create_app(GateSettings("sk_test_x", "whsec_x", SECRET_KEY, StorageSettings(bucket="folio-docs"),
-                                  "https://site.example.org/"))
+                                  "https://site.example.org/", gate_url="https://gate.example.org"))
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
-        route = rule.rule.replace("<path:page>", "<page>")
-        assert f"`{sorted(rule.methods - {'HEAD', 'OPTIONS'})[0]} {route}" in SELLING, route
+        route = rule.rule.replace("<path:page>", "<page>").replace("<path:key>", "<key>")
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            assert f"{method} {route}" in SELLING, (method, route)
