@@ -81,6 +81,11 @@ def content_security_policy(settings: GateSettings) -> str:
     site = origin_of(settings.site_url)
     storage = origin_of(settings.storage.endpoint_url or "") if settings.storage.endpoint_url else "https:"
     sources = " ".join(dict.fromkeys(filter(None, ["'self'", site])))
+    # Chromium applies form-action to the redirects a form post answers with: the gate's own
+    # forms (confirm, try again, billing portal) end at Stripe's hosted pages.
+    stripe_pages = [origin_of(settings.stripe_api_base or "")] if settings.stripe_api_base else []
+    stripe_pages += ["https://checkout.stripe.com", "https://billing.stripe.com"]
+    forms = " ".join(dict.fromkeys(filter(None, ["'self'", site, *stripe_pages])))
     return "; ".join([
         f"default-src {sources}",
         f"script-src {sources} 'unsafe-inline'",
@@ -91,7 +96,7 @@ def content_security_policy(settings: GateSettings) -> str:
         f"connect-src {sources}",
         "object-src 'none'",
         "base-uri 'self'",
-        f"form-action {sources}",
+        f"form-action {forms}",
         "frame-ancestors 'none'",
     ])
 

@@ -55,7 +55,7 @@ def show():
         key, status = NOT_GRANTED.get(result.state, ("unknown", 404))
         if key == "failed" and result.product_id in manifest.products:
             return _try_again(manifest, result)
-        return message(key, status, back_url=gate.settings.site_url)
+        return message(key, status)
     if result.first:
         events.emit("grant", result.email, result.product_id, gate.settings.secret_key, session=result.session_id)
     if result.email:
