@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,10 +25,41 @@ from toolkit.sandbox.smtp import SandboxSMTP
 REPO = Path(__file__).resolve().parents[2]
 
 
-def write_site(root: Path, gate_url: str | None) -> Path:
+REDIS = shutil.which("redis-server")
+
+
+@pytest.fixture
+def redis_url(tmp_path) -> str:
+    """A real redis-server on a free loopback port, for the duration of one test."""
+    if REDIS is None:
+        pytest.skip("needs redis-server (Debian package redis-server; `make chromium` installs it)")
+    port = free_port()
+    server = subprocess.Popen([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                               "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=port)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def write_site(root: Path, gate_url: str | None, storage_uri: str = "memory://") -> Path:
     (root / "docs").mkdir(parents=True, exist_ok=True)
     (root / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
-    folio = {"storage": {"bucket": "folio-gated"}, "gate": {"signin_limit": "5 per hour"}}
+    folio = {"storage": {"bucket": "folio-gated"},
+             "gate": {"signin_limit": "5 per hour", "rate_limit_storage": storage_uri}}
     if gate_url:
         folio["gate_url"] = gate_url
     config = {"site_name": "Gate command test", "site_url": "https://site.example.org/", "docs_dir": "docs",
@@ -52,32 +85,59 @@ def test_without_gate_url_the_gate_does_not_start(tmp_path):
     assert "gate_url" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_sign_in_limits_hold_under_folio_gate_with_two_workers(tmp_path):
+@pytest.mark.parametrize("store", ["memory", "redis"])
+def test_sign_in_limits_hold_under_folio_gate_with_two_workers(tmp_path, request, store):
+    """7 sign-in requests against a limit of 5: 5 mails, 2 refusals, however many processes serve them."""
+    storage_uri = request.getfixturevalue("redis_url") if store == "redis" else "memory://"
     port = free_port()
-    config = write_site(tmp_path, f"http://127.0.0.1:{port}")
-    with SandboxSMTP() as smtp:
-        env = environment(FOLIO_MAIL_URL=smtp.url, FOLIO_MAIL_FROM="Folio <no-reply@example.org>")
-        server = subprocess.Popen(folio("gate", "-f", str(config), "--port", str(port), "--workers", "2",
-                                        "--threads", "2"), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                  text=True, start_new_session=True)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            _wait_until_up(base, server)
-            answers = []
-            for n in range(7):  # a fresh browser each time, as an attacker would use
-                http = requests.Session()
-                form = http.get(f"{base}/signin", timeout=10).text
-                token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form) or \
-                    re.search(r'name="csrf_token" value="([^"]+)"', form)
-                answers.append(http.post(f"{base}/signin", data={"email": "victim@example.org",
-                                                                  "csrf_token": token.group(1)}, timeout=10).status_code)
-            assert answers == [200] * 5 + [429] * 2
-            time.sleep(0.5)
-            assert len(smtp.box.to("victim@example.org")) == 5
-        finally:
-            os.killpg(server.pid, signal.SIGTERM)
-            output = server.communicate(timeout=30)[0]
-    assert "1 worker" in output  # memory:// counters live in one process: the gate runs one
+    config = write_site(tmp_path, f"http://127.0.0.1:{port}", storage_uri)
+    with SandboxSMTP() as smtp, running_gate(config, port, smtp) as (base, output):
+        answers = [ask_for_link(base, "victim@example.org") for _ in range(7)]
+        assert answers == [200] * 5 + [429] * 2
+        time.sleep(0.5)
+        mails = smtp.box.to("victim@example.org")
+        assert len(mails) == 5
+        if store == "redis":
+            # The link works once, whichever worker the second browser reaches.
+            link = mails[0].links()[0]
+            assert confirm(link) == 303
+            assert all(confirm(link) == 400 for _ in range(3))
+    if store == "memory":
+        assert "1 worker" in output()  # memory:// counters live in one process: the gate runs one
+    else:
+        assert "(2 workers" in output()
+
+
+def ask_for_link(base: str, email: str) -> int:
+    http = requests.Session()  # a fresh browser each time, as an attacker would use
+    form = http.get(f"{base}/signin", timeout=10).text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form)
+    return http.post(f"{base}/signin", data={"email": email, "csrf_token": token.group(1)}, timeout=10).status_code
+
+
+def confirm(link: str) -> int:
+    http = requests.Session()
+    page = http.get(link, timeout=10).text
+    token = link.split("token=", 1)[1]
+    csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    return http.post(link.split("?", 1)[0], data={"token": token, "csrf_token": csrf}, allow_redirects=False,
+                     timeout=10).status_code
+
+
+@contextmanager
+def running_gate(config: Path, port: int, smtp):
+    env = environment(FOLIO_MAIL_URL=smtp.url, FOLIO_MAIL_FROM="Folio <no-reply@example.org>")
+    server = subprocess.Popen(folio("gate", "-f", str(config), "--port", str(port), "--workers", "2",
+                                    "--threads", "2"), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True, start_new_session=True)
+    captured: list[str] = []
+    try:
+        base = f"http://127.0.0.1:{port}"
+        _wait_until_up(base, server)
+        yield base, lambda: "".join(captured)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        captured.append(server.communicate(timeout=30)[0])
 
 
 def _wait_until_up(base: str, server: subprocess.Popen) -> None:
@@ -97,3 +157,20 @@ def test_several_workers_run_only_with_a_shared_store():
     assert plan_processes("memory://", 2, 8)[:2] == (1, 16)
     assert plan_processes("redis://cache:6379/0", 2, 8) == (2, 8, None)
     assert plan_processes("memory://", 1, 8) == (1, 8, None)
+
+
+def test_the_shared_store_on_redis_keeps_values_for_their_lifetime(redis_url):
+    from limits.storage import storage_from_string
+
+    from toolkit.gate.store import RedisStore, store_for
+
+    store = store_for(storage_from_string(redis_url))
+    assert isinstance(store, RedisStore)
+    store.set("folio:test:a", "1", 1)
+    assert store.get("folio:test:a") == "1"
+    assert store.add("folio:test:b", "x", 60) and not store.add("folio:test:b", "y", 60)
+    assert store.get("folio:test:b") == "x"
+    store.delete("folio:test:b")
+    assert store.get("folio:test:b") is None
+    time.sleep(1.2)
+    assert store.get("folio:test:a") is None
