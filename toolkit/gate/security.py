@@ -91,7 +91,7 @@ def content_security_policy(settings: GateSettings) -> str:
         f"script-src {sources} 'unsafe-inline'",
         f"style-src {sources} 'unsafe-inline' https://fonts.googleapis.com",
         f"font-src {sources} https://fonts.gstatic.com data:",
-        f"img-src {sources} {storage} data:",
+        f"img-src {sources} {storage} data: https:",  # images in authors' pages may live anywhere; they run nothing
         f"media-src {sources} {storage}",
         f"connect-src {sources}",
         "object-src 'none'",

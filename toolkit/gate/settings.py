@@ -28,6 +28,7 @@ OPTIONAL_ENV = {
     "STRIPE_API_BASE": "another Stripe-compatible API server, e.g. the sandbox stand-in",
     "FOLIO_MAIL_URL": "where mail goes: smtp://user:pass@host:587?starttls=1, smtps://…, ses://region",
     "FOLIO_MAIL_FROM": "the sender of receipts and sign-in mails, e.g. 'Folio <no-reply@example.com>'",
+    "FOLIO_EVENTS_KEY": "the key of the reader hash in the gate's event lines (default: FOLIO_SECRET_KEY)",
 }
 MIN_SECRET_KEY = 32
 
