@@ -84,6 +84,20 @@ def start_standin(port: int, webhook_url: str) -> subprocess.Popen:
     return process
 
 
+def start_redis() -> tuple[subprocess.Popen, str]:
+    """A redis-server on a free loopback port, without persistence."""
+    import shutil
+
+    server = shutil.which("redis-server")
+    if server is None:
+        raise SystemExit("--store redis needs redis-server (apt-get install redis-server)")
+    port = free_port()
+    process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    time.sleep(0.5)
+    return process, f"redis://127.0.0.1:{port}/0"
+
+
 def publish_catalogue(root: Path, endpoint: str):
     from tests.gatedsite import GatedSite
     from toolkit.store.client import StorageSettings, make_client
@@ -96,7 +110,7 @@ def publish_catalogue(root: Path, endpoint: str):
     return storage, manifest, root / "gated"
 
 
-def write_config(root: Path, storage, gate_port: int) -> Path:
+def write_config(root: Path, storage, gate_port: int, store_uri: str = "memory://") -> Path:
     config = {
         "site_name": "Gate benchmark", "site_url": "https://site.example.org/", "docs_dir": "docs",
         "plugins": [{"folio": {
@@ -106,7 +120,7 @@ def write_config(root: Path, storage, gate_port: int) -> Path:
             # The budget is lifted: the /success rows measure the gate, not a refusal of Stripe calls.
             "gate": {"server_timing": True, "checkout_limit": "100000 per minute",
                      "page_limit": "1000000 per minute", "stripe_retries": 0,
-                     "stripe_budget": "100000 per second"},
+                     "stripe_budget": "100000 per second", "rate_limit_storage": store_uri},
         }}],
     }
     (root / "docs").mkdir(exist_ok=True)
@@ -252,6 +266,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rate", type=float, default=200, help="Requests per second of the fixed-rate runs.")
     parser.add_argument("--read-rates", default="200,800", help="Rates of the cached /read runs (req/s).")
     parser.add_argument("--members", type=int, default=100, help="Signed-in members reading.")
+    parser.add_argument("--store", choices=("memory", "redis"), default="memory",
+                        help="The gate's shared store: memory:// (one process) or a redis-server started here "
+                             "(then --workers processes share it).")
     parser.add_argument("--seconds", type=float, default=5, help="Length of each run (at most 30).")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of the gate.")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "gate.json")
@@ -267,28 +284,34 @@ def main(argv: list[str] | None = None) -> None:
     moto.start()
     standin_port, gate_port = free_port(), free_port()
     standin = start_standin(standin_port, f"http://127.0.0.1:{gate_port}/webhook")
+    redis, store_uri = start_redis() if args.store == "redis" else (None, "memory://")
     gate = None
     try:
         with tempfile.TemporaryDirectory() as tmp:
             host, port = moto.get_host_and_port()
             storage, manifest, gated_dir = publish_catalogue(Path(tmp), f"http://{host}:{port}")
             standin_url = f"http://127.0.0.1:{standin_port}"
-            gate = start_gate(write_config(Path(tmp), storage, gate_port), gate_port, args.workers, standin_url)
+            gate = start_gate(write_config(Path(tmp), storage, gate_port, store_uri), gate_port, args.workers,
+                              standin_url)
             sessions = paid_sessions(standin_url, manifest, gated_dir, 20)
             base = f"http://127.0.0.1:{gate_port}"
             rows = run_all(base, manifest, sessions, args.rate, seconds)
             read_rates = [float(rate) for rate in args.read_rates.split(",") if rate.strip()]
             cache = run_cache(base, standin_url, manifest, gated_dir, args.members, read_rates, seconds)
     finally:
-        for process in (gate, standin):
+        for process in (gate, standin, redis):
             if process is not None:
                 process.terminate()
                 process.wait(timeout=30)
         moto.stop()
-    result = {"rate": args.rate, "seconds": seconds, "gate_workers": args.workers, "runs": rows + cache["runs"],
+    # memory:// holds counters and the cache in one process, so `folio gate` runs one worker then.
+    processes = args.workers if args.store == "redis" else 1
+    result = {"rate": args.rate, "seconds": seconds, "gate_workers": processes, "store": args.store,
+              "runs": rows + cache["runs"],
               "stripe_calls_per_1000_reads": cache["stripe_calls_per_1000_reads"],
               "refund_to_revoked_ms": cache["refund_to_revoked_ms"], "members": args.members,
               "goal": "gate's own share of p99 <= 5 ms at 200 req/s"}
+    print(f"gate: {processes} process(es), shared store {args.store}")
     print_table(rows + cache["runs"])
     print(f"\nStripe calls per 1,000 reads of {args.members} members: {cache['stripe_calls_per_1000_reads']} "
           f"(first reads included; {cache['stripe_calls_cold']} calls for the first read of each member)")
