@@ -1,6 +1,6 @@
 """Every object the stand-in returns has the keys and JSON types of Stripe's published example.
 
-The examples are Stripe's own (`../shared/stripe/fixtures.json`, from stripe/openapi). A
+The examples are Stripe's own (`stripe_openapi/fixtures.json`, from stripe/openapi). A
 null on either side matches any type (Stripe's nullable fields); a `{}` in the example is a
 free-form map (metadata and the like); everything else must agree, nested objects included.
 """
@@ -14,21 +14,8 @@ import pytest
 
 from tests.sandbox.stripe_fixtures import checkout, make_price, stripe_client, stripe_standin  # noqa: F401
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _fixtures_file() -> Path | None:
-    """`../shared/stripe/fixtures.json` next to the repository (also /work/shared on the dev box)."""
-    for candidate in (REPO.parent / "shared" / "stripe" / "fixtures.json",
-                      Path("/work/shared/stripe/fixtures.json")):
-        if candidate.is_file():
-            return candidate
-    return None
-
-
-FIXTURES = _fixtures_file()
-pytestmark = pytest.mark.skipif(FIXTURES is None, reason="Stripe's example objects (../shared/stripe/"
-                                "fixtures.json) are not next to this repository")
+# A copy of Stripe's published examples, with its licence, kept with the tests that use it.
+FIXTURES = Path(__file__).resolve().parent / "stripe_openapi" / "fixtures.json"
 
 # Where an example holds another object of whatever type (checked under its own type).
 POLYMORPHIC = {("event", "data.object")}
