@@ -6,7 +6,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -16,8 +15,9 @@ from pathlib import Path
 import pytest
 import requests
 
+from tests import processes
 from tests.gate.gatekit import SECRET_KEY
-from tests.loopback import free_port
+from tests.loopback import free_port, http_body, wait_for
 from tests.sandbox.stripe_fixtures import API_KEY, WEBHOOK_SECRET
 from toolkit.commands.gate import plan_processes
 from toolkit.sandbox.smtp import SandboxSMTP
@@ -33,9 +33,9 @@ def redis_url(tmp_path) -> str:
     """A real redis-server on a free loopback port, for the duration of one test."""
     if REDIS is None:
         pytest.skip("needs redis-server (Debian package redis-server; `make chromium` installs it)")
-    port = free_port()
-    server = subprocess.Popen([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                               "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port = free_port()  # redis-server has no "pick a free port" (0 turns TCP off)
+    server = processes.start([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                              "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         import redis
 
@@ -51,8 +51,7 @@ def redis_url(tmp_path) -> str:
                 time.sleep(0.05)
         yield f"redis://127.0.0.1:{port}/0"
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        processes.stop(server, timeout=10)
 
 
 def write_site(root: Path, gate_url: str | None, storage_uri: str = "memory://") -> Path:
@@ -79,27 +78,33 @@ def folio(*args) -> list[str]:
 
 
 def test_without_gate_url_the_gate_does_not_start(tmp_path):
-    result = subprocess.run(folio("gate", "-f", str(write_site(tmp_path, None))), env=environment(),
-                            capture_output=True, text=True, timeout=60)
+    result = processes.run(folio("gate", "-f", str(write_site(tmp_path, None))), env=environment(),
+                           capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert "gate_url" in result.stderr and "Traceback" not in result.stderr
+
+
+GATE_URL = "http://gate.example.org"  # links are built on it (http: the CSRF cookie is not Secure on loopback)
+LISTENING = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+)")
 
 
 @pytest.mark.parametrize("store", ["memory", "redis"])
 def test_sign_in_limits_hold_under_folio_gate_with_two_workers(tmp_path, request, store):
     """7 sign-in requests against a limit of 5: 5 mails, 2 refusals, however many processes serve them."""
     storage_uri = request.getfixturevalue("redis_url") if store == "redis" else "memory://"
-    port = free_port()
-    config = write_site(tmp_path, f"http://127.0.0.1:{port}", storage_uri)
-    with SandboxSMTP() as smtp, running_gate(config, port, smtp) as (base, output):
+    config = write_site(tmp_path, GATE_URL, storage_uri)
+    with SandboxSMTP() as smtp, running_gate(config, smtp) as (base, output):
         answers = [ask_for_link(base, "victim@example.org") for _ in range(7)]
         assert answers == [200] * 5 + [429] * 2
-        time.sleep(0.5)
+        assert wait_for(lambda: len(smtp.box.to("victim@example.org")) >= 5, 10)
+        time.sleep(0.3)  # a sixth mail would have arrived by now
         mails = smtp.box.to("victim@example.org")
         assert len(mails) == 5
         if store == "redis":
             # The link works once, whichever worker the second browser reaches.
             link = mails[0].links()[0]
+            assert link.startswith(GATE_URL + "/signin/confirm?token=")
+            link = base + link.removeprefix(GATE_URL)
             assert confirm(link) == 303
             assert all(confirm(link) == 400 for _ in range(3))
     if store == "memory":
@@ -125,32 +130,20 @@ def confirm(link: str) -> int:
 
 
 @contextmanager
-def running_gate(config: Path, port: int, smtp):
+def running_gate(config: Path, smtp):
+    """`folio gate --workers 2` on port 0 (gunicorn says which port it bound): (base URL, its output so far)."""
     env = environment(FOLIO_MAIL_URL=smtp.url, FOLIO_MAIL_FROM="Folio <no-reply@example.org>")
-    server = subprocess.Popen(folio("gate", "-f", str(config), "--port", str(port), "--workers", "2",
-                                    "--threads", "2"), env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True, start_new_session=True)
-    captured: list[str] = []
+    server = processes.start(folio("gate", "-f", str(config), "--port", "0", "--workers", "2", "--threads", "2"),
+                             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = processes.collect_output(server)
+    output = [""]
     try:
-        base = f"http://127.0.0.1:{port}"
-        _wait_until_up(base, server)
-        yield base, lambda: "".join(captured)
+        assert wait_for(lambda: LISTENING.search("".join(lines)), 60), "".join(lines)
+        base = f"http://127.0.0.1:{LISTENING.search(''.join(lines)).group(1)}"
+        assert wait_for(lambda: http_body(f"{base}/healthz"), 20), "".join(lines)
+        yield base, lambda: output[0] or "".join(lines)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        captured.append(server.communicate(timeout=30)[0])
-
-
-def _wait_until_up(base: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"folio gate exited: {server.stdout.read()}")
-        try:
-            if requests.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    pytest.fail("folio gate did not start within 30 s")
+        output[0] = processes.stop(server, timeout=30)
 
 
 def test_several_workers_run_only_with_a_shared_store():
