@@ -50,7 +50,7 @@ def create_app(settings: GateSettings) -> Flask:
     services = app.extensions["folio"] = Services(settings)
     security.quiet_logs()
     logging.getLogger("folio.events").setLevel(logging.INFO)
-    security.install_headers(app, settings)
+    security.install_headers(app, settings, security.storage_origin(services.s3, settings.storage.bucket))
     timing.install(app, settings.server_timing)
     limiter = security.make_limiter(app, settings)
     services.store = store_for(limiter.storage)
