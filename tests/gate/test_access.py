@@ -353,6 +353,9 @@ def test_every_gate_page_has_a_content_security_policy(gate, selling):
         policy = response.headers["Content-Security-Policy"]
         assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
         assert "https://site.example.org" in policy
+        # Paid pages load their signed scripts, styles and fonts (KaTeX) from the storage origin.
+        script_src = next(part for part in policy.split("; ") if part.startswith("script-src"))
+        assert selling.storage.endpoint_url.rstrip("/") in script_src
         assert "Strict-Transport-Security" not in response.headers  # plain http on loopback
 
 
