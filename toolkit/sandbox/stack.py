@@ -159,7 +159,7 @@ class SandboxStack:
         self.standin = self._start_stripe()
         self.smtp = SandboxSMTP().start()
         self._stoppers.append(self.smtp.stop)
-        pages = QuietWSGIServer(sandbox_pages(self.smtp.box, self.standin)).start()
+        pages = QuietWSGIServer(sandbox_pages(self.smtp.box, self.standin, report=self._report)).start()
         self._stoppers.append(pages.stop)
         gate_slot = _LateApp()
         gate_server = QuietWSGIServer(gate_slot).start()
@@ -209,6 +209,11 @@ class SandboxStack:
         self._stoppers.append(server.stop)
         host, port = server.get_host_and_port()
         return f"http://{host}:{port}"
+
+    def _report(self) -> str:
+        from toolkit.sandbox.report_page import sandbox_report
+
+        return sandbox_report(self.config_file, self.standin)
 
     def _start_stripe(self):
         from toolkit.sandbox.stripe import StripeStandIn

@@ -15,6 +15,7 @@ from typing import Callable
 
 from toolkit.sandbox.stripe import forms, objects
 from toolkit.sandbox.stripe.errors import invalid, no_such
+from toolkit.sandbox.stripe.invoices import paid_invoice
 from toolkit.sandbox.stripe.objects import new_id, now
 
 SESSION_LIFETIME = 24 * 3600
@@ -543,6 +544,7 @@ class Ledger:
             self.emit("payment_intent.succeeded", intent)
         if session["subscription"]:
             self._set_subscription_status(self.objects[session["subscription"]], "active")
+            self.invoice_period(self.objects[session["subscription"]], "subscription_create")
 
     def _fail(self, session: dict) -> None:
         if session["payment_intent"]:
@@ -627,27 +629,33 @@ class Ledger:
             item["current_period_end"] = _period_end(item["current_period_start"], price["recurring"])
 
     def end_period(self, subscription_id: str) -> dict:
-        """The paid period ends: a subscription set to cancel at its end is canceled, any other renews."""
+        """The paid period ends: a subscription set to cancel at its end is canceled, any other renews
+        (its next period starts and that period's invoice is paid, as `StripeStandIn.renew` does)."""
         subscription = self.get("subscription", subscription_id)
         if subscription["cancel_at_period_end"]:
             self._set_subscription_status(subscription, "canceled", reason="cancellation_requested")
             return subscription
         before = copy.deepcopy(subscription)
-        for item in subscription["items"]["data"]:
-            item["current_period_start"] = item["current_period_end"]
-            item["current_period_end"] = _period_end(item["current_period_start"], item["price"]["recurring"])
+        self.invoice_period(subscription)
         self._changed("customer.subscription.updated", subscription, before)
         return subscription
 
     def fail_renewal(self, subscription_id: str) -> dict:
-        """The renewal's payment fails: an open invoice, `invoice.payment_failed`, the subscription past_due."""
+        """The renewal's payment fails: the next period's invoice stays open, `invoice.payment_failed`,
+        and the subscription is past_due (Stripe retries the card; `past_due_grants` decides access)."""
         subscription = self.get("subscription", subscription_id)
-        item = subscription["items"]["data"][0]
+        items = subscription["items"]["data"]
+        start = items[0]["current_period_end"]
+        for item in items:
+            item["current_period_start"] = start
+            item["current_period_end"] = _period_end(start, item["price"]["recurring"])
         customer = self.objects.get(subscription["customer"]) or {}
-        invoice = objects.invoice(id=new_id("in_"), customer=subscription["customer"],
-                                  email=customer.get("email"), subscription=subscription_id,
-                                  amount=item["price"]["unit_amount"] * item["quantity"],
-                                  currency=subscription["currency"], created=now())
+        invoice = paid_invoice(subscription=subscription, email=customer.get("email"), created=now(),
+                               period_start=start, period_end=items[0]["current_period_end"],
+                               billing_reason="subscription_cycle")
+        invoice.update(status="open", amount_paid=0, amount_remaining=invoice["amount_due"], auto_advance=True,
+                       next_payment_attempt=now() + 3 * 86400)
+        invoice["status_transitions"]["paid_at"] = None
         self._add(invoice)
         subscription["latest_invoice"] = invoice["id"]
         self.emit("invoice.payment_failed", invoice)
@@ -693,6 +701,38 @@ class Ledger:
         session = objects.portal_session(id=session_id, customer=customer_id, return_url=return_url,
                                          url=f"{self._base_url()}/portal/{session_id}", created=now())
         return self._add(session)
+
+    # ------------------------------------------------------------------
+    # Membership invoices (what `folio report` reads as membership revenue)
+
+    def invoice_period(self, subscription: dict, billing_reason: str = "subscription_cycle") -> dict:
+        """A paid invoice for the subscription's current period; a renewal first moves the period on."""
+        items = subscription["items"]["data"]
+        if billing_reason == "subscription_cycle":
+            start = items[0]["current_period_end"]
+            for item in items:
+                item["current_period_start"] = start
+                item["current_period_end"] = _period_end(start, item["price"]["recurring"])
+        start, end = items[0]["current_period_start"], items[0]["current_period_end"]
+        email = (self.objects.get(subscription["customer"]) or {}).get("email")
+        invoice = paid_invoice(subscription=subscription, email=email, created=now(), period_start=start,
+                               period_end=end, billing_reason=billing_reason)
+        self._add(invoice)
+        subscription["latest_invoice"] = invoice["id"]
+        self.emit("invoice.paid", invoice)
+        return invoice
+
+    def list_invoices(self, params: dict) -> list[dict]:
+        forms.only(params, {"customer", "subscription", "status", "limit", "starting_after", "ending_before",
+                            "expand", "created"})
+        customer = forms.string(params, "customer")
+        subscription = forms.string(params, "subscription")
+        status = forms.choice(params, "status", ("draft", "open", "paid", "uncollectible", "void"))
+        return [invoice for invoice in self.all("invoice")
+                if (customer is None or invoice["customer"] == customer)
+                and (subscription is None
+                     or invoice["parent"]["subscription_details"]["subscription"] == subscription)
+                and (status is None or invoice["status"] == status)]
 
     # ------------------------------------------------------------------
     # Payments after the fact: refunds and disputes

@@ -18,8 +18,17 @@ def new_id(prefix: str, length: int = 24) -> str:
     return prefix + "".join(secrets.choice(_ALPHABET) for _ in range(length))
 
 
+class _Clock:
+    """The stand-in's clock: the real time, unless a test pins it to seed a past (`StripeStandIn.at`)."""
+
+    pinned: int | None = None
+
+
+CLOCK = _Clock()
+
+
 def now() -> int:
-    return int(time.time())
+    return CLOCK.pinned if CLOCK.pinned is not None else int(time.time())
 
 
 def _address() -> dict:
@@ -289,40 +298,4 @@ def event(*, id, type, data_object, previous_attributes, created, api_version, p
         "id": id, "object": "event", "api_version": api_version, "created": created, "data": data,
         "livemode": False, "pending_webhooks": pending_webhooks,
         "request": {"id": request_id, "idempotency_key": idempotency_key}, "type": type,
-    }
-
-
-
-def invoice(*, id, customer, email, subscription, amount, currency, created) -> dict:
-    """An open invoice whose automatic payment failed (as `invoice.payment_failed` carries it)."""
-    return {
-        "id": id, "object": "invoice", "account_country": "US", "account_name": None, "account_tax_ids": None,
-        "amount_due": amount, "amount_overpaid": 0, "amount_paid": 0, "amount_remaining": amount,
-        "amount_shipping": 0, "application": None, "attempt_count": 1, "attempted": True, "auto_advance": True,
-        "automatic_tax": {"disabled_reason": None, "enabled": False, "liability": None, "provider": None,
-                          "status": None},
-        "automatically_finalizes_at": None, "billing_reason": "subscription_cycle",
-        "collection_method": "charge_automatically", "created": created, "currency": currency,
-        "custom_fields": None, "customer": customer, "customer_account": None, "customer_address": None,
-        "customer_email": email, "customer_name": None, "customer_phone": None, "customer_shipping": None,
-        "customer_tax_exempt": "none", "customer_tax_ids": [], "default_payment_method": None,
-        "default_source": None, "default_tax_rates": [], "description": None, "discounts": [],
-        "due_date": None, "effective_at": created, "ending_balance": 0, "footer": None, "from_invoice": None,
-        "hosted_invoice_url": None, "invoice_pdf": None, "issuer": {"type": "self"},
-        "last_finalization_error": None, "latest_revision": None,
-        "lines": {"object": "list", "data": [], "has_more": False, "url": f"/v1/invoices/{id}/lines"},
-        "livemode": False, "metadata": {}, "next_payment_attempt": created + 3 * 86400, "number": None,
-        "on_behalf_of": None,
-        "parent": {"quote_details": None, "subscription_details": {"metadata": {}, "subscription": subscription},
-                   "type": "subscription_details"},
-        "payment_settings": {"default_mandate": None, "payment_method_options": None, "payment_method_types": None},
-        "period_end": created, "period_start": created, "post_payment_credit_notes_amount": 0,
-        "pre_payment_credit_notes_amount": 0, "receipt_number": None, "rendering": None,
-        "shipping_cost": None, "shipping_details": None, "starting_balance": 0, "statement_descriptor": None,
-        "status": "open",
-        "status_transitions": {"finalized_at": created, "marked_uncollectible_at": None, "paid_at": None,
-                               "voided_at": None},
-        "subscription": None, "subtotal": amount, "subtotal_excluding_tax": amount, "test_clock": None,
-        "total": amount, "total_discount_amounts": [], "total_excluding_tax": amount,
-        "total_pretax_credit_amounts": None, "total_taxes": None, "webhooks_delivered_at": created,
     }
