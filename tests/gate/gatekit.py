@@ -12,6 +12,9 @@ Import the fixtures into a test module explicitly:
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
@@ -141,6 +144,39 @@ class Selling:
         session = create_session(self.client(), offer_for(self.manifest, product_id, plan),
                                  "http://127.0.0.1/success?session_id={CHECKOUT_SESSION_ID}", SITE_URL)
         return session.id
+
+
+REDIS = shutil.which("redis-server")
+
+
+@pytest.fixture
+def redis_url(tmp_path) -> str:
+    """A real redis-server on a free loopback port, for the duration of one test."""
+    if REDIS is None:
+        pytest.skip("needs redis-server (Debian package redis-server; `make chromium` installs it)")
+    from tests import processes
+    from tests.loopback import free_port
+
+    port = free_port()  # redis-server has no "pick a free port" (0 turns TCP off)
+    server = processes.start([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                              "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=port)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        processes.stop(server, timeout=10)
+
 
 
 @pytest.fixture(scope="module")

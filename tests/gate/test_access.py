@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from tests.gate.gatekit import (CHAPTER, COURSE, PAID_TEXT, SITE_ORIGIN, GateServer, gate, published,  # noqa: F401
-                                selling)
+                                redis_url, selling)
 from tests.s3server import moto_endpoint, s3_env  # noqa: F401
 from tests.sandbox.stripe_fixtures import stripe_standin  # noqa: F401
 from toolkit.gate.identity import SIGNIN_COOKIE
@@ -176,6 +176,27 @@ def test_a_refund_webhook_revokes_within_the_cache_lifetime(gate, selling):
     selling.standin.refund(session_id)
     assert read(http, gate).status_code == 303
     assert time.monotonic() - started < 5
+
+
+def test_a_refund_delivered_to_one_instance_revokes_on_another(selling, redis_url):
+    """Two gates sharing a Redis: Stripe's webhook reaches one, the reader is on the other."""
+    first = GateServer(selling.settings(rate_limit_storage=redis_url))
+    second = GateServer(selling.settings(rate_limit_storage=redis_url))
+    selling.standin.webhook_url = f"{first.url}/webhook"
+    try:
+        http, session_id = bought(first, selling)
+        on_second = requests.Session()
+        on_second.cookies.set(SIGNIN_COOKIE, http.cookies.get(SIGNIN_COOKIE))
+        assert read(on_second, second).status_code == 200
+        before = second.services.stripe_calls.count
+        assert read(on_second, second).status_code == 200
+        assert second.services.stripe_calls.count == before  # the answer came from the shared cache
+        selling.standin.refund(session_id)  # delivered to the first gate only
+        assert read(on_second, second).status_code == 303
+    finally:
+        selling.standin.webhook_url = None
+        first.close()
+        second.close()
 
 
 @pytest.mark.parametrize("change, kwargs", [

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -16,42 +15,13 @@ import pytest
 import requests
 
 from tests import processes
-from tests.gate.gatekit import SECRET_KEY
-from tests.loopback import free_port, http_body, wait_for
+from tests.gate.gatekit import SECRET_KEY, redis_url  # noqa: F401  (fixture)
+from tests.loopback import http_body, wait_for
 from tests.sandbox.stripe_fixtures import API_KEY, WEBHOOK_SECRET
 from toolkit.commands.gate import plan_processes
 from toolkit.sandbox.smtp import SandboxSMTP
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-REDIS = shutil.which("redis-server")
-
-
-@pytest.fixture
-def redis_url(tmp_path) -> str:
-    """A real redis-server on a free loopback port, for the duration of one test."""
-    if REDIS is None:
-        pytest.skip("needs redis-server (Debian package redis-server; `make chromium` installs it)")
-    port = free_port()  # redis-server has no "pick a free port" (0 turns TCP off)
-    server = processes.start([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-                              "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        import redis
-
-        client = redis.Redis(host="127.0.0.1", port=port)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        processes.stop(server, timeout=10)
 
 
 def write_site(root: Path, gate_url: str | None, storage_uri: str = "memory://") -> Path:
