@@ -38,6 +38,11 @@ def read(http, gate, product=COURSE, page=CHAPTER):
     return http.get(f"{gate.url}/read/{product}/{page}", allow_redirects=False, timeout=30)
 
 
+def ended(response, title: str) -> bool:
+    """A signed-in reader's purchase stopped counting: a page saying why (no paid text), not the paywall."""
+    return response.status_code in (402, 403) and title in response.text and PAID_TEXT not in response.text
+
+
 def success(gate, session_id, http=None):
     return (http or requests).get(f"{gate.url}/success", params={"session_id": session_id}, timeout=30)
 
@@ -76,13 +81,13 @@ def test_a_partial_refund_keeps_access_a_full_one_ends_it(gate, selling):
     selling.standin.refund(session_id, amount=100)  # a goodwill discount
     assert read(http, gate).status_code == 200
     selling.standin.refund(session_id)  # the rest
-    assert read(http, gate).status_code == 303
+    assert ended(read(http, gate), "This purchase was refunded")
 
 
 def test_a_dispute_won_by_the_seller_gives_access_back(gate, selling):
     http, session_id = bought(gate, selling)
     dispute = selling.standin.dispute(session_id)
-    assert read(http, gate).status_code == 303
+    assert ended(read(http, gate), "This payment is disputed")
     selling.standin.close_dispute(dispute["id"], "won")
     assert read(http, gate).status_code == 200
 
@@ -91,7 +96,7 @@ def test_a_lost_dispute_keeps_access_closed(gate, selling):
     http, session_id = bought(gate, selling)
     dispute = selling.standin.dispute(session_id)
     selling.standin.close_dispute(dispute["id"], "lost")
-    assert read(http, gate).status_code == 303
+    assert ended(read(http, gate), "This payment is disputed")
 
 
 def test_downloads_follow_the_verdict_too(gate, selling):
@@ -174,7 +179,7 @@ def test_a_refund_webhook_revokes_within_the_cache_lifetime(gate, selling):
     assert read(http, gate).status_code == 200
     started = time.monotonic()
     selling.standin.refund(session_id)
-    assert read(http, gate).status_code == 303
+    assert ended(read(http, gate), "This purchase was refunded")
     assert time.monotonic() - started < 5
 
 
@@ -192,22 +197,22 @@ def test_a_refund_delivered_to_one_instance_revokes_on_another(selling, redis_ur
         assert read(on_second, second).status_code == 200
         assert second.services.stripe_calls.count == before  # the answer came from the shared cache
         selling.standin.refund(session_id)  # delivered to the first gate only
-        assert read(on_second, second).status_code == 303
+        assert ended(read(on_second, second), "This purchase was refunded")
     finally:
         selling.standin.webhook_url = None
         first.close()
         second.close()
 
 
-@pytest.mark.parametrize("change, kwargs", [
-    ("set_subscription_status", {"status": "canceled"}),
-    ("fail_renewal", {}),
+@pytest.mark.parametrize("change, kwargs, says", [
+    ("set_subscription_status", {"status": "canceled"}, "This membership has ended"),
+    ("fail_renewal", {}, "Your membership payment did not go through"),
 ])
-def test_subscription_webhooks_revoke_at_once(gate, selling, change, kwargs):
+def test_subscription_webhooks_revoke_at_once(gate, selling, change, kwargs, says):
     http, session_id = bought(gate, selling, "membership", "monthly")
     assert read(http, gate, "membership", MEMBERS_PAGE).status_code == 200
     getattr(selling.standin, change)(subscription_of(selling, session_id), **kwargs)
-    assert read(http, gate, "membership", MEMBERS_PAGE).status_code == 303
+    assert ended(read(http, gate, "membership", MEMBERS_PAGE), says)
 
 
 def test_past_due_keeps_access_when_the_setting_says_so(selling):
@@ -228,7 +233,7 @@ def test_cancelling_at_period_end_keeps_access_to_the_end(gate, selling):
     selling.client().v1.subscriptions.update(subscription, params={"cancel_at_period_end": True})
     assert read(http, gate, "membership", MEMBERS_PAGE).status_code == 200
     selling.standin.end_period(subscription)
-    assert read(http, gate, "membership", MEMBERS_PAGE).status_code == 303
+    assert ended(read(http, gate, "membership", MEMBERS_PAGE), "This membership has ended")
 
 
 def test_stripe_failing_serves_what_was_granted_until_it_expires_never_anything_new(selling, caplog):

@@ -28,6 +28,12 @@ def page(product: str, page: str):
     if stored is None:
         return message("not_found", 404)
     if not access.may_read(product):
+        ended = _why_it_ended(product)
+        if ended is not None:
+            # A signed-in reader whose purchase stopped counting: say why, and what to do.
+            from toolkit.gate.success import NOT_GRANTED
+
+            return message(ended, NOT_GRANTED[ended][1])
         # Back to the page's paywall on the site, where the reader can buy or sign in.
         return redirect(site_page_url(gate.settings, stored.source, "folio-paywall"), 303)
     html = gate.page_html(stored)
@@ -52,6 +58,22 @@ def download(product: str, key: str):
     link = gate.sign(manifest, product, stored.key)
     events.emit("download", access.reader_email(), product, gate.settings.secret_key, obj=stored.key)
     return redirect(link.url, 303)
+
+
+ENDED = ("refunded", "disputed", "canceled", "payment_failed")
+
+
+def _why_it_ended(product: str) -> str | None:
+    """The state of the signed-in reader's purchase of `product` (or the membership) that no longer counts."""
+    from toolkit.gate.membership import MEMBERSHIP
+
+    entitlements = access.reader_entitlements()
+    if entitlements is None:
+        return None
+    for _, product_id, state in entitlements.revoked:
+        if product_id in (product, MEMBERSHIP) and state in ENDED:
+            return state
+    return None
 
 
 def _sign_assets(gate, manifest, product_id: str, stored, html: str) -> str:
