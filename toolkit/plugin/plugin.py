@@ -26,7 +26,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.utils import get_relative_url
 
-from toolkit.plugin import feeds, storefront, structured_data
+from toolkit.plugin import feeds, public_math, storefront, structured_data
 from toolkit.plugin import listings as generated
 from toolkit.plugin.background import Job
 from toolkit.plugin.lock import BuildLock
@@ -94,6 +94,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         self.tree = PublicTreeBuild(self, config)
         _refuse_public_gated_dir(self.gated_dir, config, self.final_site_dir, self.tree.content_dir)
         self.site, self.public = self.tree.site, self.tree.public
+        self.tree.static_files = public_math.add_katex(config, self.tree.config_name)
         self.tree.write_pages(self._generated_pages(config))
         self.timings["content"] = time.perf_counter() - started
         return config
