@@ -26,8 +26,9 @@ check: setup
 
 # Browser tests drive Debian's Chromium (never a downloaded browser build); Noto CJK lets its
 # screenshots show Chinese pages with the site's system font stack.
+# epubcheck (Debian's package) checks the EPUBs the build writes (tests/gated/test_epubcheck.py).
 chromium:
-	@{ command -v chromium >/dev/null 2>&1 && [ -d /usr/share/fonts/opentype/noto ]; } || { \
+	@{ command -v chromium >/dev/null 2>&1 && command -v epubcheck >/dev/null 2>&1 && [ -d /usr/share/fonts/opentype/noto ]; } || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium epubcheck fonts-noto-cjk; }
 
