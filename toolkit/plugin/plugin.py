@@ -399,7 +399,8 @@ class FolioPlugin(BasePlugin[FolioConfig]):
     def _head(self, page, config) -> dict:
         """Feeds, JSON-LD and link-preview meta for the page's <head>: public facts only."""
         site_url = (config.site_url or "").rstrip("/") + "/" if config.site_url else ""
-        head = {"feeds": [(kind, path, self.t[f"feed_{kind}"]) for kind, path in getattr(self, "feed_paths", {}).items()],
+        head = {"feeds": [(feeds.AUTODISCOVERY_REL, feeds.MEDIA_TYPES[kind], path, self.t[f"feed_{kind}"])
+                          for kind, path in getattr(self, "feed_paths", {}).items()],
                 "meta": [], "jsonld": ""}
         if not site_url:
             return head
