@@ -15,6 +15,7 @@ from typing import Mapping
 from toolkit.config import ConfigFile, display_path
 from toolkit.content import schema
 from toolkit.content.frontmatter import read_front_matter
+from toolkit.content.language import infer_languages
 from toolkit.content.layout import chapter_number, is_markdown, kind_of, shadowed_readme
 from toolkit.content.model import Course, Page, Site
 from toolkit.content.prices import Price, PriceError
@@ -47,7 +48,10 @@ def load_site(docs_dir: Path, membership: Mapping[str, str | None], strict: bool
         raise ContentError(errors + warnings)
     for warning in warnings:
         log.warning("%s (unknown keys are errors with --strict)", warning)
-    return Site(docs_dir, pages, courses, plans, warnings)
+    unclear = infer_languages(pages, courses, lambda src: _display_path(docs_dir, src))
+    for warning in unclear:
+        log.warning("%s", warning)
+    return Site(docs_dir, pages, courses, plans, warnings + unclear)
 
 
 def _display_path(docs_dir: Path, src: str) -> str:
