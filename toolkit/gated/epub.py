@@ -83,8 +83,11 @@ def _package(offer: Offer, images: dict[str, str], rendered: dict[str, RenderedP
     spine = []
     for i, page in enumerate(offer.contents, 1):
         # EPUB 3 asks chapters holding MathML to say so, so reading systems prepare to show it.
-        mathml = ' properties="mathml"' if "<math " in rendered[page.src].book else ""
-        manifest.append(f'    <item id="c{i}" href="{chapter_name(i)}" media-type="application/xhtml+xml"{mathml}/>')
+        # (and chapters holding inline SVG, so they prepare to draw it).
+        book = rendered[page.src].book
+        found = [name for name, mark in (("mathml", "<math "), ("svg", "<svg")) if mark in book]
+        properties = f' properties="{" ".join(found)}"' if found else ""
+        manifest.append(f'    <item id="c{i}" href="{chapter_name(i)}" media-type="application/xhtml+xml"{properties}/>')
         spine.append(f'    <itemref idref="c{i}"/>')
     for n, name in enumerate(sorted(images), 1):
         manifest.append(f'    <item id="img{n}" href={quoteattr(name)} media-type={quoteattr(images[name])}/>')
