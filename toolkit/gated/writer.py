@@ -80,6 +80,20 @@ def write_gated(site: Site, gated_dir: Path, config, gate_url: str | None, *, bu
     return GatedOutput(manifest, writer.problems, writer.rendered)
 
 
+def check_gated(site: Site, gated_dir: Path, config, gate_url: str | None, *, cache_dir: Path | None = None) -> list[str]:
+    """The problems `write_gated` would report (missing files, broken links, formulas, remote images),
+    found by rendering every paid page (or reading its cached rendering) without writing gated/."""
+    gated_dir = Path(gated_dir).resolve()
+    cache_dir = Path(cache_dir) if cache_dir else gated_dir.parent / ".folio-cache" / "gated"
+    writer = _Writer(site, gated_dir, config, gate_url, cache_dir)
+    for offer in offers(site, writer.default_language):
+        index = site.courses[offer.slug].index if offer.kind == "course" else None
+        for page in list(offer.contents) + ([index] if index is not None else []):
+            writer.rendered_page(page, offer)
+    writer.mathml.save()
+    return writer.problems
+
+
 class _Writer:
     def __init__(self, site: Site, gated_dir: Path, config, gate_url: str | None, cache_dir: Path) -> None:
         self.site = site
