@@ -111,11 +111,11 @@ def _assemble_courses(pages: dict[str, Page], problems: list[Problem], docs_dir:
             problems.append(Problem(shown, 0, "", "a course folder needs an index.md with `type: course`"))
             continue
         ordered = _order_chapters(index, chapters, problems, docs_dir)
-        if not ordered:
-            problems.append(Problem(_display_path(docs_dir, index.src), 1, "chapters",
-                                    "a course needs at least one chapter: add e.g. 01-introduction.md beside index.md"))
         nested = sorted((p for p in pages.values() if p.kind == "chapter" and p.course == slug
                          and len(PurePosixPath(p.src).parts) > 3), key=lambda p: p.src)
+        if not ordered and not nested:  # a course of lesson folders (01-lesson/index.md) has chapters too
+            problems.append(Problem(_display_path(docs_dir, index.src), 1, "chapters",
+                                    "a course needs at least one chapter: add e.g. 01-introduction.md beside index.md"))
         ordered = ordered + nested
         default_access = "paid" if index.meta.get("price") else "free"
         for chapter in ordered:
