@@ -138,10 +138,7 @@ class MathMLCache:
         """The checked MathML of a formula, or FailedFormula (with the reason)."""
         key = f"{display}\0{tex}"
         if key not in self.entries:
-            try:
-                self.entries[key] = to_mathml(tex, display)
-            except FailedFormula as error:
-                self.entries[key] = "!" + str(error)
+            self.entries[key] = _entry((tex, display))
             self.changed = True
         value = self.entries[key]
         if value.startswith("!"):
@@ -157,6 +154,61 @@ class MathMLCache:
                        encoding="utf-8")
         os.replace(tmp, self.path)
         self.changed = False
+
+
+    def prewarm(self, formulas: list[tuple[str, str]], workers: int = 2) -> int:
+        """Convert the formulas not cached yet in `workers` processes; give how many were converted.
+
+        A first build of a math-heavy course converts thousands of formulas: on the gated
+        process alone that outlasts MkDocs' whole render, so they are converted side by side
+        (fork, Linux) before the pages are rendered, which then find them here. Few formulas
+        are not worth the processes.
+        """
+        missing = list(dict.fromkeys((t, d) for t, d in formulas if f"{d}\0{t}" not in self.entries))
+        if len(missing) < PARALLEL_FROM or workers < 2:
+            return 0
+        import multiprocessing
+
+        try:
+            context = multiprocessing.get_context("fork")
+        except ValueError:  # no fork on this platform: the pages convert their own formulas
+            return 0
+        with context.Pool(workers) as pool:
+            results = pool.map(_entry, missing, chunksize=max(1, len(missing) // (workers * 8)))
+        for (tex, display), value in zip(missing, results):
+            self.entries[f"{display}\0{tex}"] = value
+        self.changed = True
+        return len(missing)
+
+
+# Fewer formulas than this to convert: one process does it while rendering the pages.
+PARALLEL_FROM = 300
+# Formulas as arithmatex finds them in Markdown (to convert ahead; a formula missed here is
+# converted when its page is rendered, so this needs to be nearly right, not exactly).
+_SOURCE_FORMULAS = re.compile(
+    r"\$\$(?P<b1>.+?)\$\$|\\\[(?P<b2>.+?)\\\]|\\\((?P<i1>.+?)\\\)|(?<![\\$])\$(?![\s$])(?P<i2>[^$\n]+?)(?<![\s\\])\$",
+    re.S)
+_FENCED = re.compile(r"^(```|~~~).*?^\1[ \t]*$|`[^`\n]*`", re.S | re.M)
+
+
+def formulas_in(markdown: str) -> list[tuple[str, str]]:
+    """(TeX, "inline"|"block") of the formulas in Markdown, code left out."""
+    text = _FENCED.sub(" ", markdown)
+    found = []
+    for m in _SOURCE_FORMULAS.finditer(text):
+        for group, display in (("b1", "block"), ("b2", "block"), ("i1", "inline"), ("i2", "inline")):
+            if m.group(group) is not None:
+                found.append((m.group(group).strip(), display))
+    return found
+
+
+def _entry(formula: tuple[str, str]) -> str:
+    """A cache entry: the checked MathML, or "!" and why the formula stays TeX."""
+    tex, display = formula
+    try:
+        return to_mathml(tex, display)
+    except FailedFormula as error:
+        return "!" + str(error)
 
 
 def formulas_to_mathml(root, cache: MathMLCache | None = None,

@@ -34,7 +34,7 @@ from toolkit.gated.epub import epub_pack
 from toolkit.gated.manifest import AssetRef, Manifest, ManifestError, ObjectRef, Price, Product, StoredObject
 from toolkit.gated.pack import PACK_SUFFIX, Pack
 from toolkit.gated.math import MathKit, math_enabled
-from toolkit.gated.mathml import MathMLCache
+from toolkit.gated.mathml import MathMLCache, formulas_in
 from toolkit.gated.remote import RemoteImages
 from toolkit.gated.products import Offer, offers, page_language
 from toolkit.gated.render import PageRenderer, Places, RenderedPage, bundle_name, page_folder
@@ -69,6 +69,7 @@ def write_gated(site: Site, gated_dir: Path, config, gate_url: str | None, *, bu
     writer.pack_downloads = build == "production"
     previous = _previous_manifest(gated_dir)
     products: dict[str, Product] = {}
+    writer.convert_formulas_ahead()
     for offer in offers(site, writer.default_language):
         products[offer.id] = writer.product(offer, previous.products.get(offer.id) if previous else None)
     writer.store.save_cache()
@@ -149,6 +150,17 @@ class _Writer:
             sha = self.store.describe(path, ref).sha256 if path.is_file() else "missing"
             h.update(f"{ref}\0{sha}\0".encode())
         return h.hexdigest()
+
+    def convert_formulas_ahead(self) -> None:
+        """The formulas of pages to be rendered, converted to MathML side by side (see MathMLCache.prewarm)."""
+        if self.math is None:
+            return
+        formulas = []
+        for offer in offers(self.site, self.default_language):
+            for page in offer.contents:
+                if not (self.cache_dir / "pages" / f"{self.page_digest(page, offer)}.json").is_file():
+                    formulas += formulas_in(page.body)
+        self.mathml.prewarm(formulas)
 
     def rendered_page(self, page: Page, offer: Offer) -> tuple[RenderedPage, str]:
         digest = self.page_digest(page, offer)
