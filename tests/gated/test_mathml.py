@@ -72,7 +72,7 @@ def test_converting_ahead_in_two_processes_gives_what_one_gives(tmp_path):
     formulas = [(rf"\frac{{{i}}}{{x_{i}}} + \sum_{{k=1}}^{{{i}}} k", "block") for i in range(PARALLEL_FROM + 10)]
     formulas.append((r"\frobnicate{x}", "inline"))
     ahead = MathMLCache(tmp_path / "ahead.json")
-    assert ahead.prewarm(formulas) == len(formulas)
+    assert ahead.prewarm(formulas) == len(formulas)  # half of them in a forked child
     one = MathMLCache(None)
     for tex, display in formulas:
         try:
@@ -83,3 +83,25 @@ def test_converting_ahead_in_two_processes_gives_what_one_gives(tmp_path):
     ahead.save()
     again = MathMLCache(tmp_path / "ahead.json")
     assert again.entries == one.entries and again.prewarm(formulas) == 0  # all cached
+
+
+def test_a_build_with_hundreds_of_new_formulas_converts_them_ahead_and_uses_them(tmp_path):
+    import json
+    import zipfile
+
+    from tests.downloads import assembled
+    from tests.gated.figures import MATH_EXTENSIONS
+    from tests.sites import write_site
+    from toolkit.plugin.staging import build_site
+
+    many = " ".join(f"$x_{{{i}}} + {i}$" for i in range(PARALLEL_FROM + 20))
+    config = write_site(tmp_path / "s", {
+        "courses/m/index.md": "---\ntype: course\ntitle: M\nprice: 9 USD\nlevel: beginner\nauthors: [A]\n---\n\n# M\n",
+        "courses/m/01-a.md": f"# A\n\nTeaser.\n\n<!-- more -->\n\n{many}\n",
+    }, folio={"gate_url": None}, extra={"markdown_extensions": MATH_EXTENSIONS})
+    build_site(config)  # the gated build runs in a helper process: the fork happens there
+    [pack] = (tmp_path / "s/gated").rglob("*.epub.pack")
+    with zipfile.ZipFile(assembled(pack)) as book:
+        assert book.read("OEBPS/chapter-001.xhtml").decode().count("<math ") == PARALLEL_FROM + 20
+    cache = json.loads((tmp_path / "s/.folio-cache/gated/mathml.json").read_text(encoding="utf-8"))
+    assert len(cache["formulas"]) == PARALLEL_FROM + 20

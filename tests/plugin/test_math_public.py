@@ -106,3 +106,20 @@ def test_a_free_chapter_formula_renders_offline_in_chromium(sites, browser, lang
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_arithmatex_without_generic_is_a_warning_in_build_and_check(tmp_path, caplog):
+    import logging
+
+    from click.testing import CliRunner
+
+    from toolkit.commands.check import command as check
+    from toolkit.plugin.staging import build_site
+
+    config = write_site(tmp_path / "ng", PAGES["en"], folio={"gate_url": None},
+                        extra={"markdown_extensions": MARKDOWN_EXTENSIONS + ["pymdownx.arithmatex"]})
+    with caplog.at_level(logging.WARNING):
+        build_site(config)
+    assert "pymdownx.arithmatex: set `generic: true`" in caplog.text
+    result = CliRunner().invoke(check, ["--config-file", str(config), "--strict"])
+    assert result.exit_code == 1

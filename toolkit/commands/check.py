@@ -33,6 +33,7 @@ def command(config_file: str, strict: bool, leaks: bool, site_dir: str | None) -
         return
     problems = [str(w) for w in site.warnings] + _paid_page_problems(site, plugin, config)
     problems += _storefront_problems(site, plugin)
+    problems += _math_problems(config)
     for problem in problems[len(site.warnings):]:  # load_site logged its own already
         log.warning("%s", problem)
     if problems and strict:
@@ -51,6 +52,13 @@ def _paid_page_problems(site, plugin, config) -> list[str]:
     gated_dir = (config_dir / plugin.config.gated_dir).resolve()
     gate_url = (plugin.config.gate_url or "").rstrip("/") or None
     return check_gated(site, gated_dir, config, gate_url, cache_dir=config_dir / ".folio-cache" / "gated")
+
+
+def _math_problems(config) -> list[str]:
+    from toolkit.plugin.public_math import arithmatex_problem
+
+    problem = arithmatex_problem(config, Path(config.config_file_path or "mkdocs.yml").name)
+    return [problem] if problem else []
 
 
 def _storefront_problems(site, plugin) -> list[str]:

@@ -156,29 +156,50 @@ class MathMLCache:
         self.changed = False
 
 
-    def prewarm(self, formulas: list[tuple[str, str]], workers: int = 2) -> int:
-        """Convert the formulas not cached yet in `workers` processes; give how many were converted.
+    def prewarm(self, formulas: list[tuple[str, str]]) -> int:
+        """Convert the formulas not cached yet in two processes; give how many were converted.
 
         A first build of a math-heavy course converts thousands of formulas: on the gated
-        process alone that outlasts MkDocs' whole render, so they are converted side by side
-        (fork, Linux) before the pages are rendered, which then find them here. Few formulas
-        are not worth the processes.
+        process alone that outlasts MkDocs' whole render, so half of them are converted in
+        a forked child (Linux) while this process does the other half, before the pages are
+        rendered, which then find them here. Few formulas are not worth the fork; a child
+        that fails leaves its half to this process.
         """
         missing = list(dict.fromkeys((t, d) for t, d in formulas if f"{d}\0{t}" not in self.entries))
-        if len(missing) < PARALLEL_FROM or workers < 2:
+        if len(missing) < PARALLEL_FROM or not hasattr(os, "fork"):
             return 0
-        import multiprocessing
-
-        try:
-            context = multiprocessing.get_context("fork")
-        except ValueError:  # no fork on this platform: the pages convert their own formulas
-            return 0
-        with context.Pool(workers) as pool:
-            results = pool.map(_entry, missing, chunksize=max(1, len(missing) // (workers * 8)))
-        for (tex, display), value in zip(missing, results):
+        mine, theirs = missing[::2], missing[1::2]
+        for (tex, display), value in zip(mine + theirs, _in_child_and_here(theirs, mine)):
             self.entries[f"{display}\0{tex}"] = value
         self.changed = True
         return len(missing)
+
+
+def _in_child_and_here(theirs: list, mine: list) -> list[str]:
+    """Entries for `mine` + `theirs` (in that order): `theirs` converted in a forked child."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: convert, send the entries as JSON, leave without cleanup handlers
+        code = 1
+        try:
+            os.close(read)
+            with os.fdopen(write, "wb") as out:
+                out.write(json.dumps([_entry(f) for f in theirs]).encode("utf-8"))
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    here = [_entry(f) for f in mine]
+    with os.fdopen(read, "rb") as source:
+        data = source.read()
+    _, status = os.waitpid(pid, 0)
+    try:
+        there = json.loads(data) if status == 0 else None
+    except ValueError:
+        there = None
+    if not isinstance(there, list) or len(there) != len(theirs):
+        there = [_entry(f) for f in theirs]
+    return here + there
 
 
 # Fewer formulas than this to convert: one process does it while rendering the pages.

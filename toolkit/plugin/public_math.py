@@ -37,13 +37,23 @@ def add_katex(config, config_name: str) -> dict[str, Path]:
     """Name KaTeX in `config`'s extra_css/extra_javascript when arithmatex is on; give the files to put in the tree."""
     if not math_enabled(list(config["markdown_extensions"])):
         return {}
-    arithmatex = (config.get("mdx_configs") or {}).get("pymdownx.arithmatex") or {}
-    if not arithmatex.get("generic"):
-        log.warning("%s: markdown_extensions: pymdownx.arithmatex: set `generic: true`, so formulas are written "
-                    "as TeX that Folio's KaTeX (site, bundles) and MathML (EPUB) can read", config_name)
+    problem = arithmatex_problem(config, config_name)
+    if problem:
+        log.warning("%s", problem)
     _append_once(config.extra_css, STYLESHEET)
     _add_scripts(config)
     return katex_files()
+
+
+def arithmatex_problem(config, config_name: str) -> str | None:
+    """A warning when arithmatex writes MathJax's script tags, which neither KaTeX nor the EPUB reads."""
+    if not math_enabled(list(config["markdown_extensions"])):
+        return None
+    arithmatex = (config.get("mdx_configs") or {}).get("pymdownx.arithmatex") or {}
+    if arithmatex.get("generic"):
+        return None
+    return (f"{config_name}: markdown_extensions: pymdownx.arithmatex: set `generic: true`, so formulas are "
+            "written as TeX that Folio's KaTeX (site, bundles) and MathML (EPUB) can read")
 
 
 def _add_scripts(config) -> None:
