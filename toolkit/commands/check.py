@@ -39,9 +39,9 @@ def command(config_file: str, strict: bool, leaks: bool, site_dir: str | None) -
     if problems and strict:
         from toolkit.errors import FolioError
 
-        raise FolioError(f"{len(problems)} warnings in strict mode; `folio build --strict` would fail too.")
-    warnings = f", {len(problems)} warnings" if problems else ""
-    click.echo(f"{len(site.pages)} pages checked ({len(site.locked_pages)} paid): no errors{warnings}.")
+        raise FolioError(f"{counted(len(problems), 'warning')} in strict mode; `folio build --strict` would fail too.")
+    warnings = f", {counted(len(problems), 'warning')}" if problems else ""
+    click.echo(f"{counted(len(site.pages), 'page')} checked ({len(site.locked_pages)} paid): no errors{warnings}.")
 
 
 def _paid_page_problems(site, plugin, config) -> list[str]:
@@ -74,6 +74,11 @@ def _storefront_problems(site, plugin) -> list[str]:
             problems.append(f"{src}: unknown storefront block {', '.join(f'`folio:{n}`' for n in unknown)}; "
                             f"known blocks: {', '.join(storefront.BLOCKS)}")
     return problems
+
+
+def counted(number: int, word: str) -> str:
+    """`1 warning`, `2 warnings`: the CLI's messages are English."""
+    return f"{number} {word}{'' if number == 1 else 's'}"
 
 
 def _check_leaks(site, plugin, config, site_dir: Path) -> None:
