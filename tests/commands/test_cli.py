@@ -118,7 +118,7 @@ def test_check_on_clean_content_writes_nothing(tiny_site, monkeypatch):
     monkeypatch.chdir(tiny_site)
     result = run(["check"])
     assert result.exit_code == 0
-    assert result.output.strip() == "5 pages checked (1 paid): no errors."
+    assert result.output.strip() == "5 pages checked: no errors."
     assert not (tiny_site / "site").exists() and not (tiny_site / "gated").exists()
 
 

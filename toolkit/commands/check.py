@@ -41,7 +41,7 @@ def command(config_file: str, strict: bool, leaks: bool, site_dir: str | None) -
 
         raise FolioError(f"{counted(len(problems), 'warning')} in strict mode; `folio build --strict` would fail too.")
     warnings = f", {counted(len(problems), 'warning')}" if problems else ""
-    click.echo(f"{counted(len(site.pages), 'page')} checked ({len(site.locked_pages)} paid): no errors{warnings}.")
+    click.echo(f"{counted(len(site.pages), 'page')} checked: no errors{warnings}.")
 
 
 def _paid_page_problems(site, plugin, config) -> list[str]:
