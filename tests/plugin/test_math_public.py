@@ -123,3 +123,32 @@ def test_arithmatex_without_generic_is_a_warning_in_build_and_check(tmp_path, ca
     assert "pymdownx.arithmatex: set `generic: true`" in caplog.text
     result = CliRunner().invoke(check, ["--config-file", str(config), "--strict"])
     assert result.exit_code == 1
+
+
+@NEEDS_CHROMIUM[0]
+@NEEDS_CHROMIUM[1]
+def test_formulas_render_after_material_instant_navigation(tmp_path, browser):  # noqa: F811
+    from toolkit.plugin.staging import build_site
+
+    server = _serve(tmp_path / "instant/site")  # Material navigates in place only within site_url
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    pages = {**PAGES["en"], "index.md": "# Home\n\nRead [the free chapter](courses/m/01-free.md).\n"}
+    config = write_site(tmp_path / "instant", pages, folio={"gate_url": None},
+                        extra={"markdown_extensions": MATH, "site_url": base})
+    text = config.read_text(encoding="utf-8").replace("  language: en\n", "  language: en\n  features:\n  - navigation.instant\n")
+    config.write_text(text, encoding="utf-8")
+    build_site(config)
+    try:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        loopback_only(context)
+        page = context.new_page()
+        page.goto(base)
+        page.evaluate("() => { window.folioFirstLoad = 'yes'; }")
+        page.locator("article a", has_text="the free chapter").click()
+        page.wait_for_selector(".arithmatex .katex", timeout=10_000)
+        # Material swapped the page in place (no new load): folio-math.js typeset it on document$.
+        assert page.evaluate("() => window.folioFirstLoad") == "yes"
+        context.close()
+    finally:
+        server.shutdown()
+        server.server_close()
