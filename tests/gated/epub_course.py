@@ -49,6 +49,11 @@ SVG_ICON = ('<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20"><def
             'fill="url(#g)"/><use href="#r"/></svg>')
 
 
+# A drawing exported by some tool: two elements share an id, as third-party SVGs often do.
+DRAWING = (b'<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20"><g id="layer1"><rect id="layer1" '
+           b'width="5" height="5"/></g></svg>\n')
+
+
 def epub_course_site(root: Path) -> Path:
     """Write the site; give its mkdocs.yml."""
     pages = {
@@ -62,6 +67,7 @@ def epub_course_site(root: Path) -> Path:
             "---\ntitle: Figures\n---\n\n# Figures\n\nThe teaser of the figures lesson.\n\n<!-- more -->\n\n"
             "![A local figure](fig.png)\n\n![A shared figure](../shared/common.png)\n\n"
             "![A remote figure](https://images.example.com/remote.png)\n\n"
+            "![A third-party drawing](drawing.svg)\n\n"
             f"{SVG_ICON}\n\n{SVG_ICON}\n\n"
             "| n | square |\n|---|---|\n| 1 | 1 |\n| 2 | 4 |\n"),
         f"courses/{SLUG}/03-links.md": (
@@ -73,6 +79,7 @@ def epub_course_site(root: Path) -> Path:
     assets = {
         f"courses/{SLUG}/02-lesson/fig.png": png(40, 30, 1),
         f"courses/{SLUG}/shared/common.png": png(30, 20, 2),
+        f"courses/{SLUG}/02-lesson/drawing.svg": DRAWING,
     }
     return sites.write_site(root, pages, assets=assets, folio={"gate_url": None},
                             extra={"markdown_extensions": MATH_EXTENSIONS})

@@ -132,6 +132,16 @@ def test_inline_svg_ids_are_unique_per_chapter_and_references_follow(course):
     assert '<linearGradient id="svg2-g">' in figures and 'fill="url(#svg2-g)"' in figures and 'href="#svg2-r"' in figures
 
 
+def test_an_svg_figure_with_repeated_ids_gets_unique_ids_in_the_book_only(course):
+    from tests.gated.epub_course import DRAWING
+
+    with zipfile.ZipFile(course["epub"]) as book:
+        [name] = [n for n in book.namelist() if n.endswith(".svg")]
+        drawing = book.read(name).decode()
+    assert re.findall(r' id="([^"]+)"', drawing) == ["layer1", "layer1-2"]
+    assert [p.read_bytes() for p in (course["root"] / "gated/assets").glob("*.svg")] == [DRAWING]  # the site's copy
+
+
 def test_formulas_are_converted_once_and_kept_in_the_cache(course):
     import json
 

@@ -220,6 +220,30 @@ def _prefix_svg_ids(svg, prefix: str) -> None:
                                node.text)
 
 
+def svg_with_unique_ids(data: bytes) -> bytes | None:
+    """An SVG file's bytes with each repeated id renamed (`a`, `a-2`), or None when it needs no change
+    (or is no XML Folio can read). References keep pointing at the first of each: what renderers use."""
+    try:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
+    except etree.XMLSyntaxError:
+        return None
+    used: set[str] = set()
+    changed = False
+    for node in root.iter():
+        value = node.get("id") if isinstance(node.tag, str) else None
+        if not value:
+            continue
+        new, k = value, 1
+        while new in used:
+            k += 1
+            new = f"{value}-{k}"
+        if new != value:
+            node.set("id", new)
+            changed = True
+        used.add(new)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8") if changed else None
+
+
 def _encode_urls(root) -> None:
     """Percent-encode what a URL may not hold (spaces, CJK) in every href and src: XHTML checks them."""
     for element, _, attr, _ in list(_url_attributes(root)):

@@ -339,7 +339,7 @@ class _Writer:
     def _epub(self, offer: Offer, rendered: dict[str, RenderedPage]) -> StoredObject:
         return self._put_pack(f"{offer.folder}/{offer.slug}", ".epub", "application/epub+zip", "epub",
                               f"courses/{offer.slug}", offer.title,
-                              epub_pack(offer, rendered, self.site.docs_dir.name))
+                              epub_pack(offer, rendered, self.site.docs_dir.name, self.gated_dir))
 
     # -- files -------------------------------------------------------------------------------------
 
