@@ -561,6 +561,9 @@ class FolioConfig(StrictConfig):
     leak_guard = _LeakGuardOption()
     # IANA time zone of salons that do not name their own (`timezone:` in front matter).
     timezone = TimeZone("UTC", example="Asia/Shanghai")
+    # Images a paid page loads from another site: an EPUB may not load remote files, so its chapter
+    # shows a link in their place (`link`), or the build fetches them into the book (`fetch`).
+    remote_images = OneOf("link", choices=("link", "fetch"))
     storage = Section(StorageConfig)
     leaderboard = Section(LeaderboardConfig)
     gate = Section(GateConfig)
