@@ -19,6 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check": ("toolkit.commands.check", "Validate the content (and scan a built site for leaks)."),
     "build": ("toolkit.commands.build", "Build the public site and the private gated output."),
     "serve": ("toolkit.commands.serve", "Preview the site with live reload."),
+    "bundle": ("toolkit.commands.bundle", "Assemble the downloads (zip, EPUB) locally, as buyers get them."),
     "publish": ("toolkit.commands.publish", "Upload gated/ to the private S3 bucket."),
     "presign": ("toolkit.commands.presign", "Print a short-lived download link for a product."),
     "leaderboard": ("toolkit.commands.leaderboard", "Rank contributors from the git history."),

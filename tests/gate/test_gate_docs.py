@@ -37,10 +37,11 @@ def test_every_route_is_documented():
     from toolkit.store.client import StorageSettings
 
     app = create_app(GateSettings("sk_test_x", "whsec_x", SECRET_KEY, StorageSettings(bucket="folio-docs"),
-                                  "https://site.example.org/"))
+                                  "https://site.example.org/", gate_url="https://gate.example.org"))
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
-        route = rule.rule.replace("<path:page>", "<page>")
-        documented = f"`{sorted(rule.methods - {'HEAD', 'OPTIONS'})[0]} {route}"
-        assert documented in ROUTES or documented in MEMBERS, route
+        route = rule.rule.replace("<path:page>", "<page>").replace("<path:key>", "<key>")
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            documented = f"{method} {route}"
+            assert documented in ROUTES or documented in MEMBERS, (method, route)

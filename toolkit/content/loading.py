@@ -15,6 +15,7 @@ from typing import Mapping
 from toolkit.config import ConfigFile, display_path
 from toolkit.content import schema
 from toolkit.content.frontmatter import read_front_matter
+from toolkit.content.language import infer_languages
 from toolkit.content.layout import chapter_number, is_markdown, kind_of, shadowed_readme
 from toolkit.content.model import Course, Page, Site
 from toolkit.content.prices import Price, PriceError
@@ -47,7 +48,10 @@ def load_site(docs_dir: Path, membership: Mapping[str, str | None], strict: bool
         raise ContentError(errors + warnings)
     for warning in warnings:
         log.warning("%s (unknown keys are errors with --strict)", warning)
-    return Site(docs_dir, pages, courses, plans, warnings)
+    unclear = infer_languages(pages, courses, lambda src: _display_path(docs_dir, src))
+    for warning in unclear:
+        log.warning("%s", warning)
+    return Site(docs_dir, pages, courses, plans, warnings + unclear)
 
 
 def _display_path(docs_dir: Path, src: str) -> str:
@@ -107,11 +111,11 @@ def _assemble_courses(pages: dict[str, Page], problems: list[Problem], docs_dir:
             problems.append(Problem(shown, 0, "", "a course folder needs an index.md with `type: course`"))
             continue
         ordered = _order_chapters(index, chapters, problems, docs_dir)
-        if not ordered:
-            problems.append(Problem(_display_path(docs_dir, index.src), 1, "chapters",
-                                    "a course needs at least one chapter: add e.g. 01-introduction.md beside index.md"))
         nested = sorted((p for p in pages.values() if p.kind == "chapter" and p.course == slug
                          and len(PurePosixPath(p.src).parts) > 3), key=lambda p: p.src)
+        if not ordered and not nested:  # a course of lesson folders (01-lesson/index.md) has chapters too
+            problems.append(Problem(_display_path(docs_dir, index.src), 1, "chapters",
+                                    "a course needs at least one chapter: add e.g. 01-introduction.md beside index.md"))
         ordered = ordered + nested
         default_access = "paid" if index.meta.get("price") else "free"
         for chapter in ordered:

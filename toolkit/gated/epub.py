@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
-from toolkit.gated.htmltree import check_well_formed
+from toolkit.gated.htmltree import check_well_formed, svg_with_unique_ids
 from toolkit.gated.manifest import ObjectRef
 from toolkit.gated.pack import Pack
 from toolkit.gated.products import Offer
@@ -26,11 +27,12 @@ CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def epub_pack(offer: Offer, rendered: dict[str, RenderedPage], docs_name: str) -> Pack:
+def epub_pack(offer: Offer, rendered: dict[str, RenderedPage], docs_name: str, gated_dir: Path | None = None) -> Pack:
     """The course's chapters as an EPUB 3 book: XHTML chapters, each image once, a nav document.
 
     Images are named by their asset objects. A chapter that is not well-formed XHTML stops
-    the build with an error naming its page.
+    the build with an error naming its page. An SVG figure that repeats an id (third-party
+    drawings do) goes into the book with its ids made unique: EPUB checks SVG files as documents.
     """
     lang = offer.language
     entries: dict[str, bytes | ObjectRef] = {"OEBPS/book.css": BOOK_CSS.encode()}
@@ -44,11 +46,19 @@ def epub_pack(offer: Offer, rendered: dict[str, RenderedPage], docs_name: str) -
             name = "images/" + asset.key.rsplit("/", 1)[1]
             if name not in images:
                 images[name] = asset.content_type
-                entries[f"OEBPS/{name}"] = asset.ref()
+                entries[f"OEBPS/{name}"] = _book_image(asset, gated_dir)
     entries["OEBPS/nav.xhtml"] = _nav(offer, lang).encode()
     entries["OEBPS/content.opf"] = _package(offer, images, rendered, lang).encode()
     entries["META-INF/container.xml"] = CONTAINER.encode()
     return Pack(entries, first=("mimetype", b"application/epub+zip"))
+
+
+def _book_image(asset, gated_dir: Path | None):
+    if gated_dir is None or asset.content_type.split(";")[0] != "image/svg+xml":
+        return asset.ref()
+    path = gated_dir / asset.key
+    fixed = svg_with_unique_ids(path.read_bytes()) if path.is_file() else None
+    return fixed if fixed is not None else asset.ref()
 
 
 def _chapter_document(title: str, body: str, lang: str) -> str:
@@ -83,8 +93,11 @@ def _package(offer: Offer, images: dict[str, str], rendered: dict[str, RenderedP
     spine = []
     for i, page in enumerate(offer.contents, 1):
         # EPUB 3 asks chapters holding MathML to say so, so reading systems prepare to show it.
-        mathml = ' properties="mathml"' if "<math " in rendered[page.src].book else ""
-        manifest.append(f'    <item id="c{i}" href="{chapter_name(i)}" media-type="application/xhtml+xml"{mathml}/>')
+        # (and chapters holding inline SVG, so they prepare to draw it).
+        book = rendered[page.src].book
+        found = [name for name, mark in (("mathml", "<math "), ("svg", "<svg")) if mark in book]
+        properties = f' properties="{" ".join(found)}"' if found else ""
+        manifest.append(f'    <item id="c{i}" href="{chapter_name(i)}" media-type="application/xhtml+xml"{properties}/>')
         spine.append(f'    <itemref idref="c{i}"/>')
     for n, name in enumerate(sorted(images), 1):
         manifest.append(f'    <item id="img{n}" href={quoteattr(name)} media-type={quoteattr(images[name])}/>')

@@ -10,9 +10,9 @@ allows, no comments) and the result is parsed back as XML to prove it well-forme
 from __future__ import annotations
 
 import re
-from typing import Callable
-
 from copy import deepcopy
+from typing import Callable
+from urllib.parse import quote
 
 from lxml import etree
 
@@ -26,6 +26,28 @@ _XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 # Elements that make no sense in a book (EPUB readers do not run them).
 _DROP_IN_BOOK = {"script", "noscript", "iframe", "form", "input", "button", "object", "embed"}
+
+
+# libxml2's HTML parser lowercases every name; SVG's mixed-case ones must be given back for XML.
+SVG_ELEMENTS = {name.lower(): name for name in (
+    "altGlyph altGlyphDef altGlyphItem animateColor animateMotion animateTransform clipPath feBlend "
+    "feColorMatrix feComponentTransfer feComposite feConvolveMatrix feDiffuseLighting feDisplacementMap "
+    "feDistantLight feDropShadow feFlood feFuncA feFuncB feFuncG feFuncR feGaussianBlur feImage feMerge "
+    "feMergeNode feMorphology feOffset fePointLight feSpecularLighting feSpotLight feTile feTurbulence "
+    "foreignObject glyphRef linearGradient radialGradient textPath").split()}
+SVG_ATTRIBUTES = {name.lower(): name for name in (
+    "attributeName attributeType baseFrequency baseProfile calcMode clipPathUnits diffuseConstant edgeMode "
+    "filterUnits glyphRef gradientTransform gradientUnits kernelMatrix kernelUnitLength keyPoints keySplines "
+    "keyTimes lengthAdjust limitingConeAngle markerHeight markerUnits markerWidth maskContentUnits maskUnits "
+    "numOctaves pathLength patternContentUnits patternTransform patternUnits pointsAtX pointsAtY pointsAtZ "
+    "preserveAlpha preserveAspectRatio primitiveUnits refX refY repeatCount repeatDur requiredExtensions "
+    "requiredFeatures specularConstant specularExponent spreadMethod startOffset stdDeviation stitchTiles "
+    "surfaceScale systemLanguage tableValues targetX targetY textLength viewBox viewTarget xChannelSelector "
+    "yChannelSelector zoomAndPan").split()}
+# Characters an href or src may hold as they are; anything else (a space, CJK) is percent-encoded.
+_URL_SAFE = "/:#?&=%@+,;~!$'()*[]-._"
+# A value rewrite_urls' functions return to remove a link and keep its text.
+UNLINK = object()
 
 
 class MalformedChapter(FolioError):
@@ -58,8 +80,21 @@ def rewrite_urls(root, load: Callable[[str], str | None], lead: Callable[[str], 
     """Replace every file URL via `load(url)` and every link via `lead(url)`; None keeps it."""
     for element, _, attr, kind in list(_url_attributes(root)):
         new = (load if kind == "load" else lead)(element.get(attr))
-        if new is not None:
+        if new is UNLINK:
+            _unwrap(element, "")
+        elif isinstance(new, str):
             element.set(attr, new)
+        elif new is not None:  # an element in its place (a remote image's link)
+            new.tail = element.tail
+            element.getparent().replace(element, new)
+
+
+def remote_placeholder(root, url: str):
+    """A link to a remote image, with its alt text, to stand where the image was (an EPUB loads no remote file)."""
+    alt = next((img.get("alt") for img in root.iter("img") if img.get("src") == url and img.get("alt")), "")
+    link = etree.Element("a", {"href": url, "class": "folio-remote-image"})
+    link.text = f"[{alt}]" if alt else url
+    return link
 
 
 def urls(root) -> list[tuple[str, str, str]]:
@@ -99,6 +134,9 @@ def to_xhtml(root, transform: Callable | None = None) -> str:
     `transform(tree)` may change the cleaned tree before it is written (formulas to MathML).
     """
     book = _clean_for_xml(root)
+    _svg_names(book)
+    _unique_ids(book)
+    _encode_urls(book)
     if transform is not None:
         transform(book)
     out = [_escape_text(book.text or "")]
@@ -129,6 +167,90 @@ def _clean_for_xml(root):
             node.tag = node.tag.lower()
     sanitize(copy)
     return copy
+
+
+def _svg_names(root) -> None:
+    """SVG's mixed-case element and attribute names back; `xlink:href` (dropped as no name) as `href`."""
+    for svg in root.iter("svg"):
+        for node in svg.iter():
+            if not isinstance(node.tag, str):
+                continue
+            node.tag = SVG_ELEMENTS.get(node.tag, node.tag)
+            for name in list(node.attrib):
+                if name in SVG_ATTRIBUTES:
+                    node.set(SVG_ATTRIBUTES[name], node.attrib.pop(name))
+
+
+def _unique_ids(root) -> None:
+    """Every id once per chapter: an inline SVG whose ids were used before gets its own prefix
+    (and its references follow); any other repeated id gets a numbered suffix."""
+    seen: set[str] = set()
+    for n, svg in enumerate(root.iter("svg"), 1):
+        inside = [node.get("id") for node in svg.iter() if isinstance(node.tag, str) and node.get("id")]
+        if any(i in seen for i in inside) or len(set(inside)) < len(inside):
+            _prefix_svg_ids(svg, f"svg{n}-")
+        seen.update(node.get("id") for node in svg.iter() if isinstance(node.tag, str) and node.get("id"))
+    used: set[str] = set()
+    for node in root.iter():
+        value = node.get("id") if isinstance(node.tag, str) else None
+        if not value:
+            continue
+        new, k = value, 1
+        while new in used:
+            k += 1
+            new = f"{value}-{k}"
+        if new != value:
+            node.set("id", new)
+        used.add(new)
+
+
+def _prefix_svg_ids(svg, prefix: str) -> None:
+    ids = {node.get("id") for node in svg.iter() if isinstance(node.tag, str) and node.get("id")}
+    pattern = re.compile(r"(url\(\s*['\"]?#|^#)(" + "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True)) + r")\b")
+    for node in svg.iter():
+        if not isinstance(node.tag, str):
+            continue
+        for name, value in list(node.attrib.items()):
+            if name == "id":
+                node.set(name, prefix + value)
+            elif "#" in value:
+                node.set(name, pattern.sub(lambda m: m.group(1) + prefix + m.group(2), value))
+        if node.tag == "style" and node.text:
+            node.text = re.sub(r"#(" + "|".join(re.escape(i) for i in ids) + r")\b", lambda m: "#" + prefix + m.group(1),
+                               node.text)
+
+
+def svg_with_unique_ids(data: bytes) -> bytes | None:
+    """An SVG file's bytes with each repeated id renamed (`a`, `a-2`), or None when it needs no change
+    (or is no XML Folio can read). References keep pointing at the first of each: what renderers use."""
+    try:
+        root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
+    except etree.XMLSyntaxError:
+        return None
+    used: set[str] = set()
+    changed = False
+    for node in root.iter():
+        value = node.get("id") if isinstance(node.tag, str) else None
+        if not value:
+            continue
+        new, k = value, 1
+        while new in used:
+            k += 1
+            new = f"{value}-{k}"
+        if new != value:
+            node.set("id", new)
+            changed = True
+        used.add(new)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8") if changed else None
+
+
+def _encode_urls(root) -> None:
+    """Percent-encode what a URL may not hold (spaces, CJK) in every href and src: XHTML checks them."""
+    for element, _, attr, _ in list(_url_attributes(root)):
+        value = element.get(attr)
+        encoded = quote(value, safe=_URL_SAFE)
+        if encoded != value:
+            element.set(attr, encoded)
 
 
 def _remove_keeping_tail(node) -> None:

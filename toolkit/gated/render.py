@@ -26,8 +26,9 @@ import markdown as md
 from toolkit.content.model import Page, Site, is_markdown
 from toolkit.gated import htmltree
 from toolkit.gated.assets import Asset, AssetStore
-from toolkit.gated.mathml import formulas_to_mathml
+from toolkit.gated.mathml import MathMLCache, formulas_to_mathml
 from toolkit.gated.products import Offer
+from toolkit.gated.remote import RemoteImages
 
 LARGE_IMAGE = 5 * 1024 * 1024  # bytes; bigger images get a warning with their size
 
@@ -60,6 +61,7 @@ class Places:
     gate_url: str | None
     site_url: str
     use_directory_urls: bool
+    remote_images: str = "link"  # plugins.folio.remote_images: link | fetch (for the EPUB)
 
 
 def page_folder(offer: Offer, page: Page) -> str:
@@ -70,9 +72,17 @@ def page_folder(offer: Offer, page: Page) -> str:
 
 
 def bundle_name(page: Page, offer: Offer) -> str:
+    """The page's file name in the bundle zip: flat, one per page (a lesson folder's `index.md`
+    takes its folder's name, so lessons do not all become `index.html`, the bundle's own index)."""
     path = PurePosixPath(page.src)
-    prefix = "" if offer.kind == "course" else path.parts[0] + "-"
-    return f"{prefix}{path.stem}.html"
+    if offer.kind != "course":
+        return f"{path.parts[0]}-{path.stem}.html"
+    parts = list(path.parts[2:])  # below courses/<slug>/
+    if len(parts) > 1 and path.stem in ("index", "README"):
+        parts = parts[:-1]
+    else:
+        parts[-1] = path.stem
+    return "-".join(parts) + ".html"
 
 
 def chapter_name(index: int) -> str:
@@ -85,10 +95,13 @@ def read_url(gate_url: str, product: str, src: str) -> str:
 
 
 class PageRenderer:
-    def __init__(self, site: Site, config, places: Places, store: AssetStore) -> None:
+    def __init__(self, site: Site, config, places: Places, store: AssetStore, *,
+                 mathml: MathMLCache | None = None, remote: RemoteImages | None = None) -> None:
         self.site = site
         self.places = places
         self.store = store
+        self.mathml = mathml or MathMLCache(None)
+        self.remote = remote or RemoteImages(None, fetch=False)
         self.docs = site.docs_dir.resolve()
         self._files: dict[str, Path | None] = {}
         self.markdown = md.Markdown(extensions=list(config["markdown_extensions"]),
@@ -137,7 +150,13 @@ class PageRenderer:
         assets: dict[str, Asset] = {}
         loads: dict[str, Asset] = {}  # url -> asset
         leads: dict[str, tuple[str, str]] = {}  # url -> (target src, fragment)
+        missing: set[str] = set()  # links to pages that do not exist: unlinked in the downloads
+        remote: dict[str, Asset | None] = {}  # remote image url -> the fetched copy for the EPUB, if any
         for tag, kind, url in htmltree.urls(root):
+            if tag == "img" and url.startswith(("http://", "https://", "//")):
+                if url not in remote:
+                    remote[url] = self._remote_image(page, url, problems)
+                continue
             target = self.resolve(url, page)
             if target is None or url in loads or url in leads:
                 continue
@@ -146,6 +165,7 @@ class PageRenderer:
                 if src in self.site.pages:
                     leads[url] = (src, fragment)
                 else:
+                    missing.add(url)
                     problems.append(self._where(page, url) + f"link '{url}' points to '{src}', "
                                     "which is not a page in the docs folder")
                 continue
@@ -170,20 +190,51 @@ class PageRenderer:
         names = {p.src: bundle_name(p, offer) for p in offer.contents}
 
         def offline(url):
+            if url in missing:
+                return htmltree.UNLINK
             return self._link(url, leads, loads, lambda a: a.key, names.get)
 
+        def in_book(asset: Asset) -> str:
+            return "images/" + asset.key.rsplit("/", 1)[1]
+
         def book(url):
-            return self._link(url, leads, loads, lambda a: "images/" + a.key.rsplit("/", 1)[1],
+            if url in missing:
+                return htmltree.UNLINK
+            if url in remote:  # an EPUB may not load remote files: the fetched copy, or a link
+                return in_book(remote[url]) if remote[url] is not None else htmltree.remote_placeholder(root, url)
+            return self._link(url, leads, loads, in_book,
                               lambda src: chapter_name(contents[src]) if src in contents else None)
 
+        def kept_as_tex(tex: str, reason: str) -> None:
+            problems.append(self._where(page, tex) + f"formula kept as TeX in the EPUB ({reason}): {_short(tex)}")
+
+        def mathml(tree) -> None:
+            formulas_to_mathml(tree, self.mathml, kept_as_tex)
+
+        for asset in remote.values():
+            if asset is not None:
+                assets.setdefault(asset.key, asset)
         out = {}
         for place, fn in (("online", online), ("offline", offline), ("book", book)):
             tree = copy.deepcopy(root)
             htmltree.rewrite_urls(tree, fn, fn)
-            out[place] = (htmltree.to_xhtml(tree, formulas_to_mathml) if place == "book"
-                          else htmltree.to_html(tree))
+            out[place] = htmltree.to_xhtml(tree, mathml) if place == "book" else htmltree.to_html(tree)
         return RenderedPage(page.src, out["online"], out["offline"], out["book"],
                             [a.to_dict() for a in assets.values()], problems, sorted(htmltree.ids(root)))
+
+    def _remote_image(self, page: Page, url: str, problems: list[str]) -> Asset | None:
+        """The fetched copy of a remote image (remote_images: fetch), else None; a warning either way it fails."""
+        where = self._where(page, url)
+        if not self.remote.fetch:
+            problems.append(where + f"image '{url}' is on another site: the online page and the bundle load it "
+                            "from there, the EPUB shows a link in its place (set plugins.folio.remote_images: "
+                            "fetch to pack it, or put the image in the docs folder)")
+            return None
+        path, error = self.remote.get(url)
+        if path is None:
+            problems.append(where + f"image '{url}' could not be fetched ({error}): the EPUB shows a link in its place")
+            return None
+        return self.store.describe(path, url)
 
     def _link(self, url, leads, loads, asset_ref, inside):
         """The new value of one URL attribute, or None to keep it."""
@@ -208,3 +259,8 @@ class PageRenderer:
             at = page.body.find(unquote(needle))
         line = page.body_line + (page.body[:at].count("\n") if at >= 0 else 0)
         return f"{self.site.docs_dir.name}/{page.src}:{line}: "
+
+
+def _short(tex: str, limit: int = 60) -> str:
+    flat = " ".join(tex.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

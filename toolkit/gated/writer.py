@@ -34,6 +34,8 @@ from toolkit.gated.epub import epub_pack
 from toolkit.gated.manifest import AssetRef, Manifest, ManifestError, ObjectRef, Price, Product, StoredObject
 from toolkit.gated.pack import PACK_SUFFIX, Pack
 from toolkit.gated.math import MathKit, math_enabled
+from toolkit.gated.mathml import MathMLCache, formulas_in
+from toolkit.gated.remote import RemoteImages
 from toolkit.gated.products import Offer, offers, page_language
 from toolkit.gated.render import PageRenderer, Places, RenderedPage, bundle_name, page_folder
 
@@ -42,9 +44,9 @@ log = logging.getLogger("mkdocs.plugins.folio")
 TEMPLATES = Path(__file__).parent / "templates" / "bundle"
 HTML = "text/html; charset=utf-8"
 # Bump when the renderings or the downloads change shape, so old cache entries and products are
-# not reused (4: downloads became pack lists; a gated/ with whole zips is re-packed once;
-# 5: the membership has an EPUB too, so an unchanged membership is packed again once).
-RENDER_FORMAT = "5"
+# not reused (4: downloads became pack lists; 5: EPUB chapters checked for epubcheck;
+# 6: the membership has an EPUB too, so an unchanged membership is packed again once).
+RENDER_FORMAT = "6"
 
 
 @dataclass
@@ -68,14 +70,30 @@ def write_gated(site: Site, gated_dir: Path, config, gate_url: str | None, *, bu
     writer.pack_downloads = build == "production"
     previous = _previous_manifest(gated_dir)
     products: dict[str, Product] = {}
+    writer.convert_formulas_ahead()
     for offer in offers(site, writer.default_language):
         products[offer.id] = writer.product(offer, previous.products.get(offer.id) if previous else None)
     writer.store.save_cache()
+    writer.mathml.save()
     writer.forget_unused_renderings()
     manifest = Manifest(products, [a.stored() for a in writer.store.used.values()], f"folio {__version__}", build)
     manifest.write(gated_dir)
     _remove_stale(gated_dir, manifest)
     return GatedOutput(manifest, writer.problems, writer.rendered)
+
+
+def check_gated(site: Site, gated_dir: Path, config, gate_url: str | None, *, cache_dir: Path | None = None) -> list[str]:
+    """The problems `write_gated` would report (missing files, broken links, formulas, remote images),
+    found by rendering every paid page (or reading its cached rendering) without writing gated/."""
+    gated_dir = Path(gated_dir).resolve()
+    cache_dir = Path(cache_dir) if cache_dir else gated_dir.parent / ".folio-cache" / "gated"
+    writer = _Writer(site, gated_dir, config, gate_url, cache_dir)
+    for offer in offers(site, writer.default_language):
+        index = site.courses[offer.slug].index if offer.kind == "course" else None
+        for page in list(offer.contents) + ([index] if index is not None else []):
+            writer.rendered_page(page, offer)
+    writer.mathml.save()
+    return writer.problems
 
 
 class _Writer:
@@ -85,7 +103,9 @@ class _Writer:
         self.cache_dir = cache_dir
         self.default_language = language_of(_theme_language(config))
         self.places = Places(gate_url, (config.get("site_url") or "").rstrip("/"),
-                             bool(config.get("use_directory_urls", True)))
+                             bool(config.get("use_directory_urls", True)), _remote_images(config))
+        self.mathml = MathMLCache(cache_dir / "mathml.json")
+        self.remote = RemoteImages(cache_dir / "remote", fetch=self.places.remote_images == "fetch")
         self.store = AssetStore(gated_dir, cache_dir / "asset-hashes.json")
         self._config = config
         self._renderer: PageRenderer | None = None
@@ -107,7 +127,7 @@ class _Writer:
         h = hashlib.sha256()
         templates = sorted(TEMPLATES.iterdir())
         settings = [RENDER_FORMAT, __version__, self.places.gate_url, self.places.site_url,
-                    self.places.use_directory_urls, list(config["markdown_extensions"]),
+                    self.places.use_directory_urls, self.places.remote_images, list(config["markdown_extensions"]),
                     sorted((p.src, p.locked, p.product) for p in self.site.pages.values())]
         h.update(json.dumps(settings, sort_keys=True, default=_stable_name).encode())
         h.update(json.dumps(dict(config["mdx_configs"]), sort_keys=True, default=_stable_name).encode())
@@ -132,6 +152,17 @@ class _Writer:
             h.update(f"{ref}\0{sha}\0".encode())
         return h.hexdigest()
 
+    def convert_formulas_ahead(self) -> None:
+        """The formulas of pages to be rendered, converted to MathML side by side (see MathMLCache.prewarm)."""
+        if self.math is None:
+            return
+        formulas = []
+        for offer in offers(self.site, self.default_language):
+            for page in offer.contents:
+                if not (self.cache_dir / "pages" / f"{self.page_digest(page, offer)}.json").is_file():
+                    formulas += formulas_in(page.body)
+        self.mathml.prewarm(formulas)
+
     def rendered_page(self, page: Page, offer: Offer) -> tuple[RenderedPage, str]:
         digest = self.page_digest(page, offer)
         cached = self.cache_dir / "pages" / f"{digest}.json"
@@ -155,7 +186,8 @@ class _Writer:
         """The one PageRenderer of this build, made on first use (a Markdown instance with every
         extension takes milliseconds to set up: once, not once per link)."""
         if self._renderer is None:
-            self._renderer = PageRenderer(self.site, self._config, self.places, self.store)
+            self._renderer = PageRenderer(self.site, self._config, self.places, self.store, mathml=self.mathml,
+                                          remote=self.remote)
         return self._renderer
 
     def forget_unused_renderings(self) -> None:
@@ -204,7 +236,9 @@ class _Writer:
         for result in results:
             for asset in result.asset_objects():
                 if asset.key not in assets:
-                    self.store.store(asset, path=self.site.docs_dir / asset.source)
+                    # A remote image fetched for the EPUB is in the cache, named by its URL.
+                    path = self.remote.cached(asset.source) if "://" in asset.source else None
+                    self.store.store(asset, path=path or self.site.docs_dir / asset.source)
                     assets[asset.key] = asset
         if self.math is not None and any(_uses_math(r) for r in results):
             for asset, data in self.math.files:
@@ -307,7 +341,7 @@ class _Writer:
         source = f"courses/{offer.slug}" if offer.kind == "course" else "membership"
         return self._put_pack(f"{offer.folder}/{offer.slug}", ".epub", "application/epub+zip", "epub",
                               source, offer.title,
-                              epub_pack(offer, rendered, self.site.docs_dir.name))
+                              epub_pack(offer, rendered, self.site.docs_dir.name, self.gated_dir))
 
     # -- files -------------------------------------------------------------------------------------
 
@@ -337,6 +371,13 @@ class _Writer:
 
 def _uses_math(result: RenderedPage) -> bool:
     return "arithmatex" in result.online
+
+
+def _remote_images(config) -> str:
+    """plugins.folio.remote_images (link when the site has no folio plugin configured)."""
+    plugins = config.get("plugins") if hasattr(config, "get") else None
+    folio = plugins.get("folio") if plugins is not None and hasattr(plugins, "get") else None
+    return getattr(getattr(folio, "config", None), "remote_images", None) or "link"
 
 
 def _theme_language(config) -> str | None:

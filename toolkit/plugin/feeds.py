@@ -25,6 +25,12 @@ FEED_FILES = {
     "atom": "feeds/atom.xml",
     "ics": "feeds/salons.ics",
 }
+# How pages link their feeds in <head>. Feed readers and browsers look for the `alternate` token
+# with a feed type; Material reads every `link[rel=alternate]` (an exact match) as a translation
+# of the page and fetches a sitemap.xml next to it (three 404s per page). A second token keeps
+# the autodiscovery and is no exact match.
+AUTODISCOVERY_REL = "alternate feed"
+MEDIA_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml", "ics": "text/calendar"}
 SUMMARY_CHARS = 300
 _TIME_RANGE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*(?:[-–—]\s*(\d{1,2}):(\d{2}))?\s*$")
 _HEADINGS = re.compile(r"^#{1,6}\s.*$", re.M)

@@ -27,7 +27,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.utils import get_relative_url
 
-from toolkit.plugin import feeds, storefront, structured_data
+from toolkit.plugin import feeds, public_math, storefront, structured_data
+from toolkit.plugin.git_sources import GitSources
 from toolkit.plugin import listings as generated
 from toolkit.plugin.background import Job
 from toolkit.plugin.lock import BuildLock
@@ -71,7 +72,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
 
     # First of all on_config hooks: every other plugin must see the public tree as docs_dir.
     @event_priority(100)
-    def on_config(self, config):
+    def _write_public_tree(self, config):
         if not self.config.enabled:
             return config
         self.timings = {}
@@ -96,9 +97,23 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         self.tree = PublicTreeBuild(self, config)
         _refuse_public_gated_dir(self.gated_dir, config, self.final_site_dir, self.tree.content_dir)
         self.site, self.public = self.tree.site, self.tree.public
+        self.tree.static_files = public_math.add_katex(config, self.tree.config_name)
         self.tree.write_pages(self._generated_pages(config))
+        self.git = (GitSources(self.tree.content_dir, set(self.site.pages), self.tree.page_sources)
+                    if GitSources.wanted(config) else None)
+        if self.git is not None:
+            self.git.configure(config, self.config_dir)
         self.timings["content"] = time.perf_counter() - started
         return config
+
+    # After other plugins' on_config: git-revision-date-localized has dated the site by then.
+    @event_priority(-100)
+    def _date_site_by_sources(self, config):
+        if self.config.enabled and getattr(self, "git", None) is not None:
+            self.git.site_revision(config)
+        return config
+
+    on_config = CombinedEvent(_write_public_tree, _date_site_by_sources)
 
     def _generated_pages(self, config) -> dict[str, str]:
         """Listing pages and additions to pages (course blocks, leaderboards), as Markdown."""
@@ -271,7 +286,29 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             self._leak_guard = LeakGuard(guard_inputs(self.site, self.public, config, self.config.leak_guard.allow))
         return files
 
-    on_files = CombinedEvent(_offer_candidates, _add_feeds, _withhold_paid_pages)
+    # After Folio's own on_files, before other plugins': git plugins read each page's history here.
+    @event_priority(90)
+    def _git_reads_sources(self, files: Files, config) -> Files:
+        if getattr(self, "git", None) is not None:
+            self.git.point_at_sources(files)
+        return files
+
+    # After every other plugin's on_files, before MkDocs reads any page: it reads the public tree.
+    @event_priority(-90)
+    def _git_reads_no_more(self, files: Files, config) -> Files:
+        if getattr(self, "git", None) is not None:
+            self.git.point_back(files)
+        return files
+
+    on_files = CombinedEvent(_offer_candidates, _git_reads_sources, _add_feeds, _git_reads_no_more,
+                             _withhold_paid_pages)
+
+    # MkDocs has read the page's public text; git plugins now look up its source's history.
+    @event_priority(100)
+    def on_page_markdown(self, markdown: str, page, config, files):
+        if getattr(self, "git", None) is not None:
+            self.git.point_file(page.file)
+        return markdown
 
     # After other plugins changed the HTML: what the page finally refers to is what counts.
     @event_priority(-100)
@@ -379,6 +416,8 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             members.render(page, config, self.files, self._env, self._nav,
                            {"folio": folio, "folio_head": self._head(page, config),
                             "folio_members": self._members_script(page)})
+        if getattr(self, "git", None) is not None:
+            self.git.point_file_back(page.file)
         guard = getattr(self, "_leak_guard", None)
         if guard is not None:
             if self._page_written is not None:
@@ -425,7 +464,8 @@ class FolioPlugin(BasePlugin[FolioConfig]):
     def _head(self, page, config) -> dict:
         """Feeds, JSON-LD and link-preview meta for the page's <head>: public facts only."""
         site_url = (config.site_url or "").rstrip("/") + "/" if config.site_url else ""
-        head = {"feeds": [(kind, path, self.t[f"feed_{kind}"]) for kind, path in getattr(self, "feed_paths", {}).items()],
+        head = {"feeds": [(feeds.AUTODISCOVERY_REL, feeds.MEDIA_TYPES[kind], path, self.t[f"feed_{kind}"])
+                          for kind, path in getattr(self, "feed_paths", {}).items()],
                 "meta": [], "jsonld": ""}
         if not site_url:
             return head

@@ -47,6 +47,8 @@ class PublicTreeBuild:
         self.public_files = pathspec.GitIgnoreSpec.from_lines(plugin.config.public_files)
         self.candidates: dict[str, File] = {}
         self.referenced: set[str] = set()
+        # Files Folio itself ships into the tree (KaTeX when the site has math): tree path -> file.
+        self.static_files: dict[str, Path] = {}
 
     def shown(self, src: str) -> str:
         """How a content file is named in messages: relative to mkdocs.yml's folder when possible."""
@@ -103,6 +105,7 @@ class PublicTreeBuild:
         links.pop(PLACEHOLDER, None)
         texts.pop(PLACEHOLDER, None)
         links.update(self.files.folder_metadata)
+        links.update(self.static_files)
         self._check_includes({**{s: self.public.markdown.get(s) for s in links if s in self.site.pages},
                               **{s: t.decode("utf-8") for s, t in texts.items()}})
         self.tree.write_pages(texts, links)
