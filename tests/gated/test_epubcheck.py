@@ -71,7 +71,7 @@ def test_the_generated_course_epub_passes_epubcheck(course):
 @needs_epubcheck
 def test_the_example_epubs_pass_epubcheck(example_site):
     packs = sorted(example_site.gated.rglob("*.epub.pack"))
-    assert len(packs) == 2
+    assert len(packs) == 3  # the two courses and the membership (its members pages)
     for pack in packs:
         epubcheck(assembled(pack))
 
