@@ -263,7 +263,8 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         self._page_written: str | None = None
         self._search_entries, self._search_told = search_entries(config), 0
         if self.config.leak_guard.enabled:
-            self._leak_guard = LeakGuard(guard_inputs(self.site, self.public, config, self.config.leak_guard.allow))
+            self._leak_guard = LeakGuard(guard_inputs(self.site, self.public, config, self.config.leak_guard.allow,
+                                                      self.tree.private_files()))
         return files
 
     on_files = CombinedEvent(_offer_candidates, _add_feeds, _withhold_paid_pages)
@@ -432,7 +433,9 @@ class FolioPlugin(BasePlugin[FolioConfig]):
                         position=course.chapters.index(page) + 1, count=len(course.chapters))
         if page.kind == "salon":
             info.update(location=page.meta.get("location", ""), speakers=page.meta.get("speakers", []),
-                        slides=page.meta.get("slides"), recording=page.meta.get("recording"),
+                        # A members salon's resources are for members: the gate shows them, never this page.
+                        slides=None if page.locked else page.meta.get("slides"),
+                        recording=None if page.locked else page.meta.get("recording"),
                         upcoming=bool(page.date and page.date >= self.today))
         if page.locked:
             info.update(self._paywall(page, t))

@@ -18,6 +18,7 @@ from mkdocs.structure.files import File, Files
 from toolkit.plugin import content_files, includes
 from toolkit.plugin.asset_refs import site_paths
 from toolkit.plugin.public_pages import make_public
+from toolkit.plugin.teaser import Renderer
 from toolkit.plugin.public_tree import PLACEHOLDER, PublicTree
 from toolkit.content.loading import load_site
 from toolkit.errors import FolioError
@@ -42,9 +43,11 @@ class PublicTreeBuild:
         _edit_links_to_sources(config, self.config_dir, public_dir, self.content_dir)
         self.site = load_site(self.content_dir, dict(plugin.config.membership), plugin.strict,
                               config.config_file_path or "mkdocs.yml")
-        self.public = make_public(self.site, plugin.config.teaser_words)
+        self.public = make_public(self.site, plugin.config.teaser_words, site_renderer(config), self.shown)
         self.files = content_files.classify(self.site, self.content_dir, self.shown)
         self.public_files = pathspec.GitIgnoreSpec.from_lines(plugin.config.public_files)
+        content_files.refuse_public_files_in_priced_courses(self.site, self.files.candidates, self.public_files,
+                                                            self.shown)
         self.candidates: dict[str, File] = {}
         self.referenced: set[str] = set()
 
@@ -77,6 +80,11 @@ class PublicTreeBuild:
                 f"docs_dir is the public tree Folio writes, e.g. `docs_dir: {LEGACY_TREE.as_posix()}`"
             )
         return content_dir, docs_dir
+
+    def private_files(self) -> dict[str, str]:
+        """Shown name -> path of every private file of a priced course (for the leak guard)."""
+        found = content_files.private_files(self.site, self.files.candidates, self.public.public_refs)
+        return {self.shown(src): str(path) for src, path in found.items()}
 
     # -- pages (on_config) ---------------------------------------------------------------------
 
@@ -215,6 +223,11 @@ class PublicTreeBuild:
         if dropped:
             log.info("Folio: %d files under %s not published (no public page refers to them)",
                      dropped, self.content_dir.name)
+
+
+def site_renderer(config) -> Renderer:
+    """Python-Markdown with the site's extensions, to cut teasers on the blocks MkDocs will render."""
+    return Renderer(config.get("markdown_extensions") or (), config.get("mdx_configs") or {})
 
 
 def _named_by_config(config) -> set[str]:
