@@ -71,6 +71,8 @@ class FolioPlugin(BasePlugin[FolioConfig]):
     @event_priority(100)
     def on_config(self, config):
         if not self.config.enabled:
+            log.warning("FOLIO IS DISABLED (plugins.folio.enabled: false): nothing is checked. No teaser is cut, "
+                        "no leak guard runs, and whatever is in docs_dir (%s) is published as it is.", config.docs_dir)
             return config
         self.timings = {}
         _require_material(config)

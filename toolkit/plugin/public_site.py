@@ -20,6 +20,7 @@ from toolkit.plugin.asset_refs import site_paths
 from toolkit.plugin.public_pages import make_public
 from toolkit.plugin.teaser import Renderer
 from toolkit.plugin.public_tree import PLACEHOLDER, PublicTree
+from toolkit.content.layout import is_markdown
 from toolkit.content.loading import load_site
 from toolkit.errors import FolioError
 
@@ -63,13 +64,15 @@ class PublicTreeBuild:
         docs_dir = Path(config.docs_dir).resolve()
         chosen = plugin.config.content_dir
         if not chosen:
-            # Legacy layout: docs_dir holds the content. Folio still builds from a generated tree,
-            # but a builder without the plugin would publish everything: say so.
-            log.warning(
-                "%s: docs_dir (%s) holds the content, so a build without the folio plugin publishes "
-                "paid chapters. Set `plugins.folio.content_dir: %s` and `docs_dir: %s`.",
-                self.config_name, docs_dir.name, docs_dir.name, LEGACY_TREE.as_posix())
-            return docs_dir, (self.config_dir / LEGACY_TREE).resolve()
+            # The old layout: docs_dir holds the content, so any builder without the plugin (or with
+            # `enabled: false`) publishes paid chapters whole. Fail closed, with the fix.
+            raise FolioError(
+                f"{self.config_name}: docs_dir ({docs_dir.name}) holds the content, so a build without the folio "
+                "plugin would publish paid chapters. Keep the content where it is and write these two lines "
+                f"in {self.config_name}:\n"
+                f"    docs_dir: {LEGACY_TREE.as_posix()}\n"
+                f"    content_dir: {_relative(docs_dir, self.config_dir)}    (under `plugins: - folio:`)"
+            )
         content_dir = (self.config_dir / chosen).resolve()
         if not content_dir.is_dir():
             raise FolioError(f"{self.config_name}: plugins.folio.content_dir: {content_dir} is not a folder; "
@@ -157,6 +160,12 @@ class PublicTreeBuild:
                 if file.src_uri.endswith(".folio-tree.json"):
                     continue
                 files.remove(file)
+        for file in list(files):
+            # MkDocs renders only lower-case suffixes; Folio reads `.MD` as a page: so must MkDocs.
+            if (file.abs_src_path and file.abs_src_path.startswith(tree_root) and is_markdown(file.src_uri)
+                    and not file.is_documentation_page()):
+                files.remove(file)
+                files.append(_MarkdownPage(file.src_uri, file.src_dir, file.dest_dir, config.use_directory_urls))
         for src, path in self.files.candidates.items():
             existing = files.get_file_from_path(src)
             if existing is not None:
@@ -223,6 +232,23 @@ class PublicTreeBuild:
         if dropped:
             log.info("Folio: %d files under %s not published (no public page refers to them)",
                      dropped, self.content_dir.name)
+
+
+class _MarkdownPage(File):
+    """A page whose suffix MkDocs does not know in this case (`.MD`): rendered like `.md`."""
+
+    def is_documentation_page(self) -> bool:
+        return True
+
+    def is_static_page(self) -> bool:
+        return False
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def site_renderer(config) -> Renderer:

@@ -155,6 +155,14 @@ class Renderer:
             self._md = markdown.Markdown(extensions=list(DEFAULT_EXTENSIONS))
         self._cache: dict[str, Rendered] = {}
 
+    def html(self, text: str) -> str:
+        """The HTML the site's extensions make of `text`."""
+        self._md.reset()
+        try:
+            return self._md.convert(text)
+        except Exception:
+            return ""
+
     def render(self, text: str) -> Rendered:
         cached = self._cache.get(text)
         if cached is not None:
@@ -294,7 +302,8 @@ class _Page:
             cut = 0  # the headings cannot be cut from the text: the teaser is the sentences alone
         text = " ".join(" ".join(blocks[first].text).split())
         total = count_visible(" ".join(" ".join(b.text) for b in blocks))
-        budget = max(1, min(limit, total // 2))
+        heads = sum(b.words for b in blocks[:first]) if cut else 0
+        budget = max(1, min(limit - heads, total // 2))
         shown = _sentences(text, budget)
         heading_md = self.text(0, cut)
         return Split(heading_md + _escape(shown) + "\n\n", self.text(cut), False, cut_inside=True)
