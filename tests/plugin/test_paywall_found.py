@@ -55,12 +55,12 @@ def words(n: int, tag: str) -> str:
 
 
 def test_code_full_of_angle_brackets_counts_its_words_and_locks_what_follows(tmp_path):
-    code = "\n".join([f"if a < b{i}:  # compare each item with the bound" for i in range(1)]
-                     + [f"    total = total + item{i} -> bound  # accumulate word{i} carefully" for i in range(80)]
-                     + ["assert total >= 0"])
+    # One `<` near the top and the next `>` at the bottom: a pattern stripping `<...>` saw no words.
+    code = "\n".join([f"if item{i} < bound: total += item{i}  # accumulate word{i} carefully" for i in range(80)]
+                      + ["assert total >= 0"])
     paid = [f"paidcanary{n}x" for n in range(3)]
     chapter = (f"---\naccess: paid\n---\n\n# Sizing\n\nIntro {words(20, 'intro')}.\n\n```python\n{code}\n```\n\n"
-               f"A long paragraph {words(60, 'long')} ends here.\n\n## Locked heading lockedhead1x\n\n"
+               f"A long paragraph where a < b {words(60, 'long')} ends when c > d.\n\n## Locked heading lockedhead1x\n\n"
                + "\n\n".join(f"Locked paragraph {c} {words(40, 'lp')}." for c in paid) + "\n")
     write_site(tmp_path, {"index.md": "# Home\n", "courses/q/index.md": COURSE, "courses/q/01-free.md": FREE,
                           "courses/q/02-sizing.md": chapter}, folio={"teaser_words": 115})
@@ -281,16 +281,16 @@ access: free
 
 # Install
 
-=== "Debian"
+=== "pip"
 
     ```
-    sudo apt-get install queue-tools queue-server queue-client
+    pip install folio-toolkit
     ```
 
-=== "Fedora"
+=== "uv"
 
     ```
-    sudo dnf install queue-tools queue-server queue-client
+    uv add folio-toolkit
     ```
 """
 
@@ -306,8 +306,8 @@ Teaser.
 <!-- more -->
 
 ```
-sudo apt-get install queue-tools queue-server queue-client
-sudo dnf install queue-tools queue-server queue-client
+pip install folio-toolkit
+uv add folio-toolkit
 ```
 
 Then the paid part explains tuning.
@@ -321,4 +321,4 @@ def test_commands_in_a_free_chapters_content_tabs_and_in_a_paid_block_are_no_fal
     data["markdown_extensions"].append({"pymdownx.tabbed": {"alternate_style": True}})
     config.write_text(yaml.safe_dump(data), encoding="utf-8")
     build_site(config)
-    assert "queue-client" in visible_text_of(tmp_path / "site/courses/q/01-free/index.html")
+    assert "uv add folio-toolkit" in visible_text_of(tmp_path / "site/courses/q/01-free/index.html")
