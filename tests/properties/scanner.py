@@ -122,3 +122,61 @@ _WORD = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]|[^\W
 def visible_words(text: str) -> int:
     """Words as a reader counts them: Latin words, each CJK character one (independent of toolkit)."""
     return len(_WORD.findall(text))
+
+
+class _Article(HTMLParser):
+    """A built page's <article>: its top-level children (word counts) and every text and attribute
+    a reader could see, without Folio's header and paywall boxes and without the page's h1."""
+
+    SKIP = {"script", "style", "template", "noscript"}
+    VOID = _Visible.VOID
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth = 0  # inside the article
+        self.stack: list[bool] = []
+        self.blocks: list[list[str]] = []
+        self.attributes: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "article" and not self.depth:
+            self.depth = 1
+            self.stack = []
+            return
+        if not self.depth:
+            return
+        values = dict(attrs)
+        classes = (values.get("class") or "").split()
+        hidden = (tag in self.SKIP or any(c.startswith("folio-") for c in classes) or "headerlink" in classes
+                  or (not self.stack and tag == "h1") or (self.stack and self.stack[-1]))
+        if not hidden:
+            self.attributes += [v for k, v in attrs if k in ("alt", "title") and v]
+        if not self.stack and not hidden:
+            self.blocks.append([])
+        if tag not in self.VOID:
+            self.stack.append(bool(hidden))
+
+    def handle_endtag(self, tag):
+        if not self.depth or tag in self.VOID:
+            return
+        if not self.stack:
+            if tag == "article":
+                self.depth = 0
+            return
+        self.stack.pop()
+
+    def handle_data(self, data):
+        if self.depth and not (self.stack and self.stack[-1]):
+            if not self.stack:
+                if not data.strip():
+                    return
+                self.blocks.append([])
+            self.blocks[-1].append(data)
+
+
+def article(page: Path) -> tuple[list[int], str]:
+    """(words of each top-level block of the page's article, everything shown in it, lower-cased)."""
+    parser = _Article()
+    parser.feed(Path(page).read_text(encoding="utf-8"))
+    texts = [" ".join(parts) for parts in parser.blocks]
+    return [visible_words(t) for t in texts], " ".join([*texts, *parser.attributes]).lower()
