@@ -5,7 +5,7 @@ PYTHON  ?= python3
 BIN     := $(VENV)/bin
 ADDR    ?= 127.0.0.1:8000
 
-.PHONY: setup serve build check test chromium bench clean
+.PHONY: setup serve build check test chromium bench clean fuzz
 
 $(BIN)/folio: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,19 @@ chromium:
 test: setup chromium
 	$(BIN)/pytest -n 2 -q
 
+# The property tests (tests/properties/) with many random examples instead of the suite's few
+# fixed ones: `make fuzz EXAMPLES=5000`. Everything pytest and Hypothesis print (statistics, and a
+# shrunk falsifying example for each failure) goes to $(FUZZ_REPORT); each failure found becomes a
+# plain regression test in tests/properties/test_regressions.py.
+EXAMPLES    ?= 1000
+FUZZ_REPORT ?= fuzz-report.txt
+fuzz: setup
+	@echo "make fuzz: $(EXAMPLES) examples per property, started $$(date -u +%FT%TZ)" > $(FUZZ_REPORT)
+	@start=$$(date +%s); FOLIO_FUZZ_EXAMPLES=$(EXAMPLES) $(BIN)/pytest tests/properties -p no:cacheprovider -q \
+	  --hypothesis-show-statistics >> $(FUZZ_REPORT) 2>&1; status=$$?; \
+	  echo "finished $$(date -u +%FT%TZ) after $$(( $$(date +%s) - start )) s, exit status $$status" >> $(FUZZ_REPORT); \
+	  tail -n 25 $(FUZZ_REPORT); exit $$status
+
 bench: setup
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/bench_publish.py
@@ -43,5 +56,5 @@ bench: setup
 	$(BIN)/python benchmarks/bench_leakguard.py
 
 clean:
-	rm -rf site .folio-cache .pytest_cache benchmarks/results
+	rm -rf site .folio-cache .pytest_cache benchmarks/results fuzz-report.txt
 	find gated -mindepth 1 ! -name README.md -delete

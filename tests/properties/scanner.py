@@ -11,6 +11,7 @@ character that is not a letter, digit or CJK character removed (so `pa<b>id` or
 from __future__ import annotations
 
 import gzip
+import hashlib
 import html
 import io
 import re
@@ -50,6 +51,19 @@ def spellings(text: str) -> str:
     return joined + "\n" + _NOT_WORD.sub("", joined)
 
 
+_SPELLED: dict[str, str] = {}  # sha1 of a file's bytes -> its spellings (theme assets repeat across builds)
+
+
+def _spelled(data: bytes) -> str:
+    key = hashlib.sha1(data).hexdigest()
+    text = _SPELLED.get(key)
+    if text is None:
+        text = spellings(data.decode("utf-8", errors="replace"))
+        if len(data) > 32 * 1024:
+            _SPELLED[key] = text
+    return text
+
+
 def file_texts(folders) -> dict[str, str]:
     """Every file under `folders` (and inside its archives), in every spelling, lower-cased."""
     texts: dict[str, str] = {}
@@ -59,19 +73,20 @@ def file_texts(folders) -> dict[str, str]:
             continue
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             for name, data in _payloads(path.as_posix(), path.read_bytes()):
-                texts[name] = spellings(data.decode("utf-8", errors="replace"))
+                texts[name] = _spelled(data)
     return texts
 
 
 def canaries_in(folders, canaries) -> dict[str, list[str]]:
     """canary -> the files that hold it (only canaries found are keys)."""
-    texts = file_texts(folders)
+    wanted = {canary.lower(): canary for canary in canaries}
+    if not wanted:
+        return {}
+    pattern = re.compile("|".join(re.escape(c) for c in sorted(wanted, key=len, reverse=True)))
     hits: dict[str, list[str]] = {}
-    for canary in canaries:
-        needle = canary.lower()
-        where = [name for name, text in texts.items() if needle in text]
-        if where:
-            hits[canary] = where
+    for name, text in file_texts(folders).items():
+        for found in set(pattern.findall(text)):
+            hits.setdefault(wanted[found], []).append(name)
     return hits
 
 

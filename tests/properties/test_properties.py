@@ -17,7 +17,7 @@ from tests.properties.settings import examples
 from tests.properties.sitegen import site_specs
 
 
-@examples(in_suite=12)
+@examples(in_suite=6)
 @given(spec=site_specs())
 def test_generated_sites_keep_p1_to_p4(spec):
     with tempfile.TemporaryDirectory(prefix="folio-prop-") as folder:
