@@ -42,9 +42,11 @@ EXAMPLES    ?= 1000
 FUZZ_REPORT ?= fuzz-report.txt
 fuzz: setup
 	@echo "make fuzz: $(EXAMPLES) examples per property, started $$(date -u +%FT%TZ)" > $(FUZZ_REPORT)
-	@start=$$(date +%s); FOLIO_FUZZ_EXAMPLES=$(EXAMPLES) $(BIN)/pytest tests/properties -p no:cacheprovider -q \
+	@rm -f $(FUZZ_REPORT).examples; start=$$(date +%s); FOLIO_FUZZ_EXAMPLES=$(EXAMPLES) \
+	  FOLIO_FUZZ_LOG=$(FUZZ_REPORT).examples $(BIN)/pytest tests/properties -p no:cacheprovider -q \
 	  --hypothesis-show-statistics >> $(FUZZ_REPORT) 2>&1; status=$$?; \
-	  echo "finished $$(date -u +%FT%TZ) after $$(( $$(date +%s) - start )) s, exit status $$status" >> $(FUZZ_REPORT); \
+	  echo "finished $$(date -u +%FT%TZ) after $$(( $$(date +%s) - start )) s, exit status $$status;" \
+	    "examples run: $$(wc -l < $(FUZZ_REPORT).examples), failed: $$(grep -c failed $(FUZZ_REPORT).examples)" >> $(FUZZ_REPORT); \
 	  tail -n 25 $(FUZZ_REPORT); exit $$status
 
 bench: setup
@@ -56,5 +58,5 @@ bench: setup
 	$(BIN)/python benchmarks/bench_leakguard.py
 
 clean:
-	rm -rf site .folio-cache .pytest_cache benchmarks/results fuzz-report.txt
+	rm -rf site .folio-cache .pytest_cache benchmarks/results fuzz-report.txt fuzz-report.txt.examples
 	find gated -mindepth 1 ! -name README.md -delete

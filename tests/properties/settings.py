@@ -7,7 +7,9 @@ every run and every machine).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import time
 
 from hypothesis import HealthCheck, Phase, settings
 
@@ -31,3 +33,18 @@ def machine(in_suite: int, steps: int) -> settings:
     return settings(max_examples=max(1, FUZZ // 10) if FUZZ else in_suite, stateful_step_count=steps,
                     derandomize=not FUZZ, deadline=None, database=None, suppress_health_check=SLOW_OK,
                     print_blob=True, phases=PHASES)
+
+
+@contextlib.contextmanager
+def note_example(prop: str):
+    """Under `make fuzz`, one line per example in $FOLIO_FUZZ_LOG: a long run says how far it got."""
+    log = os.environ.get("FOLIO_FUZZ_LOG")
+    started = time.perf_counter()
+    outcome = "failed"
+    try:
+        yield
+        outcome = "ok"
+    finally:
+        if log:
+            with open(log, "a", encoding="utf-8") as out:
+                out.write(f"{prop}\t{outcome}\t{time.perf_counter() - started:.1f}s\n")

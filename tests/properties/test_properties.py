@@ -12,6 +12,8 @@ from pathlib import Path
 
 from hypothesis import given
 
+from tests.properties.settings import note_example
+
 from tests.properties.checks import check_site
 from tests.properties.settings import examples
 from tests.properties.sitegen import site_specs
@@ -20,5 +22,5 @@ from tests.properties.sitegen import site_specs
 @examples(in_suite=6)
 @given(spec=site_specs())
 def test_generated_sites_keep_p1_to_p4(spec):
-    with tempfile.TemporaryDirectory(prefix="folio-prop-") as folder:
+    with tempfile.TemporaryDirectory(prefix="folio-prop-") as folder, note_example("P1-P4"):
         check_site(Path(folder) / "site-root", spec)

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from tests.properties import checks, scanner
-from tests.properties.settings import machine
+from tests.properties.settings import machine, note_example
 from tests.properties.sitegen import Canaries, PageSpec, SiteSpec, blocks, page_text, write
 
 
@@ -29,11 +29,13 @@ class EditsAndBuilds(RuleBasedStateMachine):
         self.root = self.folder / "site-root"
         self.chapters: dict[str, PageSpec] = {}
         self.canaries = Canaries()
-        self.built = False
+        self.builds = 0
         self.config: Path | None = None
 
     def teardown(self):
         shutil.rmtree(self.folder, ignore_errors=True)
+        with note_example(f"P5 ({self.builds} builds)"):
+            pass
 
     # -- the content ------------------------------------------------------------------------
 
@@ -108,7 +110,7 @@ class EditsAndBuilds(RuleBasedStateMachine):
         plain = checks.plain_build(self.config)
         assert error is None, f"incremental build failed: {error!r}"
         assert plain is None, f"a builder without Folio failed: {plain!r}"
-        self.built = True
+        self.builds += 1
         self.check_p1()
 
     def check_p1(self):

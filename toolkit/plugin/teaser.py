@@ -21,6 +21,9 @@ in it are removed (checked by rendering it again: its visible text must not chan
 
 from __future__ import annotations
 
+import bisect
+import functools
+import itertools
 import logging
 import re
 from dataclasses import dataclass, field
@@ -145,43 +148,70 @@ class Rendered:
 
 
 class Renderer:
-    """Python-Markdown with the site's extensions: what MkDocs will make of the page."""
+    """Python-Markdown with the site's extensions: what MkDocs will make of the page.
+
+    Two instances: the whole renderer (for the teaser's visible text), and one that sees only the
+    blocks: without inline processing and without syntax highlighting, several times faster, and
+    the same top-level elements (blocks do not depend on emphasis, links or code colours). Its word
+    counts include link targets and inline markup: a block only ever looks longer than it is.
+    """
 
     def __init__(self, extensions=DEFAULT_EXTENSIONS, configs: dict | None = None):
-        try:
-            self._md = markdown.Markdown(extensions=list(extensions), extension_configs=dict(configs or {}))
-        except Exception as exc:  # an extension that needs MkDocs around it: its blocks are still blocks
-            log.debug("teaser: site extensions unavailable (%s); using Python-Markdown's defaults", exc)
-            self._md = markdown.Markdown(extensions=list(DEFAULT_EXTENSIONS))
-        self._cache: dict[str, Rendered] = {}
+        self._extensions, self._configs = list(extensions), dict(configs or {})
+        self._cache: dict[tuple[str, bool], Rendered] = {}
+
+    # Built on first use: a site without locked pages never pays for them.
+    @functools.cached_property
+    def _md(self) -> markdown.Markdown:
+        return _markdown(self._extensions, self._configs)
+
+    @functools.cached_property
+    def _blocks_md(self) -> markdown.Markdown:
+        plain = {name: dict(value or {}) for name, value in self._configs.items()}
+        for name in ("pymdownx.highlight", "codehilite", "markdown.extensions.codehilite"):
+            if name in plain or name in self._extensions:
+                plain.setdefault(name, {})["use_pygments"] = False
+        md = _markdown(self._extensions, plain)
+        if "inline" in md.treeprocessors:
+            md.treeprocessors.deregister("inline")
+        return md
 
     def html(self, text: str) -> str:
         """The HTML the site's extensions make of `text`."""
-        self._md.reset()
-        try:
-            return self._md.convert(text)
-        except Exception:
-            return ""
+        return self._convert(self._md, text)
 
-    def render(self, text: str) -> Rendered:
-        cached = self._cache.get(text)
+    @staticmethod
+    def _convert(md, text: str) -> str:
+        md.reset()
+        try:
+            return md.convert(text)
+        except Exception:  # an extension failing on a fragment: treat the fragment as not a clean cut
+            return "<folio-unrenderable></folio-unrenderable>"
+
+    def render(self, text: str, full: bool = False) -> Rendered:
+        """The top-level blocks of `text`: only their structure, or (`full`) their visible text too."""
+        key = (text, full)
+        cached = self._cache.get(key)
         if cached is not None:
             return cached
-        self._md.reset()
-        try:
-            html = self._md.convert(text)
-        except Exception:  # an extension failing on a fragment: treat the fragment as not a clean cut
-            html = "<folio-unrenderable></folio-unrenderable>"
         parser = _TopLevel()
-        parser.feed(html)
+        parser.feed(self._convert(self._md if full else self._blocks_md, text))
         parser.close()
         # The footnote list is appended by the renderer, not a block of the source.
         blocks = [b for b in parser.blocks if not (b.tag == "div" and "footnote" in b.classes.split())]
         rendered = Rendered(blocks, parser.invisible)
         if len(self._cache) > 2048:
             self._cache.clear()
-        self._cache[text] = rendered
+        self._cache[key] = rendered
         return rendered
+
+
+def _markdown(extensions: list, configs: dict) -> markdown.Markdown:
+    try:
+        return markdown.Markdown(extensions=extensions, extension_configs=configs)
+    except Exception as exc:  # an extension that needs MkDocs around it: its blocks are still blocks
+        log.debug("teaser: site extensions unavailable (%s); using Python-Markdown's defaults", exc)
+        return markdown.Markdown(extensions=list(DEFAULT_EXTENSIONS))
 
 
 _DEFAULT: Renderer | None = None
@@ -207,11 +237,11 @@ def split(body: str, teaser_words: int, renderer: Renderer | None = None) -> Spl
     """The teaser (before a top-level `<!-- more -->`, else about `teaser_words` words of whole
     blocks) and the locked rest."""
     renderer = renderer or default_renderer()
-    page = _Page(body, renderer)
+    page = _Page(body, renderer, teaser_words)
     marker = page.marker_line()
     if marker is not None:
         teaser, rest = "".join(page.lines[:marker]), "".join(page.lines[marker + 1:])
-        shown = renderer.render(visible_only(teaser, renderer)).blocks
+        shown = renderer.render(visible_only(teaser, renderer), full=True).blocks
         words = sum(b.words for b in shown)
         if _text_words(shown) and words <= teaser_words + max((b.words for b in shown), default=0):
             return _finish(Split(_with_link_defs(teaser, rest), rest, True), renderer)
@@ -224,28 +254,36 @@ def _text_words(blocks: list[Block]) -> int:
 
 
 class _Page:
-    def __init__(self, body: str, renderer: Renderer):
+    """A page's lines, its top-level blocks (rendered once), and the cuts between them."""
+
+    def __init__(self, body: str, renderer: Renderer, limit: int):
         self.body = body
         self.lines = body.splitlines(keepends=True)
         self.renderer = renderer
-        self.full = renderer.render(body)
-        # Where a cut may go: before a blank line's successor (line numbers), and the end.
-        self.cuts = [i for i in range(1, len(self.lines)) if not self.lines[i - 1].strip()]
+        self.end = len(self.lines)  # every check is against the whole page: a shorter head was not sound
+        # Where a cut may go: the start of a line after a blank line.
+        self.cuts = [i for i in range(1, self.end) if not self.lines[i - 1].strip()]
+        # Raw words (markup counts too) of the source before each line.
+        self.raw_words = list(itertools.accumulate((count_visible(line) for line in self.lines[: self.end]), initial=0))
 
     def text(self, start: int, end: int | None = None) -> str:
         return "".join(self.lines[start:end])
 
+    @functools.cached_property
+    def full(self) -> Rendered:
+        """The page's top-level blocks."""
+        return self.renderer.render(self.text(0, self.end))
+
     def marker_line(self) -> int | None:
         """The line of the first `<!-- more -->` the renderer sees as a top-level comment."""
-        if not any(b.tag == "#comment" and _MORE_COMMENT.match(b.comment) for b in self.full.blocks):
-            return None
-        want = self.full.signature
         for number, line in enumerate(self.lines):
             if not MORE.match(line):
                 continue
+            around = self.full.blocks
             before = self.renderer.render(self.text(0, number)).signature
-            after = self.renderer.render(self.text(number + 1)).signature
-            if before + [("#comment", "")] + after == want:
+            if (len(around) > len(before) and around[len(before)].tag == "#comment"
+                    and _MORE_COMMENT.match(around[len(before)].comment)
+                    and before == [b.signature for b in around[: len(before)]]):
                 return number
         return None
 
@@ -255,27 +293,25 @@ class _Page:
             return 0
         want = self.full.signature
         if k >= len(want):
-            return len(self.lines)
-        # The number of blocks before a cut grows with the cut: bisect to the first likely one.
-        lo, hi = 0, len(self.cuts)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if len(self.renderer.render(self.text(0, self.cuts[mid])).blocks) < k:
-                lo = mid + 1
-            else:
-                hi = mid
-        for cut in self.cuts[lo: lo + 4]:
+            return self.end if self.end == len(self.lines) else None
+        # Rendered words never exceed the raw words of the source: the cut is at or after the
+        # first line where the source has as many words as the first k blocks show.
+        needed = sum(b.words for b in self.full.blocks[:k])
+        start = bisect.bisect_left(self.raw_words, int(needed * 0.8))
+        tried = 0
+        for cut in self.cuts[bisect.bisect_left(self.cuts, start):]:
             before = self.renderer.render(self.text(0, cut)).signature
-            if len(before) > k:
+            if len(before) > k or tried >= 6:
                 break
-            if before == want[:k] and self.renderer.render(self.text(cut)).signature == want[k:]:
+            tried += 1
+            if before == want[:k] and self.renderer.render(self.text(cut, self.end)).signature == want[k:]:
                 return cut
         return None
 
     def by_words(self, limit: int) -> Split:
         blocks = self.full.blocks
         k = _blocks_for(blocks, limit)
-        if k is not None and _nearly_all(blocks, k):
+        if k is not None and self.end == len(self.lines) and _nearly_all(blocks, k):
             # A short page (an answer key) would be given away whole: show its first text block only.
             k = _first_text(blocks) + 1
             if k >= len(blocks):
@@ -300,13 +336,15 @@ class _Page:
         cut = self.clean_cut(first) if first else 0
         if cut is None:
             cut = 0  # the headings cannot be cut from the text: the teaser is the sentences alone
-        text = " ".join(" ".join(blocks[first].text).split())
+        shown = self.renderer.render(self.text(0, self.end), full=True).blocks
+        source = shown if [b.signature for b in shown] == self.full.signature else blocks
+        text = " ".join(" ".join(source[first].text).split())
         total = count_visible(" ".join(" ".join(b.text) for b in blocks))
         heads = sum(b.words for b in blocks[:first]) if cut else 0
         budget = max(1, min(limit - heads, total // 2))
-        shown = _sentences(text, budget)
+        sentences = _sentences(text, budget)
         heading_md = self.text(0, cut)
-        return Split(heading_md + _escape(shown) + "\n\n", self.text(cut), False, cut_inside=True)
+        return Split(heading_md + _escape(sentences) + "\n\n", self.text(cut), False, cut_inside=True)
 
 
 def _blocks_for(blocks: list[Block], limit: int) -> int | None:
@@ -381,21 +419,21 @@ def visible_only(teaser: str, renderer: Renderer) -> str:
     """The teaser without comments, scripts, styles and templates; its visible text unchanged."""
     if "<" not in teaser:
         return teaser
-    before = renderer.render(teaser)
+    before = renderer.render(teaser, full=True)
     if not before.invisible:
         return teaser
     spans = [m.span() for m in _INVISIBLE_SOURCE.finditer(teaser)]
     if not spans:
         return teaser
     everything = _without(teaser, spans)
-    after = renderer.render(everything)
+    after = renderer.render(everything, full=True)
     if after.visible.split() == before.visible.split():
         return everything
     # One of them was visible text (a comment shown in a code block): remove the others one by one.
     kept = teaser
     for span in reversed(spans):
         candidate = _without(kept, [span])
-        if renderer.render(candidate).visible.split() == before.visible.split():
+        if renderer.render(candidate, full=True).visible.split() == before.visible.split():
             kept = candidate
     return kept
 
