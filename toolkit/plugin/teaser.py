@@ -318,7 +318,8 @@ class _Page:
                 k = None
         while k is not None and k > 0:
             cut = self.clean_cut(k)
-            if cut is not None:
+            # The block renderer counts markup as words (an image's syntax): the teaser must show text.
+            if cut is not None and _text_words(self.renderer.render(self.text(0, cut), full=True).blocks):
                 return Split(_with_link_defs(self.text(0, cut), self.text(cut)), self.text(cut), False)
             k -= 1
             while k > 0 and blocks[k - 1].heading:
@@ -329,16 +330,16 @@ class _Page:
 
     def first_sentences(self, limit: int) -> Split:
         """The leading headings and the first sentences of the first text block, as a paragraph."""
-        blocks = self.full.blocks
+        shown = self.renderer.render(self.text(0, self.end), full=True).blocks
+        # The whole renderer's text where its blocks are the block renderer's (they should be).
+        blocks = shown if [b.signature for b in shown] == self.full.signature else self.full.blocks
         first = _first_text(blocks)
         if first >= len(blocks):
             return Split("", self.body, False, no_text=True)
         cut = self.clean_cut(first) if first else 0
         if cut is None:
             cut = 0  # the headings cannot be cut from the text: the teaser is the sentences alone
-        shown = self.renderer.render(self.text(0, self.end), full=True).blocks
-        source = shown if [b.signature for b in shown] == self.full.signature else blocks
-        text = " ".join(" ".join(source[first].text).split())
+        text = " ".join(" ".join(blocks[first].text).split())
         total = count_visible(" ".join(" ".join(b.text) for b in blocks))
         heads = sum(b.words for b in blocks[:first]) if cut else 0
         budget = max(1, min(limit - heads, total // 2))
