@@ -20,3 +20,14 @@ def test_a_generator_hook_copying_a_private_file_fails_while_teasers_stay_in_the
                                                                  Block("para", WORDS * 2)))),
                     private=("answers.txt",), teaser_words=20, copy_route="answers.txt")
     check_site(tmp_path / "site-root", spec)
+
+
+def test_a_locked_page_opening_with_an_image_then_a_long_paragraph_shows_words(tmp_path):
+    # Found while making cuts faster: the block renderer (no inline processing) read an image's
+    # Markdown as words, so a teaser of the image alone passed for one with text (P2's lower bound).
+    long_paragraph = Block("para", WORDS * 12)
+    spec = SiteSpec(pages=(PageSpec("courses/c/01-free.md", False, (Block("para", WORDS),)),
+                           PageSpec("courses/c/02-ch.md", True, (Block("image", WORDS[:2]), long_paragraph,
+                                                                 Block("para", WORDS * 2)))),
+                    teaser_words=20)
+    check_site(tmp_path / "site-root", spec)
