@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +20,49 @@ REPO = Path(__file__).resolve().parent.parent
 EXAMPLE_PARTS = ("mkdocs.yml", "content", "theme", ".folio/public/README.md")
 # Variables that would point a subprocess at real services, another repository or a user's settings.
 _LEAKY_PREFIXES = ("FOLIO_", "AWS_", "STRIPE_", "GIT_", "MKDOCS_", "PYTEST_")
+
+
+def pytest_configure(config) -> None:
+    """Started with SIGINT ignored (nohup, a script's background job, some CI runners)? Take it back.
+
+    An ignored signal is inherited by every child, so a `folio serve` a test starts would
+    ignore the Ctrl-C meant to stop it. A handler is not inherited: with one installed here,
+    children start with the default, and Ctrl-C stops the suite itself too. (Children started
+    through tests/processes.py also reset it themselves.)
+    """
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+def _children_left(pid: int) -> list[tuple[int, str]]:
+    """(pid, command line) of this process's children still running (zombies aside), from /proc."""
+    left = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":  # fields[1]: the parent's pid
+            left.append((int(stat.parent.name), command))
+    return left
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:
+    """A test that started a `folio` process and left it running fails the run (and the process is killed)."""
+    if not Path("/proc").is_dir():
+        return
+    left = [(pid, command) for pid, command in _children_left(os.getpid()) if "folio" in command]
+    for pid, _ in left:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    if left:
+        session.config.get_terminal_writer().line(
+            "folio processes left running by the tests (killed now): "
+            + "; ".join(f"{pid}: {command}" for pid, command in left), red=True)
+        session.exitstatus = 1
 
 
 def copy_example(dest: Path) -> Path:

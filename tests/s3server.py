@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.loopback import free_port
+from tests.loopback import serve_in_thread
 
 TEST_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -51,7 +51,7 @@ def moto_endpoint(s3_env) -> Iterator[str]:
     """URL of a moto S3 server on 127.0.0.1, shared by the session (use fresh bucket names)."""
     from moto.server import ThreadedMotoServer
 
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)  # bound by moto: no free-port race
     server.start()
     host, port = server.get_host_and_port()
     yield f"http://{host}:{port}"
@@ -110,8 +110,7 @@ class FaultyProxy:
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
+        self._thread = serve_in_thread(self._server)
 
     @property
     def url(self) -> str:

@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "publish": ("toolkit.commands.publish", "Upload gated/ to the private S3 bucket."),
     "presign": ("toolkit.commands.presign", "Print a short-lived download link for a product."),
     "leaderboard": ("toolkit.commands.leaderboard", "Rank contributors from the git history."),
+    "report": ("toolkit.commands.report", "Write the operator's private report of a period."),
     "catalog": ("toolkit.commands.catalog", "Sync Stripe products and prices with the site's prices."),
     "gate": ("toolkit.commands.gate", "Run the gate service: checkout, paid links, Stripe webhook."),
 }

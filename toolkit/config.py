@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from fractions import Fraction
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -463,6 +464,73 @@ class LeaderboardConfig(StrictConfig):
     sparkline_weeks = Whole(26, minimum=1, example="26")
 
 
+# -- payouts: read by toolkit/report/policy.py, documented in docs/operators/report.md ---------
+
+PAYOUT_POOLS = ("contributions", "none")
+_NAMED_PERSON = re.compile(r"[^<>]*\S[^<>]*<[^<>@\s]+@[^<>\s]+>\s*")
+
+
+class FixedShares(Setting):
+    """`"Name <email>": percent` lines: each a percent of the net revenue, together at most 100."""
+
+    def run_validation(self, value):
+        if not isinstance(value, dict):
+            raise ValidationError(f'must be a mapping of `"Name <email>": percent` lines, got {value!r}')
+        problems = []
+        for who, share in value.items():
+            if not isinstance(who, str) or not _NAMED_PERSON.fullmatch(who.strip()):
+                problems.append(((str(who),), 'must name a person as `"Name <email>"` (quoted), e.g. '
+                                              '`"Ada Lovelace <ada@example.org>": 30`'))
+            if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 < share <= 100:
+                problems.append(((str(who),), f"must be a percent > 0 and <= 100, got {share!r}"))
+        # Added exactly (33.3 + 33.3 + 33.4 is 100, not 100.00000000000001).
+        total = sum(Fraction(str(share)) for share in value.values()) if not problems else 0
+        if total > 100:
+            problems.append(((), f"the fixed shares add up to {float(total):g}%, more than 100%"))
+        if problems:
+            raise NestedErrors(problems)
+        return {who.strip(): share for who, share in value.items()}
+
+
+class PayoutCourseConfig(StrictConfig):
+    """One course's own policy; what it leaves unset comes from the site-wide `payouts:` keys."""
+
+    fixed = FixedShares(example='{"Ada Lovelace <ada@example.org>": 30}')
+    pool = OneOf("contributions", choices=PAYOUT_POOLS)
+    pool.default = None  # unset: the site-wide pool rule
+
+
+class PayoutCourses(Setting):
+    """`course-slug: {fixed, pool}` lines."""
+
+    def __init__(self):
+        super().__init__({}, example='{async-python: {fixed: {"Ada Lovelace <ada@example.org>": 30}}}')
+
+    def run_validation(self, value):
+        if not isinstance(value, dict):
+            raise ValidationError(f"must be a mapping of course slug -> policy, got {value!r}")
+        problems, courses = [], {}
+        for slug, entry in value.items():
+            try:
+                courses[str(slug)] = Section(PayoutCourseConfig).run_validation(entry)
+            except ValidationError as exc:
+                problems.extend(_problems(str(slug), exc))
+        if problems:
+            raise NestedErrors(problems)
+        return courses
+
+
+class PayoutsConfig(StrictConfig):
+    """`payouts:`: how `folio report --payouts` splits a course's net revenue (it never moves money)."""
+
+    # Named people's fixed percents of each course's net revenue.
+    fixed = FixedShares({}, example='{"Ada Lovelace <ada@example.org>": 30}')
+    # The rest: `contributions` splits it by leaderboard points on the course's board in the period;
+    # `none` leaves it unallocated (kept by the operator).
+    pool = OneOf("contributions", choices=PAYOUT_POOLS)
+    courses = PayoutCourses()
+
+
 class FolioConfig(StrictConfig):
     """`plugins: - folio: {...}` in mkdocs.yml."""
 
@@ -488,6 +556,7 @@ class FolioConfig(StrictConfig):
     storage = Section(StorageConfig)
     leaderboard = Section(LeaderboardConfig)
     gate = Section(GateConfig)
+    payouts = Section(PayoutsConfig)
 
     def validate(self):
         """MkDocs' (key, error) pairs, each error one located line per problem."""

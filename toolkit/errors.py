@@ -53,7 +53,8 @@ class ContentError(FolioError):
         self.problems = sorted(problems)
         count = sum(1 for p in self.problems if p.severity == "error")
         lines = [str(p) for p in self.problems]
-        summary = f"{count} error{'s' if count != 1 else ''} in the content; fix them and build again."
+        summary = ("1 error in the content; fix it and build again." if count == 1
+                   else f"{count} errors in the content; fix them and build again.")
         super().__init__("\n".join(lines + [summary]))
 
 

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from tests import sites
+from tests import processes, sites
+from tests.loopback import free_port, wait_for
 from toolkit.cli import main
 
 PAGES = {
@@ -119,7 +118,7 @@ def test_a_duplicate_front_matter_key_names_both_lines(site):
 
 
 def test_a_second_build_in_the_same_folder_waits_for_nobody_and_says_why(site):
-    holder = subprocess.Popen(
+    holder = processes.start(
         [sys.executable, "-c", "import sys; from toolkit.plugin.lock import BuildLock; "
          f"BuildLock({str(site / '.folio-cache')!r}).acquire(); print('locked', flush=True); sys.stdin.read()"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -129,7 +128,10 @@ def test_a_second_build_in_the_same_folder_waits_for_nobody_and_says_why(site):
         assert_fails_clearly(result, f"Another build of this site is running (process {holder.pid})",
                              "Wait for it to finish")
     finally:
-        holder.communicate("", timeout=10)
+        try:
+            holder.communicate("", timeout=10)  # its `sys.stdin.read()` returns: it exits, the lock with it
+        finally:
+            processes.stop(holder)  # killed if it did not: never left holding the lock
     assert invoke("build").exit_code == 0  # the lock went with its holder
 
 
@@ -219,37 +221,24 @@ def test_every_command_takes_the_same_config_file_option(command):
 # -- folio serve keeps serving -----------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for(stream_lines: list[str], text: str, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if any(text in line for line in stream_lines):
-            return True
-        time.sleep(0.2)
-    return False
+def _printed(stream_lines: list[str], text: str):
+    return lambda: any(text in line for line in stream_lines)
 
 
 def test_folio_serve_prints_a_content_error_and_keeps_serving(tmp_path, folio_env, venv_bin):
-    import threading
-
     sites.write_site(tmp_path, PAGES)
-    port = _free_port()
-    server = subprocess.Popen([str(venv_bin / "folio"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
-                              cwd=tmp_path, env=folio_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True)
-    lines: list[str] = []
-    threading.Thread(target=lambda: lines.extend(iter(server.stdout.readline, "")), daemon=True).start()
+    port = free_port()
+    server = processes.start([str(venv_bin / "folio"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+                             cwd=tmp_path, env=folio_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True)
+    lines = processes.collect_output(server)
     try:
-        assert _wait_for(lines, "Serving on", 60), "".join(lines)
+        assert wait_for(_printed(lines, "Serving on"), 60), "".join(lines)
         note = tmp_path / "content/articles/note.md"
         note.write_text(note.read_text(encoding="utf-8").replace("2026-06-18", "2026-13-01"), encoding="utf-8")
 
-        assert _wait_for(lines, "content/articles/note.md:3: date: `2026-13-01` is not a date", 60), "".join(lines)
+        assert wait_for(_printed(lines, "content/articles/note.md:3: date: `2026-13-01` is not a date"), 60), \
+            "".join(lines)
         assert server.poll() is None, "".join(lines)
         assert "Traceback" not in "".join(lines)
 
@@ -259,5 +248,4 @@ def test_folio_serve_prints_a_content_error_and_keeps_serving(tmp_path, folio_en
             assert response.status == 200 and "Hello again." in response.read().decode()
         assert "Traceback" not in "".join(lines)
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        processes.stop(server)

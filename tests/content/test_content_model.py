@@ -183,7 +183,7 @@ def test_unknown_key_is_an_error_when_strict(docs):
     write(docs, {"articles/x.md": ARTICLE.replace("tags: [python]", "tags: [python]\nsumary: typo")})
     assert problems_of(docs, strict=True) == [
         "content/articles/x.md:5: sumary: unknown key for a article page",
-        "1 error in the content; fix them and build again.",
+        "1 error in the content; fix it and build again.",
     ]
 
 

@@ -133,3 +133,28 @@ def test_new_with_an_unsluggable_title_asks_for_a_slug(site):
     assert "pass --slug" in result.output
     assert new("article", "异步编程", "--slug", "async-zh", "--author", "Ann").exit_code == 0
     assert meta(site / "content/articles/async-zh.md")["title"] == "异步编程"
+
+
+def test_new_chapter_writes_block_style_front_matter_as_the_docs_show_it(site):
+    assert new("chapter", "c", "Going further", "--paid").exit_code == 0
+    text = (site / "content/courses/c/03-going-further.md").read_text(encoding="utf-8")
+    assert text.startswith("---\ntitle: Going further\naccess: paid\n---\n")  # never `{title: …}`
+
+
+def test_new_course_lists_its_authors_in_block_style(site):
+    assert new("course", "Rust", "--author", "Li Na", "--author", "Bo").exit_code == 0
+    text = (site / "content/courses/rust/index.md").read_text(encoding="utf-8")
+    assert "authors:\n  - Li Na\n  - Bo\n" in text and "{" not in text.split("---")[1]
+
+
+def test_a_second_chapter_with_the_same_title_is_refused_and_nothing_is_written(site):
+    assert new("chapter", "c", "Going further").exit_code == 0
+    before = sorted(p.name for p in (site / "content/courses/c").iterdir())
+
+    again = new("chapter", "c", "going  FURTHER", "--slug", "other-name")
+
+    assert again.exit_code == 1
+    assert "has a chapter titled `going  FURTHER` already" in again.output
+    assert "03-going-further.md" in again.output and "nothing was written" in again.output
+    assert "Traceback" not in again.output
+    assert sorted(p.name for p in (site / "content/courses/c").iterdir()) == before

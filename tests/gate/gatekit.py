@@ -12,7 +12,6 @@ Import the fixtures into a test module explicitly:
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
@@ -22,6 +21,7 @@ import pytest
 from tests.gatedsite import GatedSite
 from tests.s3server import moto_endpoint, s3_env  # noqa: F401  (fixtures used below)
 from tests.sandbox.stripe_fixtures import API_KEY, WEBHOOK_SECRET
+from tests.loopback import serve_in_thread
 from toolkit.gate import create_app
 from toolkit.gate.settings import GateSettings
 from toolkit.gated.manifest import Manifest
@@ -92,8 +92,7 @@ class GateServer:
 
         self.app = create_app(settings)
         self._server = make_server("127.0.0.1", 0, self.app, threaded=True, request_handler=QuietHandler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
+        self._thread = serve_in_thread(self._server)
 
     @property
     def url(self) -> str:

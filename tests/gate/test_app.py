@@ -8,7 +8,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -18,7 +17,8 @@ from click.testing import CliRunner
 
 from tests.gate.gatekit import (CHAPTER, COURSE, SECRET_KEY, SITE_ORIGIN, gate, published,  # noqa: F401
                                 selling)
-from tests.loopback import free_port
+from tests import processes
+from tests.loopback import http_body, wait_for
 from tests.s3server import moto_endpoint, s3_env  # noqa: F401
 from tests.sandbox.stripe_fixtures import API_KEY, WEBHOOK_SECRET, stripe_standin  # noqa: F401
 from toolkit.errors import FolioError
@@ -133,48 +133,41 @@ def test_folio_gate_without_secrets_exits_1_naming_them(tmp_path, monkeypatch):
     assert "STRIPE_API_KEY: not set" in result.output and "Traceback" not in result.output
 
 
+LISTENING = re.compile(r"Listening at: http://127\.0\.0\.1:(\d+)")
+
+
 def test_folio_gate_serves_under_gunicorn(tmp_path, published):
     storage, _, _ = published
     config = site(tmp_path, storage={"bucket": storage.bucket, "prefix": storage.prefix,
                                      "endpoint_url": storage.endpoint_url, "region": "us-east-1"})
-    port = free_port()
     folio = Path(sys.executable).with_name("folio")
-    process = subprocess.Popen([str(folio), "gate", "-f", str(config), "--port", str(port), "--workers", "1",
-                                "--threads", "2"], env={**os.environ, **ENV}, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+    # Port 0: gunicorn binds a free port itself and says which (no race with another test for it).
+    process = processes.start([str(folio), "gate", "-f", str(config), "--port", "0", "--workers", "1",
+                               "--threads", "2"], env={**os.environ, **ENV}, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    lines = processes.collect_output(process)
     try:
-        body = _wait_for(f"http://127.0.0.1:{port}/healthz")
-        assert json.loads(body) == {"status": "ok"}
+        assert wait_for(lambda: LISTENING.search("".join(lines)), 60), "".join(lines)
+        port = int(LISTENING.search("".join(lines)).group(1))
+        assert wait_for(lambda: http_body(f"http://127.0.0.1:{port}/healthz"), 20)
+        assert json.loads(http_body(f"http://127.0.0.1:{port}/healthz")) == {"status": "ok"}
         missing = urllib.request.Request(f"http://127.0.0.1:{port}/success?session_id=cs_test_secretvalue")
         try:
             urllib.request.urlopen(missing, timeout=10)
         except urllib.error.HTTPError as error:
             assert error.code in (404, 503)
     finally:
-        process.terminate()
-        output = process.communicate(timeout=30)[0]
+        output = processes.stop(process, timeout=30)
     assert "gunicorn" in output.lower() or "Booting worker" in output
     assert "GET /healthz" in output  # the access log…
     assert "cs_test_secretvalue" not in output  # …without query strings
-
-
-def _wait_for(url: str, seconds: float = 20) -> str:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                return response.read().decode()
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 def test_wsgi_module_builds_the_app_from_folio_config(tmp_path):
     config = site(tmp_path)
     code = ("from toolkit.gate.wsgi import app; "
             "print(sorted(r.rule for r in app.url_map.iter_rules() if r.endpoint != 'static'))")
-    result = subprocess.run([sys.executable, "-c", code], env={**os.environ, **ENV, "FOLIO_CONFIG": str(config)},
-                            capture_output=True, text=True, timeout=180)
+    result = processes.run([sys.executable, "-c", code], env={**os.environ, **ENV, "FOLIO_CONFIG": str(config)},
+                           capture_output=True, text=True, timeout=180)
     assert result.returncode == 0, result.stderr
     assert "/checkout/<product>" in result.stdout and "/webhook" in result.stdout

@@ -1,4 +1,6 @@
-"""The README's Selling section documents every gate setting, secret and route."""
+"""The documentation of the gate names every setting, secret and route: the settings reference
+(docs/reference/settings.md) its settings and environment variables, the gate's page
+(docs/operators/gate.md) its routes."""
 
 from __future__ import annotations
 
@@ -9,18 +11,21 @@ import pytest
 from toolkit.config import GateConfig
 from toolkit.gate.settings import OPTIONAL_ENV, REQUIRED_ENV
 
-README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-SELLING = README.split("## Selling: the gate service", 1)[1].split("\n## ", 1)[0]
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+SETTINGS = (DOCS / "reference/settings.md").read_text(encoding="utf-8")
+GATE_SETTINGS = SETTINGS.split("\n## The gate", 1)[1].split("\n## ", 1)[0]
+ENVIRONMENT = SETTINGS.split("\n## Environment variables", 1)[1].split("\n## ", 1)[0]
+ROUTES = (DOCS / "operators/gate.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("key", [key for key, _ in GateConfig._schema])
 def test_every_gate_setting_is_documented(key):
-    assert f"| `{key}` |" in SELLING, key
+    assert f"| `{key}` |" in GATE_SETTINGS, key
 
 
 @pytest.mark.parametrize("name", [*REQUIRED_ENV, *OPTIONAL_ENV])
 def test_every_environment_variable_is_documented(name):
-    assert f"`{name}`" in SELLING
+    assert f"`{name}`" in ENVIRONMENT
 
 
 def test_every_route_is_documented():
@@ -35,4 +40,4 @@ def test_every_route_is_documented():
         if rule.endpoint == "static":
             continue
         route = rule.rule.replace("<path:page>", "<page>")
-        assert f"`{sorted(rule.methods - {'HEAD', 'OPTIONS'})[0]} {route}" in SELLING, route
+        assert f"`{sorted(rule.methods - {'HEAD', 'OPTIONS'})[0]} {route}" in ROUTES, route

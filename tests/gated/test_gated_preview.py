@@ -5,13 +5,12 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.loopback import free_port
+from tests import processes
+from tests.loopback import free_port, http_body, wait_for
 from tests.gated.figures import figures_site
 from toolkit.plugin.staging import build_site
 from toolkit.errors import FolioError
@@ -23,21 +22,6 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def wait_for(check, seconds: float = 90.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.3)
-    raise AssertionError("timed out")
-
-
-def answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
 
 
 @pytest.mark.slow
@@ -47,21 +31,20 @@ def test_a_folio_serve_session_leaves_gated_publishable(tmp_path):
     gated = tmp_path / "gated"
     before = tree(gated)
     port = free_port()
-    serve = subprocess.Popen(
+    serve = processes.start(
         [sys.executable, "-c", "from toolkit.cli import main; main()", "serve", "-f", str(config),
          "-a", f"127.0.0.1:{port}"], cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        wait_for(lambda: answers(f"http://127.0.0.1:{port}/"))
+        assert wait_for(lambda: http_body(f"http://127.0.0.1:{port}/") is not None)
         chapter = tmp_path / "content/courses/optics/02-mirrors.md"
         chapter.write_text(chapter.read_text(encoding="utf-8") + "\nAn edit made while previewing.\n",
                            encoding="utf-8")
         preview = tmp_path / ".folio-cache/gated-preview/manifest.json"
-        wait_for(lambda: preview.is_file() and any(
+        assert wait_for(lambda: preview.is_file() and any(
             b"An edit made while previewing" in p.read_bytes()
             for p in (tmp_path / ".folio-cache/gated-preview/course/optics").glob("02-mirrors.*.html")))
     finally:
-        serve.send_signal(signal.SIGINT)
-        output = serve.communicate(timeout=30)[0].decode(errors="replace")
+        output = processes.stop(serve, signal.SIGINT, timeout=30)  # Ctrl-C; killed if it does not stop
     assert "Traceback" not in output
 
     assert tree(gated) == before  # not one byte of gated/ changed

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import signal
 import socket
@@ -14,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.journey.stack_fixtures import write_tiny_site
-from tests.s3server import free_port
+from tests import processes
+from tests.loopback import free_port, wait_for
 
 READY = "Ctrl-C stops everything."
 URL_LINE = re.compile(r"^(Site|Gate|Mail|Stripe|S3)\s+(http://127\.0\.0\.1:\d+)")
@@ -44,8 +44,8 @@ def port_open(url: str) -> bool:
 def test_the_sandbox_starts_everything_and_ctrl_c_stops_it_all(tmp_path, folio_env, venv_bin):
     config = write_tiny_site(tmp_path / "site")
     command = [str(venv_bin / "folio"), "serve", "--sandbox", "-f", str(config), "-a", f"127.0.0.1:{free_port()}"]
-    process = subprocess.Popen(command, cwd=config.parent, env=folio_env, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    process = processes.start(command, cwd=config.parent, env=folio_env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
     urls, output = {}, []
     try:
         deadline = time.monotonic() + 120
@@ -57,22 +57,14 @@ def test_the_sandbox_starts_everything_and_ctrl_c_stops_it_all(tmp_path, folio_e
             if READY in line or time.monotonic() > deadline:
                 break
         assert set(urls) == {"Site", "Gate", "Mail", "Stripe", "S3"}, "".join(output)
-        for _ in range(450):  # MkDocs builds the site once more before it listens
-            if port_open(urls["Site"]):
-                break
-            time.sleep(0.2)
+        assert wait_for(lambda: port_open(urls["Site"]), 90)  # MkDocs builds the site once more before it listens
         site = urllib.request.urlopen(urls["Site"] + "/courses/c/02-deeper/").read().decode()
         assert "Sandbox" in site and urls["Gate"] + "/checkout/course:c" in site
         assert "Sandbox" in urllib.request.urlopen(urls["Gate"] + "/signin").read().decode()
         assert "Sandbox" in urllib.request.urlopen(urls["Mail"]).read().decode()
         assert "Sandbox" in urllib.request.urlopen(urls["Stripe"]).read().decode()
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            rest, _ = process.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            raise
+        rest = processes.stop(process, signal.SIGINT, timeout=30)  # Ctrl-C; killed if it does not stop
     assert process.returncode == 0, "".join(output) + rest
     assert "Sandbox stopped." in rest
     assert "Traceback" not in "".join(output) + rest
@@ -82,8 +74,8 @@ def test_the_sandbox_starts_everything_and_ctrl_c_stops_it_all(tmp_path, folio_e
 
 def test_the_sandbox_listens_only_on_loopback(tmp_path, folio_env, venv_bin):
     config = write_tiny_site(tmp_path / "site")
-    result = subprocess.run([str(venv_bin / "folio"), "serve", "--sandbox", "-f", str(config), "-a", "0.0.0.0:8000"],
-                            cwd=config.parent, env=folio_env, capture_output=True, text=True, timeout=60)
+    result = processes.run([str(venv_bin / "folio"), "serve", "--sandbox", "-f", str(config), "-a", "0.0.0.0:8000"],
+                           cwd=config.parent, env=folio_env, capture_output=True, text=True, timeout=60)
     assert result.returncode == 1
     assert "only listens on 127.0.0.1" in result.stderr
     assert "Traceback" not in result.stderr

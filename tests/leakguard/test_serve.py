@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 from tests import sites
+from tests import processes
 from tests.loopback import free_port, wait_for
 from tests.sites import PAID_MARKERS, PAID_SENTENCE
 
@@ -39,8 +40,8 @@ def test_leak_during_serve_is_reported_and_the_last_good_site_stays_served(tmp_p
     env["TMPDIR"] = str(tmp_path / "tmp")  # the preview's own temporary folders, checked below
     (tmp_path / "tmp").mkdir()
     with log.open("w") as out:
-        server = subprocess.Popen([str(FOLIO), "serve", "-a", f"127.0.0.1:{port}"], cwd=tmp_path, env=env,
-                                  stdout=out, stderr=subprocess.STDOUT)
+        server = processes.start([str(FOLIO), "serve", "-a", f"127.0.0.1:{port}"], cwd=tmp_path, env=env,
+                                 stdout=out, stderr=subprocess.STDOUT)
     try:
         assert wait_for(lambda: status(base) == 200), log.read_text()
         (tmp_path / "content/notes.txt").write_text(PLANTED + "\n", encoding="utf-8")
@@ -53,8 +54,7 @@ def test_leak_during_serve_is_reported_and_the_last_good_site_stays_served(tmp_p
         assert status(base + "notes.txt") == 404  # the leaky build is not
         assert "Traceback" not in output
     finally:
-        server.terminate()
-        server.wait(timeout=20)
+        processes.stop(server)  # SIGTERM; killed if it does not stop, and the test fails
     # Stopped with SIGTERM, as a service manager does: the preview's site and the copy of its last
     # good build are removed, not left behind in the temporary folder.
     assert list((tmp_path / "tmp").iterdir()) == []

@@ -5,12 +5,12 @@ from __future__ import annotations
 import functools
 import http.server
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
 
 from tests.chromium import NEEDS_CHROMIUM, browser, loopback_only  # noqa: F401  (fixture)
+from tests.loopback import serve_in_thread
 
 PAID_CHAPTER = "courses/async-python/03-tasks-and-cancellation/"
 TEASER = "A coroutine object does nothing until someone awaits it."
@@ -29,8 +29,7 @@ def base_url(example_site):
     """The built example site served over HTTP on 127.0.0.1 at a free port."""
     handler = functools.partial(_QuietHandler, directory=str(example_site.site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    serve_in_thread(server)
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()

@@ -203,7 +203,7 @@ def test_short_answer_key_shows_first_block_and_no_reading_time_for_nothing(buil
     html = (built / "site/courses/queues/04-answers/index.html").read_text(encoding="utf-8")
     assert "Answer one is a queue" in html
     assert ANSWER_SECRET not in html
-    assert "folio-paywall" in html and "more minutes" in html  # something is locked: time shown
+    assert "folio-paywall" in html and "of reading is locked" in html  # something is locked: time shown
 
 
 def test_members_only_listing_page_keeps_its_teaser_and_listing(built):

@@ -11,7 +11,6 @@ retries off so a fault injected by the test reaches the code under test unchange
 
 from __future__ import annotations
 
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -23,6 +22,7 @@ import pytest
 import stripe
 
 from toolkit.sandbox.stripe import StripeStandIn
+from tests.loopback import serve_in_thread
 
 API_KEY = "sk_test_sandbox"
 WEBHOOK_SECRET = "whsec_sandbox"
@@ -70,7 +70,7 @@ class WebhookReceiver:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self._server.server_port}/webhook"
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        serve_in_thread(self._server)
 
     def close(self) -> None:
         self._server.shutdown()

@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from tests.gatedsite import GatedSite, keys_of, write_mkdocs_yml
+from tests.loopback import free_port
 from tests.s3server import (  # noqa: F401  (pytest fixtures)
     bucket,
-    free_port,
     moto_endpoint,
     moto_s3,
     new_bucket,

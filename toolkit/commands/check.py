@@ -25,10 +25,15 @@ def command(config_file: str, strict: bool, leaks: bool, site_dir: str | None) -
     site = load_site(content_dir_of(config), dict(plugin.config.membership), strict or plugin.config.strict,
                      config.config_file_path or config_file)
     if not leaks:
-        warnings = f", {len(site.warnings)} warnings" if site.warnings else ""
-        click.echo(f"{len(site.pages)} pages checked: no errors{warnings}.")
+        warnings = f", {counted(len(site.warnings), 'warning')}" if site.warnings else ""
+        click.echo(f"{counted(len(site.pages), 'page')} checked: no errors{warnings}.")
         return
     _check_leaks(site, plugin, config, Path(site_dir or config.site_dir))
+
+
+def counted(number: int, word: str) -> str:
+    """`1 warning`, `2 warnings`: the CLI's messages are English."""
+    return f"{number} {word}{'' if number == 1 else 's'}"
 
 
 def _check_leaks(site, plugin, config, site_dir: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 
 import click
@@ -21,20 +22,35 @@ def command(config_file: str, dev_addr: str, strict: bool, sandbox: bool) -> Non
     from mkdocs.commands.serve import serve
 
     from toolkit.config import load_mkdocs_config
+    from toolkit.sandbox.ports import require_free
 
     if sandbox:
         from toolkit.sandbox.stack import run_sandbox
 
-        return run_sandbox(config_file, dev_addr, echo=click.echo)
+        with stops_on_ctrl_c_and_kill():
+            return run_sandbox(config_file, dev_addr, echo=click.echo)
 
     load_mkdocs_config(config_file)  # report a broken mkdocs.yml clearly before the server starts
-    # `kill` (SIGTERM: a service manager, a container stopping) ends the preview the way Ctrl-C does:
-    # MkDocs removes its temporary site folder and Folio its copy of the last good build.
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    try:
+    require_free(dev_addr, "--dev-addr", "folio serve --dev-addr")
+    with stops_on_ctrl_c_and_kill():
         serve(config_file=config_file, dev_addr=dev_addr, strict=strict or None)
+
+
+@contextlib.contextmanager
+def stops_on_ctrl_c_and_kill():
+    """Ctrl-C (SIGINT) and `kill` (SIGTERM) both end the preview cleanly, whatever was inherited.
+
+    SIGTERM (a service manager, a container stopping) ends it the way Ctrl-C does: MkDocs
+    removes its temporary site folder and Folio its copy of the last good build. SIGINT gets
+    Python's own handler even when the process started with it ignored (under `nohup`, as a
+    script's background job): otherwise Ctrl-C, and a test stopping its server, would do nothing.
+    """
+    previous = {number: signal.signal(number, _interrupt) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _interrupt(signum, frame):

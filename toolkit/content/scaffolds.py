@@ -26,8 +26,15 @@ def _slug_or_fail(title: str, slug: str | None) -> str:
     return result
 
 
+class _BlockDumper(yaml.SafeDumper):
+    """Block style throughout, lists indented under their key: front matter as the docs show it."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False):
+        return super().increase_indent(flow, False)
+
+
 def _document(meta: dict, body: str) -> str:
-    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, default_flow_style=None)
+    front = yaml.dump(meta, Dumper=_BlockDumper, allow_unicode=True, sort_keys=False, default_flow_style=False)
     return f"---\n{front}---\n\n{body.strip()}\n"
 
 
@@ -60,6 +67,10 @@ def new_chapter(docs: Path, course: str, title: str, slug: str | None, access: s
         known = sorted(p.name for p in (docs / "courses").glob("*/") if (p / "index.md").is_file())
         hint = f" Known courses: {', '.join(known)}." if known else ""
         raise FolioError(f"{folder}: no such course (no index.md).{hint}")
+    same = _chapter_titled(folder, title)
+    if same is not None:
+        raise FolioError(f"{same}: the course `{course}` has a chapter titled `{title}` already; "
+                         "give the new chapter another title (nothing was written)")
     digits = [d for p in folder.iterdir() if is_markdown(p.name) and (d := chapter_number(p.name)) is not None]
     width = max([2] + [len(d) for d in digits])
     number = str(max((int(d) for d in digits), default=0) + 1).zfill(width)
@@ -71,6 +82,22 @@ def new_chapter(docs: Path, course: str, title: str, slug: str | None, access: s
     _write_new(path, _document(meta, body))
     _append_to_listed_chapters(folder / "index.md", path.name)
     return path
+
+
+def _chapter_titled(folder: Path, title: str) -> Path | None:
+    """The chapter of the course in `folder` whose title is `title` (case and spacing aside), if any."""
+    from toolkit.content.frontmatter import read_front_matter
+
+    wanted = " ".join(title.split()).casefold()
+    for path in sorted(folder.iterdir()):
+        if not is_markdown(path.name) or chapter_number(path.name) is None:
+            continue
+        front = read_front_matter(path.read_text(encoding="utf-8", errors="replace"))
+        heading = re.search(r"^#[ \t]+(.+?)[ \t#]*$", front.body, re.M)
+        found = front.meta.get("title") or (heading.group(1) if heading else "")
+        if " ".join(str(found).split()).casefold() == wanted:
+            return path
+    return None
 
 
 def _append_to_listed_chapters(index: Path, name: str) -> None:

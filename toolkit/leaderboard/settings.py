@@ -5,7 +5,7 @@ in `toolkit.config` (so plain `mkdocs build` validates them too, and every
 problem is reported at `mkdocs.yml:LINE` with what to write); `load_settings`
 turns a validated config, or a plain mapping such as tests pass, into a
 `Settings` with every default filled in and the sections resolved. Each key is
-documented in README.md ("Leaderboards", "Settings"), which
+documented in docs/reference/settings.md ("Leaderboard"), which
 `tests/test_docs.py` checks against `DEFAULTS`.
 
 How the sections work: every Markdown page in the content folder (`content_dir`, else `docs_dir`) belongs to the
@@ -153,5 +153,5 @@ def _plain_item(value: Any) -> Any:
     return value
 
 
-# Every setting with its default, as documented (tests/test_docs.py checks the README against it).
+# Every setting with its default, as documented (tests/test_docs.py checks docs/reference/settings.md against it).
 DEFAULTS: dict[str, Any] = _defaults()

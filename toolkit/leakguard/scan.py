@@ -22,6 +22,7 @@ from toolkit.errors import FolioError
 from toolkit.leakguard.contents import read_bytes, read_contents
 from toolkit.leakguard.fingerprints import Fingerprints, Hit
 from toolkit.leakguard.normalize import kind_of, normalize
+from toolkit.leakguard.private import PRIVATE_MARKER, PRIVATE_REASON
 
 MAX_LEAKS_PER_FILE = 3
 SNIPPET_CHARS = 80
@@ -228,6 +229,8 @@ class SiteScan:
         one.unreadable += contents.unreadable
         allowed: list[Allowed] = []
         for part in contents.parts:
+            if PRIVATE_MARKER in part.text:
+                found.append(Leak(part.name, "", PRIVATE_REASON))
             if part.name.endswith(".map"):
                 found += _source_map_leaks(part.name, part.text, self.sources)
             leaks, hits_allowed = self.text(part.name, part.text)

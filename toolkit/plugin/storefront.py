@@ -82,7 +82,7 @@ def course_card(course: Course, store: Storefront, url_for: UrlFor) -> str:
     facts = [
         t.get(f"level_{level}", level or ""),
         course.price.display if course.price else t["free_course"],
-        t["chapter_count"].format(count=len(course.chapters)),
+        t.count("chapter_count", len(course.chapters)),
         t["free_chapter_count"].format(count=len(free)) if course.price else "",
         t["minutes"].format(minutes=minutes),
     ]
@@ -167,7 +167,7 @@ def top_contributors(store: Storefront, url_for: UrlFor) -> str:
         items = "".join(
             "<li>"
             + (f'<a href="{escape(url_for(c.profile_src))}">{escape(c.name)}</a>' if c.profile_src else escape(c.name))
-            + f' <span class="folio-listing__meta">{escape(t["points"].format(points=c.points))}</span></li>'
+            + f' <span class="folio-listing__meta">{escape(t.count("points", c.points))}</span></li>'
             for c in rows
         )
         body = f'<ol class="folio-top">{items}</ol>'

@@ -18,12 +18,17 @@ from toolkit.sandbox.smtp import MailBox, _page, mail_page
 SUBSCRIPTION_STATUSES = ("active", "past_due", "unpaid", "canceled")
 
 
-def sandbox_pages(box: MailBox, standin):
-    """`/payments` (the stand-in's completed checkouts, with actions) and everything else: the mail page."""
+def sandbox_pages(box: MailBox, standin, report=None):
+    """`/payments` (the stand-in's completed checkouts, with actions), `/report` (`report()`: the
+    operator's report of the sandbox's own data) and everything else: the mail page."""
     mail = mail_page(box, nav="<p>Mail · <a href='/payments'>Payments</a></p>")
 
     def app(environ, start_response):
         request = Request(environ)
+        if report is not None and request.path.rstrip("/") == "/report":
+            response = _report(report)
+            response.headers["Cache-Control"] = "no-store"
+            return response(environ, start_response)
         if request.path.rstrip("/") != "/payments":
             return mail(environ, start_response)
         if request.method == "POST":
@@ -34,6 +39,13 @@ def sandbox_pages(box: MailBox, standin):
         return response(environ, start_response)
 
     return app
+
+
+def _report(report) -> Response:
+    try:
+        return Response(report(), content_type="text/html; charset=utf-8")
+    except Exception as error:  # a bad mkdocs.yml, say: shown, never a traceback
+        return _page("No report", f"<p>{html.escape(str(error))}</p><p><a href='/payments'>Back</a></p>", status=500)
 
 
 def _act(standin, form) -> Response:
@@ -57,7 +69,7 @@ def _payments(standin) -> str:
     sessions = [s.to_dict() for s in client.v1.checkout.sessions.list(
         params={"status": "complete", "limit": 100}).auto_paging_iter()]
     rows = "".join(_row(client, session) for session in sessions)
-    nav = "<p><a href='/'>Mail</a> · Payments</p>"
+    nav = "<p><a href='/'>Mail</a> · Payments · <a href='/report'>Operator's report (folio report)</a></p>"
     if not rows:
         return nav + "<h1>Sandbox payments</h1><p>No completed checkout yet. Buy something on the site.</p>"
     return (nav + "<h1>Sandbox payments</h1><p>What a bank or a buyer might do next. "

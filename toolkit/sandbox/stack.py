@@ -18,16 +18,18 @@ sync` machinery). The public site itself is served either by MkDocs' live-reload
 from __future__ import annotations
 
 import dataclasses
+import errno
 import logging
 import os
 import secrets
-import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from toolkit.errors import FolioError
 from toolkit.sandbox.console import sandbox_pages
+from toolkit.sandbox.ports import free_port as _free_port
+from toolkit.sandbox.ports import in_use_error, require_free, split_addr
 from toolkit.sandbox.smtp import SandboxSMTP
 from toolkit.sandbox.wsgi import QuietWSGIServer
 
@@ -37,6 +39,7 @@ API_KEY = "sk_test_sandbox"
 WEBHOOK_SECRET = "whsec_sandbox"
 SENDER = "Folio sandbox <no-reply@sandbox.folio.local>"
 WORK_DIR = Path(".folio") / "sandbox"
+SANDBOX_COMMAND = "folio serve --sandbox --dev-addr"  # what to run with another port (make serve ADDR=… too)
 BANNER = {
     "en": "Sandbox — payments, mail and storage here are local stand-ins. Nothing is charged or sent.",
     "zh": "沙盒环境 — 此处的付款、邮件和存储均为本地模拟，不会真实扣款或发送。",
@@ -96,10 +99,11 @@ class SandboxStack:
         self.config_file = Path(config_file).resolve()
         self.root = self.config_file.parent
         self.work = self.root / WORK_DIR
-        self.site_host, _, port = site_addr.rpartition(":")
+        self.site_host, self.site_port = split_addr(site_addr, "--dev-addr")
         if self.site_host not in ("127.0.0.1", "localhost"):
             raise FolioError(f"--dev-addr {site_addr}: the sandbox only listens on 127.0.0.1")
-        self.site_port = int(port)
+        # The one fixed port: checked before any service starts (every other part takes a free port).
+        require_free(site_addr, "--dev-addr", SANDBOX_COMMAND, make_hint=True)
         self.site_server_wanted = site_server
         self.isolate_aws = isolate_aws
         self._stoppers: list[Any] = []
@@ -155,7 +159,7 @@ class SandboxStack:
         self.standin = self._start_stripe()
         self.smtp = SandboxSMTP().start()
         self._stoppers.append(self.smtp.stop)
-        pages = QuietWSGIServer(sandbox_pages(self.smtp.box, self.standin)).start()
+        pages = QuietWSGIServer(sandbox_pages(self.smtp.box, self.standin, report=self._report)).start()
         self._stoppers.append(pages.stop)
         gate_slot = _LateApp()
         gate_server = QuietWSGIServer(gate_slot).start()
@@ -186,7 +190,12 @@ class SandboxStack:
         from mkdocs.commands.serve import serve
 
         overrides = {k: v for k, v in self.overrides.items() if k != "site_dir"}  # serve builds in a temp dir
-        serve(config_file=str(self.config_file), dev_addr=f"127.0.0.1:{self.site_port}", **overrides)
+        try:
+            serve(config_file=str(self.config_file), dev_addr=f"127.0.0.1:{self.site_port}", **overrides)
+        except OSError as error:  # taken while the sandbox was starting
+            if error.errno != errno.EADDRINUSE:
+                raise
+            raise in_use_error("127.0.0.1", self.site_port, SANDBOX_COMMAND, make_hint=True) from None
 
 
     # -- the parts -----------------------------------------------------------------------------
@@ -195,11 +204,16 @@ class SandboxStack:
         from moto.server import ThreadedMotoServer
 
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=_free_port(), verbose=False)
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)  # the port it bound, below
         server.start()
         self._stoppers.append(server.stop)
         host, port = server.get_host_and_port()
         return f"http://{host}:{port}"
+
+    def _report(self) -> str:
+        from toolkit.sandbox.report_page import sandbox_report
+
+        return sandbox_report(self.config_file, self.standin)
 
     def _start_stripe(self):
         from toolkit.sandbox.stripe import StripeStandIn
@@ -278,7 +292,7 @@ def _require_sandbox_packages() -> None:
     missing = [name for name in ("moto", "aiosmtpd") if importlib.util.find_spec(name) is None]
     if missing:
         raise FolioError(f"The sandbox needs {', '.join(missing)}: pip install 'folio-toolkit[sandbox]' "
-                         "(or run `make serve`, which installs everything).")
+                         "(or run `make serve` in a clone of Folio, which installs it).")
 
 
 def sandbox_overrides(config_file: Path, site_url: str, gate_url: str, work: Path, language: str) -> dict:
@@ -329,9 +343,4 @@ def static_site(folder: Path):
 
     return app
 
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 

@@ -20,7 +20,9 @@ class QuietWSGIServer:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self._server: BaseWSGIServer = make_server(host, port, app, threaded=True)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name=f"wsgi:{self.port}", daemon=True)
+        # A 0.05 s poll (not socketserver's 0.5 s): stop() returns as soon as the loop notices.
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name=f"wsgi:{self.port}",
+                                        daemon=True)
 
     @property
     def port(self) -> int:

@@ -21,6 +21,7 @@ from werkzeug.wrappers import Request, Response
 
 from toolkit.sandbox.stripe import forms
 from toolkit.sandbox.stripe.errors import StripeError, invalid
+from toolkit.sandbox.stripe.listing import created_between
 from toolkit.sandbox.stripe.objects import new_id
 
 if TYPE_CHECKING:
@@ -65,6 +66,8 @@ ROUTES = [
     ("GET", "/v1/disputes", "list_disputes"),
     ("GET", "/v1/disputes/<id>", "get_dispute"),
     ("POST", "/v1/billing_portal/sessions", "create_portal_session"),
+    ("GET", "/v1/invoices", "list_invoices"),
+    ("GET", "/v1/invoices/<id>", "get_invoice"),
     ("GET", "/v1/events", "list_events"),
     ("GET", "/v1/events/<id>", "get_event"),
 ]
@@ -156,7 +159,7 @@ class Api:
             try:
                 result = getattr(self, endpoint)(params, **args)
                 if isinstance(result, list):
-                    result = self._page(result, params, request.path)
+                    result = self._page(created_between(result, params), params, request.path)
                 else:
                     result = copy.deepcopy(result)
                 for path in expand:
@@ -267,6 +270,8 @@ class Api:
     def create_portal_session(self, params): return self.ledger.create_portal_session(params)
     def list_events(self, params): return self.ledger.list_events(params)
     def get_event(self, params, id): return self._get("event", params, id)
+    def list_invoices(self, params): return self.ledger.list_invoices(params)
+    def get_invoice(self, params, id): return self._get("invoice", params, id)
 
     def list_payment_intents(self, params):
         return self.ledger.list_by("payment_intent", params, ("customer",))

@@ -15,6 +15,7 @@ from typing import Callable
 
 from toolkit.sandbox.stripe import forms, objects
 from toolkit.sandbox.stripe.errors import invalid, no_such
+from toolkit.sandbox.stripe.invoices import paid_invoice
 from toolkit.sandbox.stripe.objects import new_id, now
 
 SESSION_LIFETIME = 24 * 3600
@@ -29,7 +30,7 @@ _URL = re.compile(r"^https?://[^\s/]+(/\S*)?$")
 KINDS = {
     "prod_": "product", "price_": "price", "cus_": "customer", "cs_": "checkout.session",
     "sub_": "subscription", "pi_": "payment_intent", "ch_": "charge", "re_": "refund",
-    "dp_": "dispute", "bps_": "billing_portal.session", "evt_": "event",
+    "dp_": "dispute", "bps_": "billing_portal.session", "evt_": "event", "in_": "invoice",
 }
 
 
@@ -543,6 +544,7 @@ class Ledger:
             self.emit("payment_intent.succeeded", intent)
         if session["subscription"]:
             self._set_subscription_status(self.objects[session["subscription"]], "active")
+            self.invoice_period(self.objects[session["subscription"]], "subscription_create")
 
     def _fail(self, session: dict) -> None:
         if session["payment_intent"]:
@@ -630,6 +632,38 @@ class Ledger:
         session = objects.portal_session(id=session_id, customer=customer_id, return_url=return_url,
                                          url=f"{self._base_url()}/portal/{session_id}", created=now())
         return self._add(session)
+
+    # ------------------------------------------------------------------
+    # Membership invoices (what `folio report` reads as membership revenue)
+
+    def invoice_period(self, subscription: dict, billing_reason: str = "subscription_cycle") -> dict:
+        """A paid invoice for the subscription's current period; a renewal first moves the period on."""
+        items = subscription["items"]["data"]
+        if billing_reason == "subscription_cycle":
+            start = items[0]["current_period_end"]
+            for item in items:
+                item["current_period_start"] = start
+                item["current_period_end"] = _period_end(start, item["price"]["recurring"])
+        start, end = items[0]["current_period_start"], items[0]["current_period_end"]
+        email = (self.objects.get(subscription["customer"]) or {}).get("email")
+        invoice = paid_invoice(subscription=subscription, email=email, created=now(), period_start=start,
+                               period_end=end, billing_reason=billing_reason)
+        self._add(invoice)
+        subscription["latest_invoice"] = invoice["id"]
+        self.emit("invoice.paid", invoice)
+        return invoice
+
+    def list_invoices(self, params: dict) -> list[dict]:
+        forms.only(params, {"customer", "subscription", "status", "limit", "starting_after", "ending_before",
+                            "expand", "created"})
+        customer = forms.string(params, "customer")
+        subscription = forms.string(params, "subscription")
+        status = forms.choice(params, "status", ("draft", "open", "paid", "uncollectible", "void"))
+        return [invoice for invoice in self.all("invoice")
+                if (customer is None or invoice["customer"] == customer)
+                and (subscription is None
+                     or invoice["parent"]["subscription_details"]["subscription"] == subscription)
+                and (status is None or invoice["status"] == status)]
 
     # ------------------------------------------------------------------
     # Payments after the fact: refunds and disputes

@@ -18,8 +18,17 @@ def new_id(prefix: str, length: int = 24) -> str:
     return prefix + "".join(secrets.choice(_ALPHABET) for _ in range(length))
 
 
+class _Clock:
+    """The stand-in's clock: the real time, unless a test pins it to seed a past (`StripeStandIn.at`)."""
+
+    pinned: int | None = None
+
+
+CLOCK = _Clock()
+
+
 def now() -> int:
-    return int(time.time())
+    return CLOCK.pinned if CLOCK.pinned is not None else int(time.time())
 
 
 def _address() -> dict:

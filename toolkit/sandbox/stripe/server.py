@@ -6,6 +6,7 @@ server with keep-alive on loopback, which can also hang up without answering (`d
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import threading
 from collections import deque
@@ -14,6 +15,7 @@ from werkzeug.wrappers import Request
 
 from toolkit.sandbox.stripe.api import Api
 from toolkit.sandbox.stripe.http import StandInServer
+from toolkit.sandbox.stripe import objects
 from toolkit.sandbox.stripe.ledger import Ledger
 from toolkit.sandbox.stripe.pages import Pages
 from toolkit.sandbox.stripe.webhooks import Delivery, deliver
@@ -124,6 +126,28 @@ class StripeStandIn:
             subscription = copy.deepcopy(self.ledger.set_subscription_status(subscription_id, status))
         self._flush()
         return subscription
+
+    def renew(self, subscription_id: str) -> dict:
+        """The subscription's next period starts and its invoice is paid (Stripe's renewal)."""
+        with self.ledger.lock:
+            subscription = self.ledger.get("subscription", subscription_id)
+            if subscription["status"] not in ("active", "past_due", "trialing"):
+                raise ValueError(f"subscription {subscription_id} is {subscription['status']}; it does not renew")
+            invoice = copy.deepcopy(self.ledger.invoice_period(subscription))
+        self._flush()
+        return invoice
+
+    @contextlib.contextmanager
+    def at(self, timestamp: int):
+        """Everything the stand-in does inside the block happens at `timestamp` (seeding a past year).
+
+        The clock is one per process: use it from one test at a time, never under a live gate.
+        """
+        previous, objects.CLOCK.pinned = objects.CLOCK.pinned, int(timestamp)
+        try:
+            yield self
+        finally:
+            objects.CLOCK.pinned = previous
 
     # ------------------------------------------------------------------
     # Faults
