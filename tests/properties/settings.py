@@ -44,6 +44,9 @@ def note_example(prop: str):
     try:
         yield
         outcome = "ok"
+    except BaseException as exc:
+        outcome = "failed\t" + " ".join(str(exc).split())[:600]
+        raise
     finally:
         if log:
             with open(log, "a", encoding="utf-8") as out:
