@@ -35,11 +35,12 @@ docs: $(VENV)/.installed-docs
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict -f docs/mkdocs.yml
 
 # Browser tests drive Debian's Chromium (never a downloaded browser build); Noto CJK lets its
-# screenshots show Chinese pages with the site's system font stack.
+# screenshots show Chinese pages with the site's system font stack. redis-server: the gate's
+# tests run `folio gate --workers 2` on a real shared store (tests/gate/test_gate_command.py).
 chromium:
-	@{ command -v chromium >/dev/null 2>&1 && [ -d /usr/share/fonts/opentype/noto ]; } || { \
+	@{ command -v chromium >/dev/null 2>&1 && [ -d /usr/share/fonts/opentype/noto ] && command -v redis-server >/dev/null 2>&1; } || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk redis-server; }
 
 test: $(VENV)/.installed-dev chromium
 	$(BIN)/pytest -n 2 -q

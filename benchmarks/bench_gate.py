@@ -1,6 +1,13 @@
 """Drive the gate's /success and /read on loopback and split each request's time into Stripe, S3 and the gate.
 
-    python benchmarks/bench_gate.py [--rate 200] [--seconds 5] [--workers 2] [--out benchmarks/results/gate.json]
+    python benchmarks/bench_gate.py [--rate 200] [--read-rates 200,800] [--seconds 5] [--members 100]
+                                    [--workers 2] [--out benchmarks/results/gate.json]
+
+It also reports what the entitlement cache buys (issue 21): the Stripe calls per 1,000 reads
+of `--members` signed-in members (each request's `Server-Timing: stripecalls` says how many
+calls it made), the time from a refund (the stand-in delivers `charge.refunded` to the gate)
+to the refunded reader's next read being refused, and /read p50/p99 at each of
+`--read-rates` with the cache in place (the gate's own time, as the other rows).
 
 Everything runs on 127.0.0.1: moto's S3 server holds a published catalogue (one
 course of 10 pages of ~20 KB with a figure each, a membership), the Stripe
@@ -68,13 +75,27 @@ def wait_for(url: str, seconds: float = 30) -> None:
 # -- the setup: S3, Stripe, the gate ------------------------------------------------------------
 
 
-def start_standin(port: int) -> subprocess.Popen:
+def start_standin(port: int, webhook_url: str) -> subprocess.Popen:
     code = ("import time; from toolkit.sandbox.stripe import StripeStandIn; "
-            f"s = StripeStandIn(api_key={API_KEY!r}, webhook_secret={WEBHOOK_SECRET!r}, port={port}); s.start(); "
-            "time.sleep(3600)")
+            f"s = StripeStandIn(api_key={API_KEY!r}, webhook_secret={WEBHOOK_SECRET!r}, port={port}, "
+            f"webhook_url={webhook_url!r}); s.start(); time.sleep(3600)")
     process = subprocess.Popen([sys.executable, "-c", code], cwd=REPO)
     wait_for(f"http://127.0.0.1:{port}/v1/prices")
     return process
+
+
+def start_redis() -> tuple[subprocess.Popen, str]:
+    """A redis-server on a free loopback port, without persistence."""
+    import shutil
+
+    server = shutil.which("redis-server")
+    if server is None:
+        raise SystemExit("--store redis needs redis-server (apt-get install redis-server)")
+    port = free_port()
+    process = subprocess.Popen([server, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                                "--appendonly", "no"], stdout=subprocess.DEVNULL)
+    time.sleep(0.5)
+    return process, f"redis://127.0.0.1:{port}/0"
 
 
 def publish_catalogue(root: Path, endpoint: str):
@@ -89,15 +110,17 @@ def publish_catalogue(root: Path, endpoint: str):
     return storage, manifest, root / "gated"
 
 
-def write_config(root: Path, storage, gate_port: int) -> Path:
+def write_config(root: Path, storage, gate_port: int, store_uri: str = "memory://") -> Path:
     config = {
         "site_name": "Gate benchmark", "site_url": "https://site.example.org/", "docs_dir": "docs",
         "plugins": [{"folio": {
             "gate_url": f"http://127.0.0.1:{gate_port}",
             "storage": {"bucket": storage.bucket, "prefix": storage.prefix, "region": "us-east-1",
                         "endpoint_url": storage.endpoint_url},
+            # The budget is lifted: the /success rows measure the gate, not a refusal of Stripe calls.
             "gate": {"server_timing": True, "checkout_limit": "100000 per minute",
-                     "page_limit": "1000000 per minute", "stripe_retries": 0},
+                     "page_limit": "1000000 per minute", "stripe_retries": 0,
+                     "stripe_budget": "100000 per second", "rate_limit_storage": store_uri},
         }}],
     }
     (root / "docs").mkdir(exist_ok=True)
@@ -118,8 +141,9 @@ def start_gate(config: Path, port: int, workers: int, standin_url: str) -> subpr
     return process
 
 
-def paid_sessions(standin_url: str, manifest, gated_dir: Path, count: int) -> list[str]:
-    """Sell the catalogue in the stand-in and pay `count` sessions through its hosted page."""
+def paid_sessions(standin_url: str, manifest, gated_dir: Path, count: int, email=lambda n: "bench@example.org"
+                  ) -> list[str]:
+    """Sell the catalogue in the stand-in and pay `count` sessions through its hosted page (buyer n: `email(n)`)."""
     import requests
     import stripe
 
@@ -127,13 +151,14 @@ def paid_sessions(standin_url: str, manifest, gated_dir: Path, count: int) -> li
     from toolkit.pay.checkout import create_session, offer_for
 
     client = stripe.StripeClient(API_KEY, base_addresses={"api": standin_url})
-    sell(client, manifest, gated_dir)
+    if not client.v1.prices.list(params={"limit": 1}).data:
+        sell(client, manifest, gated_dir)
     ids = []
-    for _ in range(count):
+    for n in range(count):
         session = create_session(client, offer_for(manifest, COURSE, "one_time"),
                                  "https://site.example.org/", "https://site.example.org/")
-        requests.post(f"{standin_url}/pay/{session.id}", data={"action": "pay", "email": "bench@example.org"},
-                      allow_redirects=False, timeout=10)
+        requests.post(f"{standin_url}/pay/{session.id}", data={"action": "pay", "email": email(n)},
+                      allow_redirects=False, timeout=30)
         ids.append(session.id)
     return ids
 
@@ -142,7 +167,7 @@ def paid_sessions(standin_url: str, manifest, gated_dir: Path, count: int) -> li
 
 
 class Sample:
-    __slots__ = ("total", "stripe", "s3", "gate", "cpu", "stripecpu", "status")
+    __slots__ = ("total", "stripe", "s3", "gate", "cpu", "stripecpu", "stripecalls", "status")
 
     def __init__(self, total: float, timing: str, status: int) -> None:
         parts = {name: float(ms) for name, ms in TIMING.findall(timing)}
@@ -150,6 +175,7 @@ class Sample:
         self.stripe, self.s3, self.gate = parts.get("stripe", 0.0), parts.get("s3", 0.0), parts.get("gate", 0.0)
         self.cpu = parts.get("cpu", 0.0)
         self.stripecpu = parts.get("stripecpu", 0.0)
+        self.stripecalls = int(parts.get("stripecalls", 0.0))
 
 
 def drive(make_request, rate: float | None, seconds: float, clients: int = 8) -> tuple[list[Sample], float]:
@@ -238,6 +264,11 @@ def print_table(rows: list[dict]) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rate", type=float, default=200, help="Requests per second of the fixed-rate runs.")
+    parser.add_argument("--read-rates", default="200,800", help="Rates of the cached /read runs (req/s).")
+    parser.add_argument("--members", type=int, default=100, help="Signed-in members reading.")
+    parser.add_argument("--store", choices=("memory", "redis"), default="memory",
+                        help="The gate's shared store: memory:// (one process) or a redis-server started here "
+                             "(then --workers processes share it).")
     parser.add_argument("--seconds", type=float, default=5, help="Length of each run (at most 30).")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of the gate.")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "gate.json")
@@ -252,26 +283,40 @@ def main(argv: list[str] | None = None) -> None:
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
     moto.start()
     standin_port, gate_port = free_port(), free_port()
-    standin = start_standin(standin_port)
+    standin = start_standin(standin_port, f"http://127.0.0.1:{gate_port}/webhook")
+    redis, store_uri = start_redis() if args.store == "redis" else (None, "memory://")
     gate = None
     try:
         with tempfile.TemporaryDirectory() as tmp:
             host, port = moto.get_host_and_port()
             storage, manifest, gated_dir = publish_catalogue(Path(tmp), f"http://{host}:{port}")
             standin_url = f"http://127.0.0.1:{standin_port}"
+            gate = start_gate(write_config(Path(tmp), storage, gate_port, store_uri), gate_port, args.workers,
+                              standin_url)
             sessions = paid_sessions(standin_url, manifest, gated_dir, 20)
-            gate = start_gate(write_config(Path(tmp), storage, gate_port), gate_port, args.workers, standin_url)
             base = f"http://127.0.0.1:{gate_port}"
             rows = run_all(base, manifest, sessions, args.rate, seconds)
+            read_rates = [float(rate) for rate in args.read_rates.split(",") if rate.strip()]
+            cache = run_cache(base, standin_url, manifest, gated_dir, args.members, read_rates, seconds)
     finally:
-        for process in (gate, standin):
+        for process in (gate, standin, redis):
             if process is not None:
                 process.terminate()
                 process.wait(timeout=30)
         moto.stop()
-    result = {"rate": args.rate, "seconds": seconds, "gate_workers": args.workers, "runs": rows,
+    # memory:// holds counters and the cache in one process, so `folio gate` runs one worker then.
+    processes = args.workers if args.store == "redis" else 1
+    result = {"rate": args.rate, "seconds": seconds, "gate_workers": processes, "store": args.store,
+              "runs": rows + cache["runs"],
+              "stripe_calls_per_1000_reads": cache["stripe_calls_per_1000_reads"],
+              "refund_to_revoked_ms": cache["refund_to_revoked_ms"], "members": args.members,
               "goal": "gate's own share of p99 <= 5 ms at 200 req/s"}
-    print_table(rows)
+    print(f"gate: {processes} process(es), shared store {args.store}")
+    print_table(rows + cache["runs"])
+    print(f"\nStripe calls per 1,000 reads of {args.members} members: {cache['stripe_calls_per_1000_reads']} "
+          f"(first reads included; {cache['stripe_calls_cold']} calls for the first read of each member)")
+    print(f"Refund to revoked access: median {cache['refund_to_revoked_ms']['p50']} ms, "
+          f"max {cache['refund_to_revoked_ms']['max']} ms over {cache['refund_to_revoked_ms']['samples']} refunds")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
 
@@ -294,6 +339,77 @@ def run_all(base: str, manifest, sessions: list[str], rate: float, seconds: floa
         rows.append(summarize(route, f"{rate:g} req/s", *drive(make, rate, seconds)))
         rows.append(summarize(route, "max (8 cl.)", *drive(make, None, seconds)))
     return rows
+
+
+def run_cache(base: str, standin_url: str, manifest, gated_dir: Path, members: int, read_rates: list[float],
+              seconds: float) -> dict:
+    """What the entitlement cache buys: Stripe calls per 1,000 reads, refund-to-revoked time, /read at each rate."""
+    import requests
+
+    emails = [f"member-{n}@bench.example.org" for n in range(members)]
+    sessions = paid_sessions(standin_url, manifest, gated_dir, members, email=lambda n: emails[n])
+    cookies = []
+    for session_id in sessions:  # each member signed in by their success page (identity only)
+        http = requests.Session()
+        assert http.get(f"{base}/success", params={"session_id": session_id}, timeout=30).status_code == 200
+        cookies.append(http.cookies.get_dict())
+    pages = [page.source for page in manifest.products[COURSE].pages]
+
+    def read(i: int):
+        return ("GET", f"{base}/read/{COURSE}/{pages[i % len(pages)]}", cookies[i % members])
+
+    # 1,000 reads spread over the members, right after they bought (the success page dropped
+    # each member's cache entry, so each first read asks Stripe once).
+    samples, _ = _exactly(read, 1000)
+    calls = sum(s.stripecalls for s in samples)
+    cold = sum(s.stripecalls for s in samples[:members])
+    runs = []
+    for rate in read_rates:
+        drive(read, None, 1, clients=4)
+        runs.append(summarize("/read", f"{rate:g} req/s cached", *drive(read, rate, seconds)))
+    # Refund to revoked: refund a member's purchase through the API, then read until refused.
+    stripe_http = requests.Session()
+    stripe_http.headers["Authorization"] = f"Bearer {API_KEY}"
+    delays = []
+    for n in range(min(10, members)):
+        jar = cookies[n]
+        assert requests.get(f"{base}/read/{COURSE}/{pages[0]}", cookies=jar, allow_redirects=False,
+                            timeout=10).status_code == 200
+        started = time.perf_counter()
+        stripe_http.post(f"{standin_url}/v1/refunds", data={"payment_intent": _intent(stripe_http, standin_url,
+                                                                                   sessions[n])}, timeout=30)
+        while requests.get(f"{base}/read/{COURSE}/{pages[0]}", cookies=jar, allow_redirects=False,
+                           timeout=10).status_code == 200:
+            if time.perf_counter() - started > 30:
+                break
+        delays.append((time.perf_counter() - started) * 1000)
+    return {"runs": runs, "stripe_calls_per_1000_reads": round(calls * 1000 / len(samples), 1),
+            "stripe_calls_cold": cold,
+            "refund_to_revoked_ms": {"p50": round(statistics.median(delays), 1), "max": round(max(delays), 1),
+                                     "samples": len(delays)}}
+
+
+def _exactly(make_request, count: int) -> tuple[list[Sample], float]:
+    """`count` requests, in order, from 8 clients."""
+    import requests
+
+    samples: list[Sample] = [None] * count  # type: ignore[list-item]
+
+    def one(i: int) -> None:
+        method, url, cookies = make_request(i)
+        started = time.perf_counter()
+        response = requests.request(method, url, cookies=cookies, allow_redirects=False, timeout=30)
+        samples[i] = Sample(time.perf_counter() - started, response.headers.get("Server-Timing", ""),
+                            response.status_code)
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        list(pool.map(one, range(count)))
+    return samples, time.perf_counter() - began
+
+
+def _intent(http, standin_url: str, session_id: str) -> str:
+    return http.get(f"{standin_url}/v1/checkout/sessions/{session_id}", timeout=10).json()["payment_intent"]
 
 
 if __name__ == "__main__":

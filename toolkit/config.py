@@ -306,8 +306,16 @@ class GateConfig(StrictConfig):
     manifest_ttl = Whole(60, minimum=0, example="60", unit="of seconds")
     # Paid page HTML kept in each process (immutable under hashed keys), in MiB; 0 turns it off.
     page_cache_mb = Whole(32, minimum=0, example="32")
-    # Reverse proxies / load balancers in front of the gate whose X-Forwarded-* headers are trusted.
-    proxy_hops = Whole(0, minimum=0, example="1")
+    # Retired: X-Forwarded-For counted by hops is spoofable on direct connections; use trusted_proxies.
+    proxy_hops = Whole(0, minimum=0, example="0")
+    # Addresses (or networks) of the reverse proxies in front of the gate; only their X-Forwarded-For counts.
+    trusted_proxies = c.ListOfItems(c.Type(str), default=[])
+    # Seconds the gate trusts what Stripe said an email may read before asking again (webhooks update it sooner).
+    entitlement_refresh = Whole(60, minimum=1, example="60", unit="of seconds")
+    # Seconds such an answer may still be served while Stripe is unreachable (never for new access).
+    entitlement_ttl = Whole(300, minimum=1, example="300", unit="of seconds")
+    # Stripe API calls one gate process may make; past it, requests are served from the cache or told to retry.
+    stripe_budget = RateLimit("80 per second")
     stripe_timeout = Seconds(10, example="10")
     stripe_retries = Whole(1, minimum=0, example="1")
     # Send a Server-Timing header (time waiting on Stripe and S3); for benchmarks and debugging.

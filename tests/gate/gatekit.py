@@ -12,6 +12,9 @@ Import the fixtures into a test module explicitly:
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterator
@@ -64,6 +67,10 @@ def sell(stripe_client, manifest: Manifest, gated_dir: Path) -> dict[str, str]:
     return prices
 
 
+# Stands for "the address GateServer binds" until it has bound (settings need a gate_url to exist).
+PENDING_URL = "http://127.0.0.1:9"
+
+
 def settings_for(storage: StorageSettings, standin_url: str, **overrides) -> GateSettings:
     settings = GateSettings(
         stripe_api_key=API_KEY,
@@ -71,6 +78,7 @@ def settings_for(storage: StorageSettings, standin_url: str, **overrides) -> Gat
         secret_key=SECRET_KEY,
         storage=storage,
         site_url=SITE_URL,
+        gate_url=PENDING_URL,
         stripe_api_base=standin_url,
         stripe_retries=0,
         # Tests send many requests from one address; the limit tests set their own.
@@ -81,7 +89,10 @@ def settings_for(storage: StorageSettings, standin_url: str, **overrides) -> Gat
 
 
 class GateServer:
-    """The gate app in werkzeug's threaded WSGI server on 127.0.0.1 (port 0), in a thread."""
+    """The gate app in werkzeug's threaded WSGI server on 127.0.0.1 (port 0), in a thread.
+
+    The port is chosen first, so the app is built with its real gate_url (links come only from it).
+    """
 
     def __init__(self, settings: GateSettings) -> None:
         from werkzeug.serving import WSGIRequestHandler, make_server
@@ -90,13 +101,21 @@ class GateServer:
             def log_request(self, *args, **kwargs) -> None:
                 pass
 
+        self._server = make_server("127.0.0.1", 0, lambda environ, start: self.app(environ, start), threaded=True,
+                                   request_handler=QuietHandler)
+        if not settings.gate_url or settings.gate_url == PENDING_URL:
+            settings = replace(settings, gate_url=self.url)
+        self.settings = settings
         self.app = create_app(settings)
-        self._server = make_server("127.0.0.1", 0, self.app, threaded=True, request_handler=QuietHandler)
         self._thread = serve_in_thread(self._server)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self._server.server_port}"
+
+    @property
+    def services(self):
+        return self.app.extensions["folio"]
 
     def close(self) -> None:
         self._server.shutdown()
@@ -125,6 +144,39 @@ class Selling:
         session = create_session(self.client(), offer_for(self.manifest, product_id, plan),
                                  "http://127.0.0.1/success?session_id={CHECKOUT_SESSION_ID}", SITE_URL)
         return session.id
+
+
+REDIS = shutil.which("redis-server")
+
+
+@pytest.fixture
+def redis_url(tmp_path) -> str:
+    """A real redis-server on a free loopback port, for the duration of one test."""
+    if REDIS is None:
+        pytest.skip("needs redis-server (Debian package redis-server; `make chromium` installs it)")
+    from tests import processes
+    from tests.loopback import free_port
+
+    port = free_port()  # redis-server has no "pick a free port" (0 turns TCP off)
+    server = processes.start([REDIS, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                              "--dir", str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=port)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        processes.stop(server, timeout=10)
+
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from tests.loopback import http_body, wait_for
 from tests.s3server import moto_endpoint, s3_env  # noqa: F401
 from tests.sandbox.stripe_fixtures import API_KEY, WEBHOOK_SECRET, stripe_standin  # noqa: F401
 from toolkit.errors import FolioError
-from toolkit.gate.membership import COOKIE_NAME
+from toolkit.gate.identity import SIGNIN_COOKIE as COOKIE_NAME
 from toolkit.gate.settings import GateSettings
 
 ENV = {"STRIPE_API_KEY": API_KEY, "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET, "FOLIO_SECRET_KEY": SECRET_KEY}
@@ -55,10 +55,16 @@ def test_logs_hold_no_tokens_cookies_or_signed_urls(gate, selling, caplog):
     assert success.status_code == 200 and page.status_code == 200 and tampered.status_code == 303
     signatures = re.findall(r"X-Amz-Signature=([0-9a-f]+)", success.text + page.text)
     assert signatures and cookie and session_id
-    logged = "\n".join(record.getMessage() for record in caplog.records)
+    logged = "\n".join(record.getMessage() for record in caplog.records if record.name != "folio.events")
     assert "Fulfilled checkout" in logged  # the gate did log, just nothing secret
     for secret in [session_id, cookie, *signatures, API_KEY, WEBHOOK_SECRET, SECRET_KEY, "X-Amz-Signature"]:
         assert secret not in logged
+    # The operator's event stream names the session (its documented "session" field), nothing else secret.
+    events = [json.loads(r.getMessage()) for r in caplog.records if r.name == "folio.events"]
+    assert [e["event"] for e in events] == ["grant", "read"]
+    assert events[0]["session"] == session_id and "reader@example.com" not in str(events)
+    for secret in [cookie, *signatures, API_KEY, WEBHOOK_SECRET, SECRET_KEY, "X-Amz-Signature"]:
+        assert secret not in str(events)
 
 
 def test_settings_repr_hides_secrets(selling):
@@ -83,13 +89,13 @@ def site(tmp_path: Path, gate: dict | None = None, site_url: str | None = "https
 
 def test_settings_come_from_mkdocs_yml_and_the_environment(tmp_path):
     config = site(tmp_path, gate={"rate_limit_storage": "redis://cache:6379/0", "checkout_limit": "5 per minute",
-                                  "proxy_hops": 1, "origins": ["https://staging.example.org"]})
+                                  "trusted_proxies": ["10.0.0.5"], "origins": ["https://staging.example.org"]})
     settings = GateSettings.from_mkdocs(config, {**ENV, "STRIPE_API_BASE": "http://127.0.0.1:9"})
     assert (settings.site_url, settings.gate_url, settings.stripe_api_base) == \
         ("https://site.example.org/", "https://gate.example.org", "http://127.0.0.1:9")
     assert settings.rate_limit_storage == "redis://cache:6379/0" and settings.checkout_limit == "5 per minute"
     assert settings.allowed_origins == {"https://site.example.org", "https://staging.example.org"}
-    assert settings.storage.bucket == "folio-gated" and settings.proxy_hops == 1
+    assert settings.storage.bucket == "folio-gated" and settings.trusted_proxies == ("10.0.0.5",)
 
 
 def test_missing_secrets_are_named_all_at_once(tmp_path):

@@ -35,9 +35,10 @@ def test_every_route_is_documented():
     from toolkit.store.client import StorageSettings
 
     app = create_app(GateSettings("sk_test_x", "whsec_x", SECRET_KEY, StorageSettings(bucket="folio-docs"),
-                                  "https://site.example.org/"))
+                                  "https://site.example.org/", gate_url="https://gate.example.org"))
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
-        route = rule.rule.replace("<path:page>", "<page>")
-        assert f"`{sorted(rule.methods - {'HEAD', 'OPTIONS'})[0]} {route}" in ROUTES, route
+        route = rule.rule.replace("<path:page>", "<page>").replace("<path:key>", "<key>")
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            assert f"{method} {route}" in ROUTES, (method, route)

@@ -1,4 +1,4 @@
-"""GET /read/<product>/<page>: the paid page for a cookie that entitles it, nothing for anyone else."""
+"""GET /read/<product>/<page>: the paid page for a reader the verdict entitles now, nothing for anyone else."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from tests.gate.gatekit import CHAPTER, COURSE, PAID_TEXT, SECRET_KEY, gate, pub
 from tests.gatedsite import FIGURE
 from tests.s3server import moto_endpoint, s3_env, s3_proxy  # noqa: F401
 from tests.sandbox.stripe_fixtures import stripe_standin  # noqa: F401
-from toolkit.gate.membership import COOKIE_NAME, SALT
+from toolkit.gate.identity import SIGNIN_COOKIE as COOKIE_NAME, SIGNIN_COOKIE_SALT as SALT
+from toolkit.gate.membership import COOKIE_NAME as OLD_MEMBER_COOKIE
 
 MEMBERS_PAGE = "articles/deep-dive.md"
 
@@ -63,10 +64,10 @@ def test_tampered_cookie_is_refused(gate, selling, caplog):
     value = http.cookies.get(COOKIE_NAME)
     payload, rest = value.split(".", 1)
     forged = requests.Session()
-    # Claim the membership with the original signature.
+    # Claim another address with the original signature.
     from itsdangerous import base64_encode
 
-    forged.cookies.set(COOKIE_NAME, base64_encode(b'{"p":["membership"]}').decode() + "." + rest)
+    forged.cookies.set(COOKIE_NAME, base64_encode(b'{"e":"someone@example.com"}').decode() + "." + rest)
     assert read(forged, gate, COURSE, CHAPTER).status_code == 303
     flipped = requests.Session()
     flipped.cookies.set(COOKIE_NAME, value[:-2] + ("AA" if not value.endswith("AA") else "BB"))
@@ -76,50 +77,55 @@ def test_tampered_cookie_is_refused(gate, selling, caplog):
 def test_cookie_signed_with_another_key_is_refused(gate, selling):
     from itsdangerous import URLSafeTimedSerializer
 
+    member(gate, selling)
     forged = requests.Session()
     forged.cookies.set(COOKIE_NAME, URLSafeTimedSerializer("another-key-of-32-characters-long!!", salt=SALT)
-                       .dumps({"p": ["membership"]}))
+                       .dumps({"e": "reader@example.com"}))
     assert read(forged, gate, COURSE, CHAPTER).status_code == 303
 
 
-def test_expired_cookie_is_refused(gate, selling, monkeypatch):
+def test_expired_identity_cookie_is_refused(gate, selling, monkeypatch):
     from itsdangerous import URLSafeTimedSerializer, timed
 
-    # Signed 13 hours ago with the right key: older than cookie_max_age (one hour).
-    monkeypatch.setattr(timed.time, "time", lambda: time.time_ns() / 1e9 - 13 * 3600)
-    old = URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps({"p": [COURSE], "t": {COURSE: int(time.time())}})
+    member(gate, selling)
+    # Signed 31 days ago with the right key: older than signin_days (30).
+    monkeypatch.setattr(timed.time, "time", lambda: time.time_ns() / 1e9 - 31 * 86400)
+    old = URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps({"e": "reader@example.com"})
     monkeypatch.undo()
     stale = requests.Session()
     stale.cookies.set(COOKIE_NAME, old)
     assert read(stale, gate, COURSE, CHAPTER).status_code == 303
     fresh = requests.Session()
-    fresh.cookies.set(COOKIE_NAME, URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps(
-        {"p": [COURSE], "t": {COURSE: int(time.time())}}))
+    fresh.cookies.set(COOKIE_NAME, URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps({"e": "reader@example.com"}))
     assert read(fresh, gate, COURSE, CHAPTER).status_code == 200
 
 
-def test_a_grant_expires_after_its_own_confirmation_even_in_a_newer_cookie(gate, selling):
+def test_a_cookie_minted_by_an_instance_a_minute_ahead_is_accepted(gate, selling, monkeypatch):
+    from itsdangerous import URLSafeTimedSerializer, timed
+
+    member(gate, selling)
+    for ahead, status in ((55, 200), (120, 303)):
+        monkeypatch.setattr(timed.time, "time", lambda: time.time_ns() / 1e9 + ahead)
+        value = URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps({"e": "reader@example.com"})
+        monkeypatch.undo()
+        http = requests.Session()
+        http.cookies.set(COOKIE_NAME, value)
+        assert read(http, gate, COURSE, CHAPTER).status_code == status, ahead
+
+
+def test_a_cookie_carries_identity_only_so_claimed_rights_grant_nothing(gate, selling):
     from itsdangerous import URLSafeTimedSerializer
 
-    # Freshly signed (say, after buying the membership today), but the course was confirmed 13 h ago.
-    now = int(time.time())
-    value = URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps(
-        {"p": [COURSE, "membership"], "t": {COURSE: now - 13 * 3600, "membership": now}})
-    cookie = requests.Session()
-    cookie.cookies.set(COOKIE_NAME, value)
-    assert read(cookie, gate, "membership", MEMBERS_PAGE).status_code == 200
-    only_course = URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps({"p": [COURSE], "t": {COURSE: now - 13 * 3600}})
-    stale = requests.Session()
-    stale.cookies.set(COOKIE_NAME, only_course)
-    assert read(stale, gate, COURSE, CHAPTER).status_code == 303
-
-
-def test_cookie_without_confirmation_times_is_refused(gate, selling):
-    from itsdangerous import URLSafeTimedSerializer
-
-    forged = requests.Session()
-    forged.cookies.set(COOKIE_NAME, URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps({"p": [COURSE]}))
-    assert read(forged, gate, COURSE, CHAPTER).status_code == 303
+    # The retired member cookie, correctly signed, claiming the membership: not a right any more.
+    old = URLSafeTimedSerializer(SECRET_KEY, salt="folio.member-cookie.v1").dumps(
+        {"p": ["membership"], "t": {"membership": int(time.time())}, "e": "reader@example.com"})
+    http = requests.Session()
+    http.cookies.set(OLD_MEMBER_COOKIE, old)
+    assert read(http, gate, COURSE, CHAPTER).status_code == 303
+    # An identity cookie of an address that bought nothing opens nothing either.
+    nobody = requests.Session()
+    nobody.cookies.set(COOKIE_NAME, URLSafeTimedSerializer(SECRET_KEY, salt=SALT).dumps({"e": "nobody@example.com"}))
+    assert read(nobody, gate, COURSE, CHAPTER).status_code == 303
 
 
 def test_a_course_cookie_does_not_open_another_product(gate, selling):

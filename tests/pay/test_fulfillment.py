@@ -65,7 +65,7 @@ def test_ten_threads_fulfill_once(selling, caplog):
     ("abandon", "open"),
     ("expire", "expired"),
     ("async_pending", "pending"),
-    ("async_failed", "pending"),
+    ("async_failed", "failed"),  # a failed bank transfer ends as "failed", not "pending" forever
 ])
 def test_unpaid_sessions_grant_nothing(selling, outcome, state):
     session_id = selling.open_session()

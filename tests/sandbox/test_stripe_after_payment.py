@@ -100,7 +100,9 @@ def test_cancel_at_period_end_and_cancel_through_the_api(stripe_client, membersh
     assert canceled.status == "canceled" and canceled.canceled_at
 
 
-def test_the_billing_portal_page_cancels_a_subscription(stripe_client, membership, webhook_receiver):
+def test_the_billing_portal_cancels_at_the_end_of_the_paid_period(stripe_standin, stripe_client, membership,
+                                                                   webhook_receiver):
+    """As Stripe's portal does by default: the subscription stays active until its period ends."""
     session, subscription = membership
     portal = stripe_client.v1.billing_portal.sessions.create(params={
         "customer": session.customer, "return_url": "https://site.example/library/"})
@@ -108,9 +110,38 @@ def test_the_billing_portal_page_cancels_a_subscription(stripe_client, membershi
     assert "Sandbox — not a real payment" in html and "Monthly" in html
     assert 'href="https://site.example/library/"' in html
     status, _, html = post_form(portal.url, {"action": "cancel", "subscription": subscription.id})
-    assert status == 200 and "canceled" in html
+    assert status == 200 and "end of the paid period" in html
+    now = stripe_client.v1.subscriptions.retrieve(subscription.id)
+    assert now.status == "active" and now.cancel_at_period_end
+    assert now.cancel_at == now["items"].data[0].current_period_end
+    assert "customer.subscription.updated" in [e.type for e in events_received(webhook_receiver)]
+    stripe_standin.end_period(subscription.id)
     assert stripe_client.v1.subscriptions.retrieve(subscription.id).status == "canceled"
     assert "customer.subscription.deleted" in [e.type for e in events_received(webhook_receiver)]
+
+
+def test_the_billing_portal_switches_plan_on_the_same_subscription(stripe_client, membership, webhook_receiver):
+    session, subscription = membership
+    yearly = stripe_client.v1.prices.create(params={
+        "product": subscription["items"].data[0].price.product, "currency": "usd", "unit_amount": 9000,
+        "recurring": {"interval": "year"}, "nickname": "Yearly"})
+    portal = stripe_client.v1.billing_portal.sessions.create(params={"customer": session.customer})
+    assert "Switch to Yearly" in urllib.request.urlopen(portal.url).read().decode()
+    status, _, html = post_form(portal.url, {"action": "switch", "subscription": subscription.id, "price": yearly.id})
+    assert status == 200 and "plan was changed" in html
+    now = stripe_client.v1.subscriptions.retrieve(subscription.id)
+    assert now.id == subscription.id and now.customer == subscription.customer and now.status == "active"
+    assert now["items"].data[0].price.id == yearly.id
+    assert now["items"].data[0].id == subscription["items"].data[0].id  # the same item, like Stripe
+    assert len(stripe_client.v1.subscriptions.list(params={"customer": session.customer}).data) == 1
+
+
+def test_a_failed_renewal_sends_invoice_payment_failed(stripe_standin, stripe_client, membership, webhook_receiver):
+    _, subscription = membership
+    invoice = stripe_standin.fail_renewal(subscription.id)
+    assert invoice["parent"]["subscription_details"]["subscription"] == subscription.id
+    assert stripe_client.v1.subscriptions.retrieve(subscription.id).status == "past_due"
+    assert "invoice.payment_failed" in [e.type for e in events_received(webhook_receiver)]
 
 
 def test_the_portal_refuses_another_customers_subscription(stripe_standin, stripe_client, membership):

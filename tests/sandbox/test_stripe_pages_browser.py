@@ -59,7 +59,7 @@ def test_a_buyer_pays_later_then_the_transfer_arrives(page, stripe_standin, stri
     assert "checkout.session.async_payment_succeeded" in [e.type for e in events_received(webhook_receiver)]
 
 
-def test_a_member_cancels_in_the_portal(page, stripe_standin, stripe_client):
+def test_a_member_cancels_at_period_end_in_the_portal(page, stripe_standin, stripe_client):
     price = make_price(stripe_client, 900, recurring="month", nickname="Monthly")
     session = session_for(stripe_client, stripe_standin, price, mode="subscription")
     stripe_standin.complete_checkout(session.id, email="ada@example.com")
@@ -69,5 +69,10 @@ def test_a_member_cancels_in_the_portal(page, stripe_standin, stripe_client):
     page.goto(portal.url)
     assert page.locator(".subscription .status").inner_text() == "active"
     page.click("button[value=cancel]")
-    assert page.locator(".subscription .status").inner_text() == "canceled"
-    assert stripe_client.v1.subscriptions.retrieve(session.subscription).status == "canceled"
+    # As Stripe's portal does by default: still active, ending with the paid period.
+    assert page.locator(".subscription .status").inner_text() == "active"
+    assert "end of the paid period" in page.locator(".subscription .ends").inner_text()
+    subscription = stripe_client.v1.subscriptions.retrieve(session.subscription)
+    assert subscription.status == "active" and subscription.cancel_at_period_end
+    page.click("button[value=renew]")
+    assert not stripe_client.v1.subscriptions.retrieve(session.subscription).cancel_at_period_end

@@ -3,10 +3,13 @@
 `create_app(settings)` builds one WSGI app; run it with `folio gate`, any
 WSGI server (`toolkit.gate.wsgi:app`), or a serverless adapter. Nothing a
 second instance would need is kept in memory: Stripe is the ledger, the
-reader's cookie is signed, rate-limit counters live in a shared store.
+reader's cookie is signed and says who they are (never what they may read), and rate-limit
+counters, the entitlement cache and used sign-in links live in one shared store.
 """
 
 from __future__ import annotations
+
+import logging
 
 from flask import Flask
 
@@ -20,10 +23,15 @@ MAX_BODY = 1024 * 1024
 
 def create_app(settings: GateSettings) -> Flask:
     """A gate app for `settings`, with its blueprints, limits, CSRF and error pages installed."""
-    from werkzeug.middleware.proxy_fix import ProxyFix
-
+    from toolkit.errors import FolioError
     from toolkit.gate import checkout, members, pages, read, security, success, timing, webhook
+    from toolkit.gate.entitled import EntitlementCache
+    from toolkit.gate.proxies import TrustedProxies
     from toolkit.gate.services import Services
+    from toolkit.gate.store import store_for
+
+    if not settings.gate_url:
+        raise FolioError("gate_url: not set; the gate builds every link on it (see docs/operators/selling.md)")
 
     app = Flask(__name__)
     app.config.update(
@@ -33,18 +41,21 @@ def create_app(settings: GateSettings) -> Flask:
         SESSION_COOKIE_NAME="folio_gate",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=(settings.gate_url or "").startswith("https://"),
+        SESSION_COOKIE_SECURE=settings.gate_url.startswith("https://"),
         # /checkout checks Origin itself; other forms carry a token, whatever the Referer.
         WTF_CSRF_SSL_STRICT=False,
     )
-    if settings.proxy_hops:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops,
-                                x_host=settings.proxy_hops, x_port=settings.proxy_hops)
-    app.extensions["folio"] = Services(settings)
+    if settings.trusted_proxies:
+        app.wsgi_app = TrustedProxies(app.wsgi_app, settings.trusted_proxies)
+    services = app.extensions["folio"] = Services(settings)
     security.quiet_logs()
-    security.install_headers(app)
+    logging.getLogger("folio.events").setLevel(logging.INFO)
+    security.install_headers(app, settings, security.storage_origin(services.s3, settings.storage.bucket))
     timing.install(app, settings.server_timing)
     limiter = security.make_limiter(app, settings)
+    services.store = store_for(limiter.storage)
+    services.entitled = EntitlementCache(services.store, settings.secret_key, settings.entitlement_refresh,
+                                         settings.entitlement_ttl)
     csrf = security.make_csrf(app)
 
     limiter.limit(settings.checkout_limit)(checkout.bp)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from flask import request
-
 from toolkit.gate.settings import GateSettings
 
 # A content source path as the build writes it: no scheme, no '..', no leading '/'.
@@ -29,5 +27,5 @@ def site_page_url(settings: GateSettings, source: str | None, fragment: str = ""
 
 
 def gate_base_url(settings: GateSettings) -> str:
-    """Where readers reach the gate: the configured gate_url, else this request's own root."""
-    return (settings.gate_url or request.url_root).rstrip("/")
+    """Where readers reach the gate: the configured gate_url, never a request's Host or X-Forwarded-*."""
+    return settings.gate_url.rstrip("/")

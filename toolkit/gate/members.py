@@ -1,17 +1,16 @@
 """Members come back: sign-in by email, the library, Stripe's billing portal, sign-out.
 
 No database and no password. Who a reader is travels in a signed link by mail
-(itsdangerous, purpose-bound, 15 minutes for a sign-in link, a few days for the one in a
-receipt) and then in a signed `folio_signin` cookie holding only the email address. What
-they may read is asked of Stripe (`toolkit.pay.entitlements`) and cached in the gate's
-member cookie (`toolkit.gate.membership`) until it expires (`gate.cookie_max_age`); the
-next `/read` after that asks Stripe again, so a refund, a dispute or a cancelled
-membership stops working at the next check. `/library` always asks Stripe.
+(itsdangerous, purpose-bound, single-use, 15 minutes for a sign-in link, a few days for the
+one in a receipt) and then in the signed `folio_signin` cookie holding only the email address
+(`toolkit.gate.identity`). What they may read is always the verdict on Stripe's records
+(`toolkit.gate.access`), through the entitlement cache that webhooks keep current.
 
 `/signin` never looks anything up: it mails a link to whatever address it is given, and
 answers the same page, status and headers either way, so it cannot tell anyone whether an
 address bought something. It is rate-limited per address and per client, with counters in
-the gate's Flask-Limiter storage (shared by every instance).
+the gate's Flask-Limiter storage (shared by every instance); the per-address limit counts
+`Ann+x@Example.com` and `ann@example.com` as one address.
 """
 
 from __future__ import annotations
@@ -19,32 +18,32 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import time
 from urllib.parse import urlencode
 
 from flask import (Blueprint, Response, abort, current_app, make_response, redirect, render_template, request,
                    url_for)
 from flask_wtf import FlaskForm
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature
 from markupsafe import escape
 from wtforms import EmailField, HiddenField
 from wtforms.validators import DataRequired, Length
 
 from toolkit.content.strings import language_of, strings
-from toolkit.gate.membership import Grants, clear_cookie, issue_cookie, read_cookie
+from toolkit.gate import access, events
+from toolkit.gate.identity import (SIGNIN_COOKIE, CLOCK_SKEW,  # noqa: F401  (SIGNIN_COOKIE: re-exported)
+                                   canonical_address, clear_signin_cookie, loads_within,
+                                   set_signin_cookie, signer)
+from toolkit.gate.membership import clear_cookie
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("members", __name__, template_folder="templates")
 
-SIGNIN_COOKIE = "folio_signin"
 # Distinct salts: a token made for one purpose never passes for another, nor for a cookie.
 LINK_SALT = "folio.email-link.v1"
-SIGNIN_COOKIE_SALT = "folio.signin-cookie.v1"
+USED_LINK_PREFIX = "folio:used-link:"
 # How long each kind of emailed link works, in seconds.
 LINK_LIFETIMES = {"signin": 15 * 60, "receipt": 7 * 24 * 3600}
-# A reader with no entitlement is asked about again at most this often (seconds).
-MIN_RECHECK = 60
 _EMAIL = re.compile(r"^[^@\s<>\"',;]{1,64}@[^@\s<>\"',;]+\.[^@\s<>\"',;]{2,}$")
 
 
@@ -66,94 +65,30 @@ class ActionForm(FlaskForm):
 
 def make_link_token(email: str, purpose: str) -> str:
     """A signed token saying "this address asked to sign in" for `purpose` ("signin" or "receipt")."""
-    return _signer(LINK_SALT).dumps({"e": email, "p": purpose})
+    return signer(LINK_SALT).dumps({"e": email, "p": purpose})
 
 
 def read_link_token(token: str) -> str | None:
-    """The email of a valid, unexpired link token; None for anything else."""
+    """The email of a valid, unexpired link token (±CLOCK_SKEW); None for anything else."""
     try:
-        payload, signed_at = _signer(LINK_SALT).loads(token, max_age=max(LINK_LIFETIMES.values()),
-                                                      return_timestamp=True)
-    except (BadSignature, SignatureExpired):
+        payload, age = loads_within(signer(LINK_SALT), token, max(LINK_LIFETIMES.values()))
+    except BadSignature:
         return None
     if not isinstance(payload, dict) or payload.get("p") not in LINK_LIFETIMES or not isinstance(payload.get("e"), str):
         return None
-    age = time.time() - signed_at.timestamp()
-    return payload["e"] if age <= LINK_LIFETIMES[payload["p"]] else None
+    return payload["e"] if age <= LINK_LIFETIMES[payload["p"]] + CLOCK_SKEW else None
+
+
+def use_link_token(token: str) -> bool:
+    """Mark `token` used in the shared store; False when it was used before (links work once)."""
+    digest = hashlib.sha256(token.encode()).hexdigest()[:40]
+    lifetime = max(LINK_LIFETIMES.values()) + 2 * CLOCK_SKEW
+    return current_app.extensions["folio"].store.add(USED_LINK_PREFIX + digest, "1", lifetime)
 
 
 def link_url(email: str, purpose: str) -> str:
     """The absolute URL of the confirm page for a fresh link token."""
     return _external("members.confirm") + "?" + urlencode({"token": make_link_token(email, purpose)})
-
-
-def _signer(salt: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
-
-
-def signed_in_email() -> tuple[str, float] | None:
-    """(email, when Stripe was last asked) from a valid sign-in cookie, or None."""
-    value = request.cookies.get(SIGNIN_COOKIE)
-    if not value:
-        return None
-    try:
-        payload = _signer(SIGNIN_COOKIE_SALT).loads(value, max_age=_settings().signin_days * 86400)
-    except BadSignature as error:
-        log.info("Sign-in cookie refused: %s", type(error).__name__)
-        return None
-    if not isinstance(payload, dict) or not isinstance(payload.get("e"), str):
-        return None
-    checked = payload.get("t")
-    return payload["e"], float(checked) if isinstance(checked, (int, float)) else 0.0
-
-
-def _set_signin_cookie(response: Response, email: str) -> None:
-    max_age = _settings().signin_days * 86400
-    response.set_cookie(SIGNIN_COOKIE, _signer(SIGNIN_COOKIE_SALT).dumps({"e": email, "t": int(time.time())}),
-                        max_age=max_age, expires=int(time.time()) + max_age, secure=request.is_secure,
-                        httponly=True, samesite="Lax", path="/")
-
-
-# --------------------------------------------------------------------------
-# Entitlements: asked of Stripe, cached in the member cookie
-
-
-def check_with_stripe(email: str):
-    """Stripe's current answer for `email` (stripe errors propagate: the gate answers 503)."""
-    from toolkit.pay.entitlements import entitlements_for
-
-    services = current_app.extensions["folio"]
-    return entitlements_for(services.stripe, email, services.manifest(),
-                            past_due_grants=_settings().past_due_grants)
-
-
-def _remember(response: Response, email: str, entitlements) -> Response:
-    """Put exactly what Stripe said into the member cookie (or clear it) and note when we asked."""
-    _set_signin_cookie(response, email)
-    if entitlements.products:
-        issue_cookie(response, Grants(entitlements.products, email, entitlements.subscriber))
-    else:
-        clear_cookie(response)
-    return response
-
-
-@bp.before_app_request
-def recheck_expired_grants():
-    """On `/read/...`: a signed-in reader whose member cookie expired is checked with Stripe again."""
-    if request.method not in ("GET", "HEAD") or not request.path.startswith("/read/"):
-        return None
-    if read_cookie(request) is not None:
-        return None
-    identity = signed_in_email()
-    if identity is None:
-        return None
-    email, checked = identity
-    if time.time() - checked < min(MIN_RECHECK, _settings().cookie_max_age):
-        return None  # asked a moment ago and nothing was granted: do not hammer Stripe
-    entitlements = check_with_stripe(email)
-    # Come back to the same page with the fresh cookie (or with none: then /read shows the paywall).
-    return _remember(_no_store(redirect(request.full_path if request.query_string else request.path, 303)),
-                     email, entitlements)
 
 
 # --------------------------------------------------------------------------
@@ -230,7 +165,7 @@ def signin():
         if form.errors.get("csrf_token"):
             abort(400)
         return _page("members/signin.html", form=form, error="member.bad_email", status=400)
-    email = form.email.data.strip()
+    email = form.email.data.strip().lower()
     if not _allowed(email):
         return _page("members/message.html", title="member.too_many_title", body="member.too_many_body", status=429,
                      headers={"Retry-After": "3600"})
@@ -265,36 +200,39 @@ def confirm():
     if request.method == "GET":
         form.token.data = token
         return _page("members/confirm.html", form=form, email=email)
-    entitlements = check_with_stripe(email)
-    log.info("Member signed in by email link (%d product(s))", len(entitlements.products))
-    return _remember(_no_store(redirect(url_for("members.library"), 303)), email, entitlements)
+    if not use_link_token(token):
+        log.info("Sign-in link refused: already used")
+        return _page("members/message.html", title="member.used_link_title", body="member.used_link_body",
+                     status=400, link=("signin", "member.sign_in_again"))
+    response = set_signin_cookie(clear_cookie(_no_store(redirect(url_for("members.library"), 303))), email)
+    log.info("Member signed in by email link")
+    events.emit("signin", email, "-", _settings().secret_key)
+    return response
 
 
 @bp.route("/library")
 def library():
-    identity = signed_in_email()
-    if identity is None:
+    email = access.reader_email()
+    if email is None:
         return _no_store(redirect(url_for("members.signin"), 303))
-    email = identity[0]
-    entitlements = check_with_stripe(email)
+    entitlements = access.reader_entitlements()
     manifest = current_app.extensions["folio"].manifest()
     shelves = [_shelf(manifest, item) for item in entitlements.granted if item.product_id in manifest.products]
-    gone = [(manifest.products[pid].title if pid in manifest.products else pid, why)
-            for _, pid, why in entitlements.revoked if pid not in entitlements.products]
-    response = _page("members/library.html", email=email, shelves=shelves, gone=_unique(gone),
-                     subscriber=entitlements.subscriber, action=ActionForm())
-    return _remember(response, email, entitlements)
+    # What no longer opens (a pending bank transfer is not "gone": it has not arrived yet).
+    gone = [(manifest.products[pid].title if pid in manifest.products else pid, state)
+            for _, pid, state in entitlements.revoked if pid not in entitlements.products and state != "pending"]
+    return _page("members/library.html", email=email, shelves=shelves, gone=_unique(gone),
+                 subscriber=entitlements.subscriber, action=ActionForm())
 
 
 @bp.route("/portal", methods=["POST"])
 def portal():
-    """Stripe's billing portal for the signed-in subscriber (cancel, change card, invoices)."""
+    """Stripe's billing portal for the signed-in member (cancel at period end, switch plan, card, invoices)."""
     if not ActionForm().validate_on_submit():
         abort(400)
-    identity = signed_in_email()
-    if identity is None:
+    if access.reader_email() is None:
         return _no_store(redirect(url_for("members.signin"), 303))
-    customer = check_with_stripe(identity[0]).subscriber
+    customer = access.reader_entitlements().subscriber
     if customer is None:
         return _no_store(redirect(url_for("members.library"), 303))
     services = current_app.extensions["folio"]
@@ -311,8 +249,7 @@ def signout():
             abort(400)
         response = _page("members/message.html", title="member.signed_out_title", body="member.signed_out_body",
                          link=("signin", "member.sign_in_again"))
-        response.delete_cookie(SIGNIN_COOKIE, path="/", httponly=True, samesite="Lax")
-        return clear_cookie(response)
+        return clear_cookie(clear_signin_cookie(response))
     return _page("members/signout.html", action=form)
 
 
@@ -330,27 +267,26 @@ def _allowed(email: str) -> bool:
     from limits import parse
 
     limiter = next(iter(current_app.extensions["limiter"])).limiter
-    # The counter key is a digest: the store (Redis, Memcached) never sees the address itself.
-    digest = hashlib.sha256(email.lower().encode()).hexdigest()[:32]
+    # One person, however the address is spelled (case, +tag); the store sees only a digest.
+    digest = hashlib.sha256(canonical_address(email).encode()).hexdigest()[:32]
     per_email = limiter.hit(parse(_settings().signin_limit), "folio-signin-email", digest)
     per_client = limiter.hit(parse(_settings().signin_client_limit), "folio-signin-client", get_remote_address())
     return per_email and per_client
 
 
 def _shelf(manifest, item) -> dict:
-    """One product on the library page: its title, fresh download links and its pages to read."""
-    from toolkit.store import presign_object
-
-    services = current_app.extensions["folio"]
+    """One product on the library page: its title, its download links (checked again on click), its pages."""
     product = manifest.products[item.product_id]
-    downloads = []
-    for obj in product.downloads:
-        link = presign_object(services.s3, services.settings.storage, manifest, product.id, obj.key,
-                              ttl=services.settings.link_ttl)
-        downloads.append({"title": obj.title or obj.role, "url": link.url, "role": obj.role})
+    downloads = [{"title": obj.title or obj.role, "url": download_url(product.id, obj.key), "role": obj.role}
+                 for obj in product.downloads]
     pages = [{"title": page.title, "url": read_url(product.id, page)} for page in product.pages]
     return {"id": product.id, "title": product.title, "kind": product.kind, "downloads": downloads,
-            "pages": pages, "source": item.source, "status": item.status}
+            "pages": pages, "source": item.source, "status": item.status, "until": item.until}
+
+
+def download_url(product_id: str, key: str) -> str:
+    """The gate's download URL of a product's object: the gate checks the reader, then redirects to S3."""
+    return url_for("read.download", product=product_id, key=key)
 
 
 def read_url(product_id: str, page) -> str:
@@ -363,10 +299,8 @@ def _unique(items: list) -> list:
 
 
 def _external(endpoint: str) -> str:
-    """An absolute URL on this gate: under gate_url when set (mails leave the request's context)."""
-    base = _settings().gate_url
-    path = url_for(endpoint)
-    return base.rstrip("/") + path if base else url_for(endpoint, _external=True)
+    """An absolute URL on this gate, always under gate_url (never from the request's Host)."""
+    return _settings().gate_url.rstrip("/") + url_for(endpoint)
 
 
 def _no_store(response: Response) -> Response:

@@ -68,15 +68,68 @@ def make_csrf(app: Flask) -> CSRFProtect:
     return CSRFProtect(app)
 
 
-def install_headers(app: Flask) -> None:
-    """Gate responses carry signed links or member state: never cache them, never leak them as Referer."""
+HSTS = "max-age=31536000"
+
+
+def content_security_policy(settings: GateSettings, storage_origin: str | None) -> str:
+    """What a gate page may load: itself, the public site (theme assets, fonts), signed S3 links.
+
+    Paid pages are the build's own HTML (mkdocs-material), whose inline bootstrap scripts and
+    styles need 'unsafe-inline', and whose scripts, styles and fonts (KaTeX, say) come as signed
+    URLs of the storage origin; nothing may frame a gate page, and forms post only to the gate
+    and to Stripe's hosted pages (Checkout, the billing portal).
+    """
+    site = origin_of(settings.site_url)
+    sources = " ".join(dict.fromkeys(filter(None, ["'self'", site, storage_origin])))
+    # Chromium applies form-action to the redirects a form post answers with: the gate's own
+    # forms (confirm, try again, billing portal) end at Stripe's hosted pages.
+    stripe_pages = [origin_of(settings.stripe_api_base or "")] if settings.stripe_api_base else []
+    stripe_pages += ["https://checkout.stripe.com", "https://billing.stripe.com"]
+    forms = " ".join(dict.fromkeys(filter(None, ["'self'", site, *stripe_pages])))
+    return "; ".join([
+        f"default-src {sources}",
+        f"script-src {sources} 'unsafe-inline'",
+        f"style-src {sources} 'unsafe-inline' https://fonts.googleapis.com",
+        f"font-src {sources} https://fonts.gstatic.com data:",
+        f"img-src {sources} data: https:",  # images in authors' pages may live anywhere; they run nothing
+        f"media-src {sources}",
+        f"connect-src {sources}",
+        "object-src 'none'",
+        "base-uri 'self'",
+        f"form-action {forms}",
+        "frame-ancestors 'none'",
+    ])
+
+
+def storage_origin(s3_client, bucket: str) -> str | None:
+    """The origin signed S3 links point at (from a URL boto3 signs locally, without a request)."""
+    try:
+        return origin_of(s3_client.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "x"},
+                                                          ExpiresIn=60))
+    except Exception:  # noqa: BLE001 - no credentials yet: the policy then names no storage origin
+        return None
+
+
+def install_headers(app: Flask, settings: GateSettings, storage: str | None = None) -> None:
+    """Gate responses carry signed links or member state: never cache them, never leak them as Referer.
+
+    Every response gets the Content-Security-Policy above; over https (a gate_url of https://,
+    or a request a trusted proxy says came over https) also HSTS.
+    """
+    policy = content_security_policy(settings, storage)
+    https_gate = settings.gate_url.startswith("https://")
 
     @app.after_request
     def private_response(response):
+        from flask import request
+
         response.headers["Cache-Control"] = "no-store"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers["Content-Security-Policy"] = policy
+        if https_gate or request.is_secure:
+            response.headers["Strict-Transport-Security"] = HSTS
         return response
 
 

@@ -8,6 +8,10 @@ lifetime (at most a minute), so a link handed out always has at least 90 % of
 its life left while a busy gate signs each object about once a minute
 instead of on every request. Everything about a reader lives in Stripe and
 in the reader's signed cookie.
+
+What Stripe said each reader may read, and which sign-in links were used, live in the
+shared store beside the rate limits (`store`, `entitled`: set by `create_app`). Every Stripe
+call this process makes is counted (`stripe_calls`) and held to `gate.stripe_budget`.
 """
 
 from __future__ import annotations
@@ -35,7 +39,10 @@ class Services:
         from toolkit.store.client import make_client
 
         self.settings = settings
-        self.stripe = make_stripe_client(settings)
+        self.stripe_calls = StripeBudget(settings.stripe_budget)
+        self.stripe = make_stripe_client(settings, self.stripe_calls)
+        self.store = None  # toolkit.gate.store.SharedStore, once the limiter's storage exists
+        self.entitled = None  # toolkit.gate.entitled.EntitlementCache
         self.s3 = make_client(settings.storage)
         time_s3_calls(self.s3)
         self._manifest = None
@@ -86,7 +93,44 @@ class Services:
         return html
 
 
-def make_stripe_client(settings: GateSettings):
+class StripeBudget:
+    """This process's Stripe calls: counted, and refused locally past `gate.stripe_budget`.
+
+    A refused call raises `budget_spent()` (a stripe.APIConnectionError that is never
+    retried), which every route already answers like Stripe's own 429: serve what the
+    entitlement cache granted, else "try again".
+    """
+
+    def __init__(self, budget: str) -> None:
+        from limits import parse
+        from limits.storage import MemoryStorage
+        from limits.strategies import MovingWindowRateLimiter
+
+        self.limit = parse(budget)
+        self._window = MovingWindowRateLimiter(MemoryStorage())
+        self._lock = threading.Lock()
+        self.count = 0
+        self.refused = 0
+
+    def take(self) -> None:
+        with self._lock:
+            if not self._window.hit(self.limit, "stripe"):
+                self.refused += 1
+                raise budget_spent()
+            self.count += 1
+
+
+def budget_spent():
+    """The error a call past the budget raises: a stripe.APIConnectionError that is never retried."""
+    import stripe
+
+    error = stripe.APIConnectionError("This gate's Stripe budget (gate.stripe_budget) is spent for now.",
+                                      should_retry=False)
+    error.http_status = 429
+    return error
+
+
+def make_stripe_client(settings: GateSettings, budget: "StripeBudget | None" = None):
     """stripe-python's client for this gate; STRIPE_API_BASE points it at another Stripe-compatible server."""
     import stripe
 
@@ -96,7 +140,7 @@ def make_stripe_client(settings: GateSettings):
     return stripe.StripeClient(
         settings.stripe_api_key,
         max_network_retries=settings.stripe_retries,
-        http_client=timed_stripe_http_client(settings.stripe_timeout),
+        http_client=timed_stripe_http_client(settings.stripe_timeout, before=budget.take if budget else None),
         **options,
     )
 

@@ -28,6 +28,7 @@ OPTIONAL_ENV = {
     "STRIPE_API_BASE": "another Stripe-compatible API server, e.g. the sandbox stand-in",
     "FOLIO_MAIL_URL": "where mail goes: smtp://user:pass@host:587?starttls=1, smtps://…, ses://region",
     "FOLIO_MAIL_FROM": "the sender of receipts and sign-in mails, e.g. 'Folio <no-reply@example.com>'",
+    "FOLIO_EVENTS_KEY": "the key of the reader hash in the gate's event lines (default: FOLIO_SECRET_KEY)",
 }
 MIN_SECRET_KEY = 32
 
@@ -42,7 +43,7 @@ class GateSettings:
     storage: StorageSettings
     # The public static site: checkout forms must come from its origin; paywall links point there.
     site_url: str
-    # Where the gate itself is reachable (the plugin's gate_url); default: the request's own URL.
+    # Where the gate itself is reachable (the plugin's gate_url): every absolute link is built on it.
     gate_url: str | None = None
     stripe_api_base: str | None = None
     language: str = "en"
@@ -55,7 +56,11 @@ class GateSettings:
     link_ttl: int | None = None
     manifest_ttl: int = 60
     page_cache_mb: int = 32
-    proxy_hops: int = 0
+    proxy_hops: int = 0  # retired (see trusted_proxies); a non-zero value is refused
+    trusted_proxies: tuple[str, ...] = ()
+    entitlement_refresh: int = 60
+    entitlement_ttl: int = 300
+    stripe_budget: str = "80 per second"
     stripe_timeout: float = 10.0
     stripe_retries: int = 1
     server_timing: bool = False
@@ -80,6 +85,22 @@ class GateSettings:
             if not origin_of(origin):
                 problems.append(f"gate.origins: expected an http(s) origin such as https://staging.example.com, "
                                 f"got {origin!r}")
+        if not self.gate_url or not origin_of(self.gate_url):
+            problems.append(f"gate_url: the gate builds every link (sign-in mails, Stripe's return URLs) on it, "
+                            f"never on a request's Host; set plugins.folio.gate_url to the address readers "
+                            f"reach the gate at, e.g. https://gate.example.com (got {self.gate_url!r})")
+        if self.proxy_hops:
+            problems.append("gate.proxy_hops: retired; name the reverse proxies in front of the gate by address "
+                            "instead, e.g. gate.trusted_proxies: [10.0.0.5] (X-Forwarded-For counts only through them)")
+        from toolkit.gate.proxies import parse_networks
+
+        try:
+            parse_networks(self.trusted_proxies)
+        except ValueError as error:
+            problems.append(f"gate.trusted_proxies: {error}")
+        if self.entitlement_ttl < self.entitlement_refresh:
+            problems.append(f"gate.entitlement_ttl ({self.entitlement_ttl}) must be at least "
+                            f"gate.entitlement_refresh ({self.entitlement_refresh})")
         if problems:
             raise FolioError("The gate cannot start:\n" + "\n".join(problems))
 
@@ -125,6 +146,10 @@ class GateSettings:
             manifest_ttl=gate["manifest_ttl"],
             page_cache_mb=gate["page_cache_mb"],
             proxy_hops=gate["proxy_hops"],
+            trusted_proxies=tuple(gate["trusted_proxies"]),
+            entitlement_refresh=gate["entitlement_refresh"],
+            entitlement_ttl=gate["entitlement_ttl"],
+            stripe_budget=gate["stripe_budget"],
             stripe_timeout=float(gate["stripe_timeout"]),
             stripe_retries=gate["stripe_retries"],
             server_timing=gate["server_timing"],

@@ -2,7 +2,8 @@
 
 The Stripe client and the S3 client report each HTTP call here; with
 `gate.server_timing` on, every response carries a `Server-Timing` header
-(`stripe;dur=…, s3;dur=…, gate;dur=…, cpu;dur=…`, milliseconds) that
+(`stripe;dur=…, s3;dur=…, gate;dur=…, cpu;dur=…`, milliseconds; and `stripecalls;dur=N`,
+the number of Stripe API calls the request made, which is a count, not a time) that
 benchmarks read: `gate` is the request's wall time minus its waits (so it
 grows when the machine is busy), `cpu` the CPU time its thread used, `stripecpu` the part of it spent inside
 stripe-python's HTTP client.
@@ -52,7 +53,7 @@ def time_s3_calls(client) -> None:
     client.meta.events.register("after-call-error.s3", finished)
 
 
-def timed_stripe_http_client(timeout: float, pool_size: int = 32):
+def timed_stripe_http_client(timeout: float, pool_size: int = 32, before=None):
     """stripe-python's requests-based HTTP client, reporting each request's time as waiting on Stripe.
 
     One connection pool for all threads; `trust_env` off because reading the proxy
@@ -70,6 +71,9 @@ def timed_stripe_http_client(timeout: float, pool_size: int = 32):
 
     class TimedRequestsClient(stripe.RequestsClient):
         def request(self, *args, **kwargs):
+            if before is not None:
+                before()  # the budget: may refuse the call before it leaves
+            add_wait("stripecalls", 1.0)
             cpu = time.thread_time()
             try:
                 with waiting("stripe"):
@@ -101,5 +105,6 @@ def install(app: Flask, enabled: bool) -> None:
         parts = [f"{name};dur={waits.get(name, 0.0) * 1000:.3f}" for name in ("stripe", "s3")]
         response.headers["Server-Timing"] = ", ".join([*parts, f"gate;dur={own * 1000:.3f}",
                                                         f"cpu;dur={cpu * 1000:.3f}",
-                                                        f"stripecpu;dur={waits.get('stripecpu', 0.0) * 1000:.3f}"])
+                                                        f"stripecpu;dur={waits.get('stripecpu', 0.0) * 1000:.3f}",
+                                                        f"stripecalls;dur={int(waits.get('stripecalls', 0))}"])
         return response

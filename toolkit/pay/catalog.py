@@ -23,7 +23,7 @@ from typing import Any, Callable, Mapping
 
 from toolkit.errors import FolioError
 # One home for what the gate and the catalog must agree on: plans, lookup keys, metadata names.
-from toolkit.pay.checkout import METADATA_PLAN, METADATA_PRODUCT, PLANS, lookup_key
+from toolkit.pay.checkout import METADATA_PLAN, METADATA_PRODUCT, PLANS, lookup_key, stripe_product_id
 from toolkit.pay.money import format_amount as _money
 
 ENV_API_KEY = "STRIPE_API_KEY"
@@ -124,7 +124,7 @@ def wanted_catalog(products, source: str = "gated/manifest.json") -> tuple[list[
             problems.append(f"{source}: products.{product_id}: unknown kind {kind!r}")
             continue
         # The Stripe product id: a course's lookup key, or folio_membership.
-        stripe_id = lookup_key(product_id, "one_time") if kind == "course" else f"{LOOKUP_PREFIX}{product_id}"
+        stripe_id = stripe_product_id(product_id, kind)
         found = []
         for plan, amount, currency in prices:
             allowed = PLANS[kind]

@@ -51,6 +51,11 @@ def lookup_key(product_id: str, plan: str) -> str:
     return f"folio_{product_id}_{plan}"
 
 
+def stripe_product_id(product_id: str, kind: str) -> str:
+    """The Stripe Product id catalog sync gives a product: a course's lookup key, or folio_<id>."""
+    return lookup_key(product_id, "one_time") if kind == "course" else f"folio_{product_id}"
+
+
 def lookup_keys(product_id: str, kind: str) -> set[str]:
     """Every lookup key under which a price of this product is sold."""
     return {lookup_key(product_id, plan) for plan in PLANS.get(kind, ())}
@@ -79,8 +84,25 @@ def active_price(stripe_client, offer: Offer):
     return found.data[0]
 
 
-def create_session(stripe_client, offer: Offer, success_url: str, cancel_url: str, language: str = "en"):
-    """A new Checkout Session for `offer`; its `url` is where the reader pays."""
+def customer_for(stripe_client, email: str) -> str:
+    """The one Stripe Customer of `email`: the oldest with that address, or a new one.
+
+    Created with an idempotency key derived from the address, so two tabs (or two
+    instances) buying at once make one Customer, not two.
+    """
+    import hashlib
+
+    address = email.strip().lower()
+    found = stripe_client.v1.customers.list(params={"email": address, "limit": 100}).data
+    if found:
+        return min(found, key=lambda customer: (customer.created, customer.id)).id
+    key = "folio-customer-" + hashlib.sha256(address.encode()).hexdigest()[:40]
+    return stripe_client.v1.customers.create(params={"email": address}, options={"idempotency_key": key}).id
+
+
+def create_session(stripe_client, offer: Offer, success_url: str, cancel_url: str, language: str = "en",
+                   customer: str | None = None):
+    """A new Checkout Session for `offer` (on `customer` when known); its `url` is where the reader pays."""
     price = active_price(stripe_client, offer)
     metadata = {METADATA_PRODUCT: offer.product_id, METADATA_PLAN: offer.plan}
     params = {
@@ -96,7 +118,9 @@ def create_session(stripe_client, offer: Offer, success_url: str, cancel_url: st
     if offer.mode == "subscription":
         # The subscription carries the product too, for renewals and the members' library.
         params["subscription_data"] = {"metadata": metadata}
-    else:
+    if customer is not None:
+        params["customer"] = customer  # one Customer per address: the portal sees everything
+    elif offer.mode == "payment":
         # Always make a Customer, so a buyer can later be found by email (sign-in by email).
         params["customer_creation"] = "always"
     return stripe_client.v1.checkout.sessions.create(params=params)

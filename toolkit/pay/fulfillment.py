@@ -14,42 +14,18 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import replace
 
-from toolkit.pay.checkout import METADATA_PLAN, METADATA_PRODUCT, MODES, lookup_keys
+from toolkit.pay.entitlements import Verdict, judge_session
 
 log = logging.getLogger(__name__)
 
-PAID = ("paid", "no_payment_required")
 FULFILLED = "folio_fulfilled"
 _SESSION_ID = re.compile(r"cs_[A-Za-z0-9_]{1,250}")
 
 
-@dataclass(frozen=True)
-class Fulfillment:
-    """What Stripe confirmed about one Checkout Session, and whether it grants anything.
-
-    `state` is one of:
-    - "granted": complete, paid, for a product of the catalog at one of its prices;
-    - "pending": complete but an asynchronous payment (bank transfer) has not arrived yet;
-    - "open" / "expired": the reader has not paid (or never will) in this session;
-    - "refused": paid, but not for anything this catalog sells at that price;
-    - "unknown": Stripe has no such session.
-    """
-
-    session_id: str
-    state: str
-    product_id: str | None = None
-    plan: str | None = None
-    email: str | None = None
-    customer: str | None = None
-    # True for exactly one call per session: the one that did the one-time work.
-    first: bool = False
-    reason: str = ""
-
-    @property
-    def granted(self) -> bool:
-        return self.state == "granted"
+# The verdict on one session is toolkit.pay.entitlements.judge_session; fulfillment adds "first".
+Fulfillment = Verdict
 
 
 def short_id(session_id: str) -> str:
@@ -57,7 +33,7 @@ def short_id(session_id: str) -> str:
     return f"{session_id[:8]}…{session_id[-4:]}" if len(session_id) > 16 else "cs_…"
 
 
-def fulfill_checkout(client, session_id: str, manifest, receipt=None) -> Fulfillment:
+def fulfill_checkout(client, session_id: str, manifest, receipt=None, *, past_due_grants: bool = False) -> Fulfillment:
     """Stripe's verdict on `session_id`; the first call that sees it granted sends the receipt.
 
     Safe to call any number of times, from any number of threads or instances.
@@ -76,14 +52,14 @@ def fulfill_checkout(client, session_id: str, manifest, receipt=None) -> Fulfill
         if error.http_status == 404:
             return Fulfillment(session_id, "unknown", reason="Stripe has no such session")
         raise
-    verdict = _verdict(session, manifest)
+    verdict = judge_session(client, session, manifest, past_due_grants=past_due_grants)
     if not verdict.granted:
         log.info("Checkout %s not granted: %s (%s)", short_id(session_id), verdict.state, verdict.reason)
         return verdict
     first = _claim(client, session)
     if first:
         log.info("Fulfilled checkout %s: %s", short_id(session_id), verdict.product_id)
-    result = Fulfillment(**{**verdict.__dict__, "first": first})
+    result = replace(verdict, first=first)
     # receipt: the one place a purchase is announced. `receipt(result)` (the webhook passes
     # toolkit.gate.members.send_receipt) sends it once per session on every call, not only the
     # first, so a delivery whose mail failed is retried by Stripe and sends it then; its errors
@@ -91,47 +67,6 @@ def fulfill_checkout(client, session_id: str, manifest, receipt=None) -> Fulfill
     if receipt is not None:
         receipt(result)
     return result
-
-
-def _verdict(session: dict, manifest) -> Fulfillment:
-    """Check the session against the catalog; only a complete, paid, matching session is granted."""
-    details = session.get("customer_details") or {}
-    metadata = session.get("metadata") or {}
-    product_id = metadata.get(METADATA_PRODUCT)
-    facts = dict(session_id=session["id"], product_id=product_id, plan=metadata.get(METADATA_PLAN),
-                 email=details.get("email"), customer=_id_of(session.get("customer")))
-    if session.get("status") != "complete":
-        state = "expired" if session.get("status") == "expired" else "open"
-        return Fulfillment(state=state, reason=f"session is {session.get('status')}", **facts)
-    if session.get("payment_status") not in PAID:
-        return Fulfillment(state="pending", reason=f"payment is {session.get('payment_status')}", **facts)
-    product = manifest.products.get(product_id) if product_id else None
-    problem = _mismatch(session, product, product_id)
-    if problem:
-        return Fulfillment(state="refused", reason=problem, **facts)
-    return Fulfillment(state="granted", **facts)
-
-
-def _mismatch(session: dict, product, product_id) -> str | None:
-    """Why this paid session does not buy `product` (None when it does)."""
-    if product is None:
-        return f"product {product_id!r} is not in the catalog"
-    if session.get("client_reference_id") != product_id:
-        return "client_reference_id does not name the product"
-    if session.get("mode") != MODES.get(product.kind):
-        return f"mode {session.get('mode')} does not sell a {product.kind}"
-    items = (session.get("line_items") or {}).get("data") or []
-    if not items:
-        return "the session has no line items"
-    keys = lookup_keys(product.id, product.kind)
-    for item in items:
-        price = item.get("price") or {}
-        metadata = price.get("metadata") or {}
-        # The lookup key moves to a new Price when the author changes the price; a Price
-        # that was sold under it before still names its product in its metadata.
-        if price.get("lookup_key") not in keys and metadata.get(METADATA_PRODUCT) != product.id:
-            return f"price {price.get('id')} does not belong to {product.id}"
-    return None
 
 
 def _claim(client, session: dict) -> bool:
@@ -148,9 +83,3 @@ def _claim(client, session: dict) -> bool:
         return False  # another caller's identical write is still running: it is the first
     replayed = next((value for name, value in response.headers.items() if name.lower() == "idempotent-replayed"), "")
     return replayed.lower() != "true"
-
-
-def _id_of(value) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    return value.get("id")

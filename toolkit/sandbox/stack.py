@@ -256,6 +256,8 @@ class SandboxStack:
             storage=self.storage, site_url=site_url, gate_url=gate_url, stripe_api_base=self.standin.url,
             language=language, use_directory_urls=config["use_directory_urls"], manifest_ttl=0,
             mail=MailSettings(self.smtp.url, SENDER), site_name=config["site_name"], sandbox=True,
+            # The stand-in has no rate limit to protect: the budget only guards real Stripe accounts.
+            stripe_budget="10000 per second",
         )
         return create_app(settings)
 

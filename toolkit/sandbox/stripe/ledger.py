@@ -579,19 +579,88 @@ class Ledger:
         ]
 
     def update_subscription(self, subscription_id: str, params: dict) -> dict:
-        forms.only(params, {"cancel_at_period_end", "metadata", "expand"})
+        forms.only(params, {"cancel_at_period_end", "metadata", "expand", "items", "proration_behavior"})
         subscription = self.get("subscription", subscription_id)
         if subscription["status"] == "canceled":
             raise invalid("A canceled subscription can only update its cancellation_details and "
                           "metadata.", param="cancel_at_period_end")
+        forms.choice(params, "proration_behavior", ("create_prorations", "none", "always_invoice"))
         before = copy.deepcopy(subscription)
+        if "items" in params:
+            self._swap_prices(subscription, params["items"])
         subscription["cancel_at_period_end"] = forms.boolean(
             params, "cancel_at_period_end", subscription["cancel_at_period_end"])
         subscription["cancel_at"] = (subscription["items"]["data"][0]["current_period_end"]
                                      if subscription["cancel_at_period_end"] else None)
+        if not subscription["cancel_at_period_end"]:
+            subscription["cancellation_details"]["reason"] = None
+        elif subscription["cancellation_details"]["reason"] is None:
+            subscription["cancellation_details"]["reason"] = "cancellation_requested"
         subscription["metadata"] = forms.metadata(params, subscription["metadata"])
         self._changed("customer.subscription.updated", subscription, before)
         return subscription
+
+    def _swap_prices(self, subscription: dict, raw) -> None:
+        """A plan change (Stripe: `items[0][id]=si_…&items[0][price]=price_…`): the same subscription, a new price.
+
+        Like Stripe, the item keeps its id and the subscription its id and customer; the new
+        price must be active, recurring and in the subscription's currency.
+        """
+        if not isinstance(raw, list) or not raw:
+            raise invalid("Invalid array: items", param="items")
+        current = {item["id"]: item for item in subscription["items"]["data"]}
+        for index, entry in enumerate(raw):
+            where = f"items[{index}]"
+            if not isinstance(entry, dict):
+                raise invalid(f"Invalid hash: {where}", param=where)
+            forms.only(entry, {"id", "price", "quantity"})
+            item_id = forms.string(entry, "id")
+            if item_id not in current:
+                raise invalid(f"No such subscription item: '{item_id}'", param=f"{where}[id]", status=404,
+                              code="resource_missing")
+            price = self.get("price", forms.string(entry, "price", required=True), f"{where}[price]")
+            if not price["active"] or price["type"] != "recurring":
+                raise invalid(f"The price `{price['id']}` is not an active recurring price.", param=f"{where}[price]")
+            if price["currency"] != subscription["currency"]:
+                raise invalid("The price's currency must match the subscription's.", param=f"{where}[price]")
+            item = current[item_id]
+            item["price"] = copy.deepcopy(price)
+            item["plan"] = objects.plan(price)
+            item["current_period_end"] = _period_end(item["current_period_start"], price["recurring"])
+
+    def end_period(self, subscription_id: str) -> dict:
+        """The paid period ends: a subscription set to cancel at its end is canceled, any other renews
+        (its next period starts and that period's invoice is paid, as `StripeStandIn.renew` does)."""
+        subscription = self.get("subscription", subscription_id)
+        if subscription["cancel_at_period_end"]:
+            self._set_subscription_status(subscription, "canceled", reason="cancellation_requested")
+            return subscription
+        before = copy.deepcopy(subscription)
+        self.invoice_period(subscription)
+        self._changed("customer.subscription.updated", subscription, before)
+        return subscription
+
+    def fail_renewal(self, subscription_id: str) -> dict:
+        """The renewal's payment fails: the next period's invoice stays open, `invoice.payment_failed`,
+        and the subscription is past_due (Stripe retries the card; `past_due_grants` decides access)."""
+        subscription = self.get("subscription", subscription_id)
+        items = subscription["items"]["data"]
+        start = items[0]["current_period_end"]
+        for item in items:
+            item["current_period_start"] = start
+            item["current_period_end"] = _period_end(start, item["price"]["recurring"])
+        customer = self.objects.get(subscription["customer"]) or {}
+        invoice = paid_invoice(subscription=subscription, email=customer.get("email"), created=now(),
+                               period_start=start, period_end=items[0]["current_period_end"],
+                               billing_reason="subscription_cycle")
+        invoice.update(status="open", amount_paid=0, amount_remaining=invoice["amount_due"], auto_advance=True,
+                       next_payment_attempt=now() + 3 * 86400)
+        invoice["status_transitions"]["paid_at"] = None
+        self._add(invoice)
+        subscription["latest_invoice"] = invoice["id"]
+        self.emit("invoice.payment_failed", invoice)
+        self._set_subscription_status(subscription, "past_due")
+        return invoice
 
     def cancel_subscription(self, subscription_id: str, params: dict) -> dict:
         forms.only(params, {"expand", "invoice_now", "prorate", "cancellation_details"})
@@ -714,6 +783,16 @@ class Ledger:
         self.emit("refund.created", refund)
         self.emit("charge.refunded", charge, before)
         return refund
+
+    def close_dispute(self, dispute_id: str, status: str) -> dict:
+        """The bank decides: "won" (the money stays with the seller) or "lost"; `charge.dispute.closed`."""
+        if status not in ("won", "lost", "warning_closed"):
+            raise ValueError(f"status must be won, lost or warning_closed, not {status!r}")
+        dispute = self.get("dispute", dispute_id)
+        previous = {"status": dispute["status"]}
+        dispute["status"] = status
+        self.emit("charge.dispute.closed", dispute, previous)
+        return dispute
 
     def dispute(self, charge: dict, reason: str = "fraudulent") -> dict:
         if charge["disputed"]:

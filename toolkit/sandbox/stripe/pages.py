@@ -94,14 +94,14 @@ class Pages:
             session = self.ledger.objects.get(portal_id)
             if session is None or session.get("object") != "billing_portal.session":
                 return self._page("message.html", 404, title="Not found", message="No such portal session.")
-            if request.method == "POST" and request.form.get("action") == "cancel":
+            action = request.form.get("action") if request.method == "POST" else None
+            if action in ("cancel", "renew", "switch"):
                 subscription = self.ledger.objects.get(request.form.get("subscription", ""))
                 if subscription is None or subscription.get("customer") != session["customer"]:
                     return self._page("message.html", 404, title="Not found",
                                       message="No such subscription for this customer.")
                 try:
-                    self.ledger.cancel_subscription(subscription["id"], {})
-                    message = "Your subscription is canceled."
+                    message = self._portal_action(action, subscription, request.form.get("price", ""))
                 except StripeError as error:
                     message = str(error)
             customer = copy.deepcopy(self.ledger.objects[session["customer"]])
@@ -109,8 +109,33 @@ class Pages:
                 {"customer": session["customer"], "status": "all"}))
             session = copy.deepcopy(session)
         self._flush()
+        switches = {sub["id"]: self._other_plans(sub) for sub in subscriptions}
         return self._page("portal.html", session=session, customer=customer, subscriptions=subscriptions,
-                          message=message, action=f"/portal/{portal_id}")
+                          message=message, action=f"/portal/{portal_id}", switches=switches)
+
+    def _portal_action(self, action: str, subscription: dict, price_id: str) -> str:
+        """What Stripe's portal does by default: cancel at the period's end, undo that, switch plan in place."""
+        if action == "cancel":
+            self.ledger.update_subscription(subscription["id"], {"cancel_at_period_end": "true"})
+            return "Your subscription will be canceled at the end of the paid period."
+        if action == "renew":
+            self.ledger.update_subscription(subscription["id"], {"cancel_at_period_end": "false"})
+            return "Your subscription will renew."
+        if price_id not in {price["id"] for price in self._other_plans(subscription)}:
+            return "That plan is not offered here."
+        item = subscription["items"]["data"][0]
+        self.ledger.update_subscription(subscription["id"], {
+            "items": [{"id": item["id"], "price": price_id}], "proration_behavior": "create_prorations"})
+        return "Your plan was changed."
+
+    def _other_plans(self, subscription: dict) -> list[dict]:
+        """The other active recurring prices of the subscription's product (the portal's plan switcher)."""
+        if subscription["status"] in ("canceled", "incomplete_expired"):
+            return []
+        current = subscription["items"]["data"][0]["price"]
+        return [price for price in self.ledger.all("price")
+                if price["product"] == current["product"] and price["id"] != current["id"] and price["active"]
+                and price["type"] == "recurring" and price["currency"] == current["currency"]]
 
     def _page(self, template: str, status: int = 200, **context) -> Response:
         html = self._templates.get_template(template).render(**context)

@@ -120,6 +120,27 @@ class StripeStandIn:
         self._flush()
         return dispute
 
+    def close_dispute(self, dispute_id: str, status: str = "won") -> dict:
+        """The bank closes a dispute: "won" (money stays with the seller), "lost" or "warning_closed"."""
+        with self.ledger.lock:
+            dispute = copy.deepcopy(self.ledger.close_dispute(dispute_id, status))
+        self._flush()
+        return dispute
+
+    def end_period(self, subscription_id: str) -> dict:
+        """Time reaches the end of the paid period: cancel (if set to cancel at period end) or renew."""
+        with self.ledger.lock:
+            subscription = copy.deepcopy(self.ledger.end_period(subscription_id))
+        self._flush()
+        return subscription
+
+    def fail_renewal(self, subscription_id: str) -> dict:
+        """The renewal payment fails: `invoice.payment_failed`, then the subscription is past_due."""
+        with self.ledger.lock:
+            invoice = copy.deepcopy(self.ledger.fail_renewal(subscription_id))
+        self._flush()
+        return invoice
+
     def set_subscription_status(self, subscription_id: str, status: str) -> dict:
         """Move a subscription to `status` (e.g. "past_due", "canceled"), emitting Stripe's event."""
         with self.ledger.lock:
