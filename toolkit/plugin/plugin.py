@@ -40,13 +40,13 @@ from toolkit.plugin.guard_in_build import (LeakGuard, discard_leaky_build, guard
                                       search_strings, summary)
 from toolkit.leakguard.scan import LeakError
 from toolkit.plugin.public_pages import PublicSite, make_public
+from toolkit.plugin.nav import order_key as nav_order_key, section_title
+from toolkit.plugin.page_blocks import CSS_FILE, CSS_PATH, PageBlocks
 
 log = logging.getLogger("mkdocs.plugins.folio")
 
 # Folio's own templates (page headers, the paywall box): placed after the site's custom_dir.
 THEME_DIR = Path(__file__).resolve().parent / "theme"
-
-SECTION_ORDER = {"courses": 1, "articles": 2, "salons": 3, "leaderboard": 5}
 
 
 class FolioPlugin(BasePlugin[FolioConfig]):
@@ -96,7 +96,12 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         self.tree = PublicTreeBuild(self, config)
         _refuse_public_gated_dir(self.gated_dir, config, self.final_site_dir, self.tree.content_dir)
         self.site, self.public = self.tree.site, self.tree.public
-        self.tree.write_pages(self._generated_pages(config))
+        self.blocks = PageBlocks(self.site, self.public, self.language, self.today, self.gate_url, self.checkout_url,
+                                 config.theme.custom_dir)
+        # Folio's look travels with the tree: any builder reading it publishes the stylesheet.
+        if CSS_PATH not in [str(getattr(entry, "path", entry)) for entry in config.extra_css]:
+            config.extra_css.append(CSS_PATH)
+        self.tree.write_pages({**self._generated_pages(config), CSS_PATH: CSS_FILE.read_text(encoding="utf-8")})
         self.timings["content"] = time.perf_counter() - started
         return config
 
@@ -119,7 +124,18 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             pages[src] = self._existing_or_title(src, t["salons"]) + body
         pages.update(self._leaderboard_pages(pages, config))
         pages.update(self._storefront_pages(pages, config))
+        pages.update(self._reader_blocks(pages, config))
         return pages
+
+    def _reader_blocks(self, pages: dict[str, str], config) -> dict[str, str]:
+        """Pages with their header and paywall written in (see page_blocks): every builder shows them."""
+        out: dict[str, str] = {}
+        for src, page in self.site.pages.items():
+            if page.kind not in ("chapter", "article", "salon") and not page.locked:
+                continue
+            text = pages[src] if src in pages else self.tree.public_markdown(src)
+            out[src] = self.blocks.add_to(src, text, self._url_from(config, src))
+        return out
 
     # -- storefront: buy actions, blocks, feeds ------------------------------------------------
 
@@ -286,24 +302,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
 
     def _nav_order(self, file: File):
         """Home first, then courses (chapters in course order), articles and salons newest first."""
-        parts = PurePosixPath(file.src_uri).parts
-        top = parts[0] if len(parts) > 1 else ""
-        rank = 0 if file.src_uri == "index.md" else SECTION_ORDER.get(top, 4)
-        if not file.is_documentation_page():
-            return (rank, 0, "", file.src_uri)
-        is_index = parts[-1] == "index.md"
-        if top == "courses" and len(parts) == 3 and parts[1] in self.site.courses:
-            course = self.site.courses[parts[1]]
-            position = next((i for i, c in enumerate(course.chapters, 1) if c.src == file.src_uri), 0)
-            return (rank, 0, parts[1], f"{position:05d}")
-        if top in ("articles", "salons") and not is_index:
-            page = self.site.pages.get(file.src_uri)
-            date = page.date.isoformat() if page and page.date else "0000"
-            # Newest first: invert the date so an ascending sort puts it first.
-            return (rank, 1, "", "".join(chr(0x10FFFF - ord(ch)) for ch in date) + file.src_uri)
-        # Within a section: its index, then its own pages, then its sub-sections.
-        depth = 0 if is_index else (2 if len(parts) > 2 else 1)
-        return (rank, depth, "", file.src_uri)
+        return nav_order_key(self.site, file.src_uri, file.is_documentation_page())
 
     # -- navigation and templates --------------------------------------------------------------
 
@@ -337,14 +336,13 @@ class FolioPlugin(BasePlugin[FolioConfig]):
 
     def _title_section(self, section: Section) -> None:
         top = _section_dir(section)
-        if top in ("courses", "articles", "salons", "leaderboard") and len(top.split("/")) == 1:
-            section.title = self.t[top]
+        if len(top.split("/")) == 1 and section_title(self.site, top, self.t):
+            section.title = section_title(self.site, top, self.t)
         for child in section.children:
             if isinstance(child, Section):
-                path = _section_dir(child)
-                slug = path.split("/")[1] if path and path.startswith("courses/") and path.count("/") == 1 else None
-                if slug in self.site.courses:
-                    child.title = self.site.courses[slug].title
+                title = section_title(self.site, _section_dir(child), self.t)
+                if title:
+                    child.title = title
                 self._title_section(child)
 
     def _rewrite_locked_links(self, html: str, page, config, files: Files) -> str:
@@ -392,9 +390,9 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         return [d for d in config.theme.dirs if d != custom_dir]
 
     def on_page_context(self, context, page, config, nav):
+        # Headers and the paywall are in the page's Markdown (page_blocks); templates add <head> tags only.
         if not self.config.enabled or self.site is None:
             return context
-        context["folio"] = self._page_context(page.file.src_uri)
         context["folio_head"] = self._head(page, config)
         return context
 
@@ -418,57 +416,6 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             start, end = feeds.salon_times(model, self.config.timezone)
             head["jsonld"] = structured_data.script_tag(structured_data.event_jsonld(facts, start, end))
         return head
-
-    def _page_context(self, src: str) -> dict | None:
-        page = self.site.pages.get(src)
-        if page is None or page.kind not in ("chapter", "article", "salon", "page"):
-            return None
-        t = strings(page_language(self.site, page, self.language))
-        info = {
-            "t": t, "kind": page.kind, "src": src, "title": page.title, "access": page.access,
-            "locked": page.locked, "minutes": page.minutes, "product": page.product,
-            "date": page.date.isoformat() if page.date else "", "authors": page.meta.get("authors", []),
-        }
-        if page.kind == "chapter" and page.course in self.site.courses:
-            course = self.site.courses[page.course]
-            info.update(course_title=course.title, course_url=self._site_url(course.index.src),
-                        position=course.chapters.index(page) + 1, count=len(course.chapters))
-        if page.kind == "salon":
-            info.update(location=page.meta.get("location", ""), speakers=page.meta.get("speakers", []),
-                        # A members salon's resources are for members: the gate shows them, never this page.
-                        slides=None if page.locked else page.meta.get("slides"),
-                        recording=None if page.locked else page.meta.get("recording"),
-                        upcoming=bool(page.date and page.date >= self.today))
-        if page.locked:
-            info.update(self._paywall(page, t))
-        return info
-
-    def _site_url(self, src: str) -> str:
-        """The site-root URL of the page at `src` (the templates' `url` filter makes it relative)."""
-        file = self.files.get_file_from_path(src)
-        return file.url if file else src
-
-    def _paywall(self, page, t) -> dict:
-        offers = []
-        if page.product.startswith("course:"):
-            course = self.site.courses[page.course]
-            if course.price:
-                offers.append({"product": course.product, "plan": "one_time",
-                               "label": t["buy_course"].format(price=course.price.display)})
-        for plan, price in self.site.membership.items():
-            offers.append({"product": "membership", "plan": plan, "label": t[f"join_{plan}"].format(price=price.display)})
-        gate = self.gate_url
-        # The gate's routes (toolkit/gate): POST /checkout/<product>, GET /read/<product>/<page>, /signin.
-        for offer in offers:
-            offer["action"] = self.checkout_url(offer["product"])
-        return {
-            "offers": offers,
-            # 0 when nothing beyond the teaser is locked: the paywall then names no reading time.
-            "locked_minutes": self.public.locked[page.src].locked_minutes,
-            "checkout_url": gate and f"{gate}/checkout",
-            "read_url": f"{gate}/read/{page.product}/{quote(page.src)}" if gate else None,
-            "login_url": f"{gate}/signin" if gate else None,
-        }
 
     # -- after the build -----------------------------------------------------------------------
 

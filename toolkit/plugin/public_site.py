@@ -209,6 +209,41 @@ class PublicTreeBuild:
         self.referenced |= site_paths(html, page.url, prefix, "" if folder == "." else folder + "/",
                                       names=self._candidate_names)
 
+    # -- without a builder's events (`folio build --builder zensical`) ---------------------------
+
+    def note_rendered_pages(self, renderer: Renderer) -> None:
+        """Render each public page of the tree once with the site's extensions and note what it refers to.
+
+        The stand-in for MkDocs' page events: the same HTML reading (`site_paths`) on Folio's own
+        rendering of the Markdown the builder will render.
+        """
+        from mkdocs.structure.files import File as MkDocsFile
+        from urllib.parse import urlsplit
+
+        self._candidate_names = {PurePosixPath(src).name for src in self.files.candidates}
+        if not self.files.candidates:
+            return
+        prefix = urlsplit(self.config.site_url or "/").path or "/"
+        for src in sorted(self.page_sources):
+            if not is_markdown(src):
+                continue
+            html = renderer.links_html(_body(self.tree.root.joinpath(src).read_text(encoding="utf-8")))
+            url = MkDocsFile(src, "", "", self.config.use_directory_urls).url
+            folder = PurePosixPath(src).parent.as_posix()
+            self.referenced |= site_paths(html, url, prefix, "" if folder == "." else folder + "/",
+                                          names=self._candidate_names)
+
+    def publish_noted(self) -> None:
+        """Keep the candidates the rendered public pages refer to (or mkdocs.yml names); drop the rest."""
+        named = _named_by_config(self.config)
+        kept = {src: self.content_dir / src for src in self.files.candidates
+                if src in self.referenced or src in named or self.public_files.match_file(src)}
+        for src in sorted(set(self.files.candidates) - set(kept)):
+            if content_files.priced_course(self.site, src) and src.lower().endswith(".ipynb"):
+                log.warning("%s: gated whole: Folio cannot cut a notebook into a teaser, so it is not published; "
+                            "%s", self.shown(src), self._who_gets(src))
+        self.tree.write_assets(kept)
+
     def publish_referenced(self, files: Files) -> None:
         """Keep the candidates public pages refer to (or mkdocs.yml names); drop the rest."""
         named = _named_by_config(self.config)
@@ -242,6 +277,15 @@ class _MarkdownPage(File):
 
     def is_static_page(self) -> bool:
         return False
+
+
+def _body(markdown: str) -> str:
+    """A page's Markdown without its front matter."""
+    if markdown.startswith("---"):
+        end = markdown.find("\n---", 3)
+        if end != -1:
+            return markdown[markdown.find("\n", end + 4) + 1 or len(markdown):]
+    return markdown
 
 
 def _relative(path: Path, base: Path) -> str:

@@ -1,0 +1,137 @@
+"""`folio build` with any builder: the public tree, the builder, the leak guard, gated/, the swap.
+
+The steps, the same whatever renders the site:
+  1. load and check the content; write the public tree (pages with their headers and paywalls)
+  2. render the public pages once with the site's Markdown extensions and publish only the
+     files they refer to (the allow-list), then write the builder's configuration
+  3. run the builder into a staging folder, while gated/ is written and the leak guard's
+     fingerprints are built on the second core
+  4. scan every file the builder wrote; a leak removes the staging folder and fails the build
+  5. swap the staging folder in: a failed build never replaces the last good site
+
+Under MkDocs the plugin's hooks run these same steps inside `mkdocs build` (`staging.build_site`),
+so people who run `mkdocs build` themselves get them too.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from toolkit.errors import FolioError
+
+log = logging.getLogger("mkdocs.plugins.folio")
+
+
+def build(config_file=None, builder: str = "mkdocs", strict: bool = False, site_dir: str | None = None, **overrides):
+    """Build the site with `builder`; give (config, plugin) as `staging.build_site` does."""
+    if builder == "mkdocs":
+        from toolkit.plugin.staging import build_site
+
+        return build_site(config_file, strict=strict, site_dir=site_dir, **overrides)
+    if builder == "zensical":
+        return build_with_zensical(config_file, strict=strict, site_dir=site_dir, **overrides)
+    raise FolioError(f"--builder {builder}: unknown builder; use mkdocs or zensical")
+
+
+def build_with_zensical(config_file=None, strict: bool = False, site_dir: str | None = None, **overrides):
+    from toolkit.plugin import builders
+    from toolkit.plugin.guard_in_build import LeakGuard, guard_inputs, summary
+    from toolkit.plugin.nav import generated_nav
+    from toolkit.plugin.public_site import site_renderer
+    from toolkit.plugin.staging import folio_plugin, load_mkdocs_config
+
+    builders.zensical_available()
+    if strict:
+        overrides["strict"] = strict
+    if site_dir:
+        overrides["site_dir"] = site_dir
+    config = load_mkdocs_config(config_file, **overrides)
+    config_path = Path(config.config_file_path or "mkdocs.yml")
+    plugin = folio_plugin(config)
+    if not plugin.config.enabled:
+        raise FolioError(f"{config_path.name}: plugins.folio.enabled is false; a Zensical build without Folio "
+                         "is plain `zensical build`, and Folio will not run one it cannot check")
+    for name in builders.refuse_dropped_plugins(config, config_path.name):
+        log.warning("Zensical skips the plugin %s (it changes how pages look, not what is public).", name)
+    final = Path(config.site_dir).resolve()
+    plugin.final_site_dir = final
+    plugin.on_startup(command="build", dirty=False)
+    staging = None
+    jobs = []
+    try:
+        plugin.on_config(config)  # content checked, public tree written, build lock held
+        tree = plugin.tree
+        started = time.perf_counter()
+        tree.note_rendered_pages(site_renderer(config))
+        tree.publish_noted()
+        plugin.timings["assets"] = time.perf_counter() - started
+        private_job = _start_private_job(plugin, config)
+        jobs.append(private_job)
+        guard = None
+        if plugin.config.leak_guard.enabled:
+            guard = LeakGuard(guard_inputs(plugin.site, plugin.public, config, plugin.config.leak_guard.allow,
+                                           tree.private_files()))
+            jobs.append(guard)
+        project = tree.tree.root.resolve().parent
+        staging = Path(tempfile.mkdtemp(prefix=".folio-zensical-site-", dir=project))
+        nav = generated_nav(plugin.site, tree.page_sources, plugin.t, getattr(plugin, "leaderboard_not_in_nav", ()))
+        generated = builders.write_zensical_config(config, tree.tree.root, staging, nav,
+                                                   builders.raw_config(config_path))
+        started = time.perf_counter()
+        builders.run_zensical(generated, strict=bool(config.strict))
+        plugin.timings["zensical"] = time.perf_counter() - started
+        private = private_job.result()
+        plugin.manifest = private["manifest"]
+        plugin.timings.update(private["timings"])
+        plugin.gated_rendered = private["rendered"]
+        plugin._report_gated_problems(private["problems"])
+        if guard is None:
+            plugin.leak_summary = "LEAK GUARD OFF: site/ was not checked for paid text (leak_guard: false in mkdocs.yml)."
+        else:
+            started = time.perf_counter()
+            report = guard.check(staging)
+            plugin.timings["leakguard"] = time.perf_counter() - started
+            if report.leaks:
+                shutil.rmtree(staging, ignore_errors=True)
+                report.raise_for_leaks()
+            plugin.leak_summary = summary(report, guard.method)
+        _swap_in(staging, final)
+        staging = None
+    except BaseException:
+        for job in jobs:
+            job.cancel()
+        raise
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        plugin._release_lock()
+    plugin.pages_built = len(tree.page_sources)
+    return config, plugin
+
+
+def _start_private_job(plugin, config):
+    """gated/ in a helper process while Zensical renders (as the plugin does under MkDocs)."""
+    from toolkit.plugin.background import Job
+    from toolkit.plugin.plugin import _private_outputs
+
+    return Job(_private_outputs, plugin.site, plugin.gated_out, config, plugin.gate_url,
+               plugin.gated_build, plugin.config_dir / ".folio-cache" / "gated")
+
+
+def _swap_in(staging: Path, final: Path) -> None:
+    """Replace `final` by the finished site in `staging` (renames; a copy across file systems)."""
+    from toolkit.plugin.staging import _swap_in as swap
+
+    final.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        swap(staging, final)
+    except OSError:
+        nearby = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
+        shutil.rmtree(nearby)
+        shutil.copytree(staging, nearby)
+        shutil.rmtree(staging, ignore_errors=True)
+        swap(nearby, final)
