@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.chromium import browser  # noqa: F401  (fixture)
 from tests.conftest import EXAMPLE_TODAY, copy_example
 
 BUILDERS = ("mkdocs", "zensical")
@@ -182,3 +183,80 @@ def test_zensical_refuses_a_site_whose_plugins_it_would_drop(tmp_path, folio_env
     assert "mkdocs-jupyter" in done.stderr and "--builder mkdocs" in done.stderr
     assert "Traceback" not in done.stderr
     assert not (root / "site").exists()
+
+
+# -- in Chromium: the locked chapter from each builder, at phone and desktop size ---------------------
+
+def _served(site: Path):
+    import functools
+    import http.server
+
+    from tests.loopback import serve_in_thread
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format, *args):  # noqa: A002 - the base class's name
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    serve_in_thread(server)
+    return server
+
+
+def _paywall_seen(browser, url: str, width: int, height: int, shot: Path) -> dict:
+    """What a reader sees of the paywall box on `url`, and a screenshot of the page."""
+    from tests.chromium import loopback_only
+
+    context = browser.new_context(viewport={"width": width, "height": height})
+    loopback_only(context)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto(url)
+        box = page.locator("#folio-paywall")
+        box.scroll_into_view_if_needed()
+        page.screenshot(path=str(shot), full_page=True)
+        bounds = box.bounding_box()
+        return {
+            "count": page.locator("aside.folio-paywall").count(),
+            "visible": box.is_visible(),
+            "inside_page": bounds is not None and bounds["width"] > 200 and bounds["x"] >= 0
+            and bounds["x"] + bounds["width"] <= width + 1,
+            "text": " ".join(box.inner_text().split()),
+            "buttons": [" ".join(b.inner_text().split()) for b in box.locator("button[type=submit]").all()],
+            "enabled": all(b.is_enabled() for b in box.locator("button[type=submit]").all()),
+            "actions": [f.get_attribute("action") for f in box.locator("form").all()],
+            "styled": page.evaluate("getComputedStyle(document.querySelector('#folio-paywall')).borderTopStyle")
+            != "none" or page.evaluate("getComputedStyle(document.querySelector('#folio-paywall')).backgroundColor")
+            != "rgba(0, 0, 0, 0)",
+            "header": page.locator("nav.folio-header--chapter").is_visible(),
+        }
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's chromium at /usr/bin/chromium")
+@pytest.mark.parametrize("size", [(390, 844), (1280, 900)], ids=["phone", "desktop"])
+def test_locked_chapter_shows_the_same_paywall_box_under_both_builders(builds, browser, size):
+    from tests.artifacts import artifact
+
+    _, sites = builds
+    seen = {}
+    for builder, site in sites.items():
+        server = _served(site)
+        try:
+            url = f"http://127.0.0.1:{server.server_address[1]}/" + LOCKED_CHAPTER[: -len(".md")] + "/"
+            shot = artifact(f"builders/locked-chapter-{builder}-{size[0]}.png")
+            seen[builder] = _paywall_seen(browser, url, *size, shot)
+            assert shot.stat().st_size > 1000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        finally:
+            server.shutdown()
+            server.server_close()
+    for builder, box in seen.items():
+        assert box["count"] == 1 and box["visible"] and box["inside_page"] and box["styled"], (builder, box)
+        assert box["header"], builder
+        assert box["enabled"] and len(box["buttons"]) == 3, (builder, box)
+        assert all(action.startswith(f"{GATE}/checkout/") for action in box["actions"]), (builder, box)
+    assert seen["mkdocs"]["text"] == seen["zensical"]["text"]
+    assert seen["mkdocs"]["buttons"] == seen["zensical"]["buttons"]
+    assert seen["mkdocs"]["actions"] == seen["zensical"]["actions"]
