@@ -3,8 +3,8 @@
 Zensical (`zensical build`) reads an mkdocs.yml and the docs_dir, runs its own ports of a list
 of popular MkDocs plugins and silently skips every other plugin. Folio does not run inside it:
 it writes the public tree first, then hands Zensical a configuration of its own making
-(`.folio-zensical.yml` beside the tree) that names the tree as docs_dir, a staging folder as
-site_dir, Folio's generated navigation, Folio's stylesheet and `md_in_html`, and only the
+(`.folio-zensical.yml` beside the tree) that names the tree as docs_dir, its own output folder
+(`.folio-zensical-site`, kept between builds) as site_dir, Folio's generated navigation, Folio's stylesheet and `md_in_html`, and only the
 plugins Zensical runs. A plugin Zensical would skip is refused unless skipping it changes only
 how pages look, never what is public.
 """
@@ -24,6 +24,8 @@ from toolkit.plugin.page_blocks import CSS_PATH
 
 BUILDERS = ("mkdocs", "zensical")
 GENERATED_CONFIG = ".folio-zensical.yml"
+# Zensical's output folder beside the tree: never served, copied to site/ only after the leak guard.
+OUTPUT_DIR = ".folio-zensical-site"
 
 # The MkDocs plugins Zensical 0.1 runs itself (its own ports): kept in the configuration it reads.
 ZENSICAL_RUNS = frozenset({
@@ -87,7 +89,7 @@ def zensical_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "zensical"]
 
 
-def write_zensical_config(config, tree_root: Path, staging: Path, nav: list | None, raw: dict) -> Path:
+def write_zensical_config(config, tree_root: Path, output: Path, nav: list | None, raw: dict) -> Path:
     """The configuration Zensical reads: the site's own, pointed at the tree, with Folio's additions.
 
     `raw` is mkdocs.yml as written (Zensical reads the same keys); the file goes beside the tree,
@@ -97,7 +99,7 @@ def write_zensical_config(config, tree_root: Path, staging: Path, nav: list | No
     project = tree_root.parent
     out = {key: value for key, value in raw.items() if key not in ("INHERIT", "hooks")}
     out["docs_dir"] = tree_root.name
-    out["site_dir"] = Path(staging).resolve().relative_to(project).as_posix()
+    out["site_dir"] = Path(output).resolve().relative_to(project).as_posix()
     if config.get("site_url"):
         out["site_url"] = config.site_url
     plugins = []

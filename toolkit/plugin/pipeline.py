@@ -4,10 +4,11 @@ The steps, the same whatever renders the site:
   1. load and check the content; write the public tree (pages with their headers and paywalls)
   2. render the public pages once with the site's Markdown extensions and publish only the
      files they refer to (the allow-list), then write the builder's configuration
-  3. run the builder into a staging folder, while gated/ is written and the leak guard's
-     fingerprints are built on the second core
-  4. scan every file the builder wrote; a leak removes the staging folder and fails the build
-  5. swap the staging folder in: a failed build never replaces the last good site
+  3. run the builder into its own output folder (kept between builds, so it rewrites only what
+     changed), while gated/ is written and the leak guard's fingerprints are built on the second core
+  4. scan every file the builder wrote; a leak removes that folder and fails the build
+  5. copy the clean output to a staging folder beside site/ and swap it in: a failed build never
+     replaces the last good site
 
 Under MkDocs the plugin's hooks run these same steps inside `mkdocs build` (`staging.build_site`),
 so people who run `mkdocs build` themselves get them too.
@@ -76,10 +77,11 @@ def build_with_zensical(config_file=None, strict: bool = False, site_dir: str | 
             guard = LeakGuard(guard_inputs(plugin.site, plugin.public, config, plugin.config.leak_guard.allow,
                                            tree.private_files()))
             jobs.append(guard)
-        project = tree.tree.root.resolve().parent
-        staging = Path(tempfile.mkdtemp(prefix=".folio-zensical-site-", dir=project))
+        # Zensical's own output folder, kept between builds: it rewrites only what changed and
+        # removes what is gone. Nothing is served from it; it is copied to the site only when clean.
+        output = tree.tree.root.resolve().parent / builders.OUTPUT_DIR
         nav = generated_nav(plugin.site, tree.page_sources, plugin.t, getattr(plugin, "leaderboard_not_in_nav", ()))
-        generated = builders.write_zensical_config(config, tree.tree.root, staging, nav,
+        generated = builders.write_zensical_config(config, tree.tree.root, output, nav,
                                                    builders.raw_config(config_path))
         started = time.perf_counter()
         builders.run_zensical(generated, strict=bool(config.strict))
@@ -93,12 +95,16 @@ def build_with_zensical(config_file=None, strict: bool = False, site_dir: str | 
             plugin.leak_summary = "LEAK GUARD OFF: site/ was not checked for paid text (leak_guard: false in mkdocs.yml)."
         else:
             started = time.perf_counter()
-            report = guard.check(staging)
+            report = guard.check(output)
             plugin.timings["leakguard"] = time.perf_counter() - started
             if report.leaks:
-                shutil.rmtree(staging, ignore_errors=True)
+                shutil.rmtree(output, ignore_errors=True)
                 report.raise_for_leaks()
             plugin.leak_summary = summary(report, guard.method)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
+        shutil.rmtree(staging)
+        shutil.copytree(output, staging)
         _swap_in(staging, final)
         staging = None
     except BaseException:
@@ -123,15 +129,7 @@ def _start_private_job(plugin, config):
 
 
 def _swap_in(staging: Path, final: Path) -> None:
-    """Replace `final` by the finished site in `staging` (renames; a copy across file systems)."""
+    """Replace `final` by the finished site in `staging`, a sibling of it (two renames)."""
     from toolkit.plugin.staging import _swap_in as swap
 
-    final.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        swap(staging, final)
-    except OSError:
-        nearby = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
-        shutil.rmtree(nearby)
-        shutil.copytree(staging, nearby)
-        shutil.rmtree(staging, ignore_errors=True)
-        swap(nearby, final)
+    swap(staging, final)

@@ -217,17 +217,25 @@ class PublicTreeBuild:
         The stand-in for MkDocs' page events: the same HTML reading (`site_paths`) on Folio's own
         rendering of the Markdown the builder will render.
         """
+        from urllib.parse import quote, urlsplit
+
         from mkdocs.structure.files import File as MkDocsFile
-        from urllib.parse import urlsplit
 
         self._candidate_names = {PurePosixPath(src).name for src in self.files.candidates}
         if not self.files.candidates:
             return
         prefix = urlsplit(self.config.site_url or "/").path or "/"
+        # Only pages whose Markdown names a candidate (as written or %-encoded), or includes other
+        # files, can refer to one: the rest are not rendered. A name Folio misses here only leaves
+        # a file unpublished (a broken image), never publishes one.
+        spellings = self._candidate_names | {quote(name) for name in self._candidate_names}
         for src in sorted(self.page_sources):
             if not is_markdown(src):
                 continue
-            html = renderer.links_html(_body(self.tree.root.joinpath(src).read_text(encoding="utf-8")))
+            markdown = self.tree.root.joinpath(src).read_text(encoding="utf-8")
+            if "8<" not in markdown and "{%" not in markdown and not any(name in markdown for name in spellings):
+                continue
+            html = renderer.links_html(_body(markdown))
             url = MkDocsFile(src, "", "", self.config.use_directory_urls).url
             folder = PurePosixPath(src).parent.as_posix()
             self.referenced |= site_paths(html, url, prefix, "" if folder == "." else folder + "/",
