@@ -38,85 +38,113 @@ def build(config_file=None, builder: str = "mkdocs", strict: bool = False, site_
     raise FolioError(f"--builder {builder}: unknown builder; use mkdocs or zensical")
 
 
-def build_with_zensical(config_file=None, strict: bool = False, site_dir: str | None = None, **overrides):
-    from toolkit.plugin import builders
-    from toolkit.plugin.guard_in_build import LeakGuard, guard_inputs, summary
-    from toolkit.plugin.nav import generated_nav
-    from toolkit.plugin.public_site import site_renderer
-    from toolkit.plugin.staging import folio_plugin, load_mkdocs_config
+class ZensicalSite:
+    """One site built (or previewed) with Zensical: the Folio steps before and after `zensical`."""
 
-    builders.zensical_available()
-    if strict:
-        overrides["strict"] = strict
-    if site_dir:
-        overrides["site_dir"] = site_dir
-    config = load_mkdocs_config(config_file, **overrides)
-    config_path = Path(config.config_file_path or "mkdocs.yml")
-    plugin = folio_plugin(config)
-    if not plugin.config.enabled:
-        raise FolioError(f"{config_path.name}: plugins.folio.enabled is false; a Zensical build without Folio "
-                         "is plain `zensical build`, and Folio will not run one it cannot check")
-    for name in builders.refuse_dropped_plugins(config, config_path.name):
-        log.warning("Zensical skips the plugin %s (it changes how pages look, not what is public).", name)
-    final = Path(config.site_dir).resolve()
-    plugin.final_site_dir = final
-    plugin.on_startup(command="build", dirty=False)
-    staging = None
-    jobs = []
-    try:
+    def __init__(self, config_file=None, strict: bool = False, site_dir: str | None = None, command: str = "build",
+                 **overrides):
+        from toolkit.plugin import builders
+        from toolkit.plugin.staging import folio_plugin, load_mkdocs_config
+
+        builders.zensical_available()
+        if strict:
+            overrides["strict"] = strict
+        if site_dir:
+            overrides["site_dir"] = site_dir
+        self.config_file = config_file
+        self.overrides = overrides
+        self.config = load_mkdocs_config(config_file, **overrides)
+        self.config_path = Path(self.config.config_file_path or "mkdocs.yml")
+        self.plugin = folio_plugin(self.config)
+        if not self.plugin.config.enabled:
+            raise FolioError(f"{self.config_path.name}: plugins.folio.enabled is false; a Zensical build without "
+                             "Folio is plain `zensical build`, and Folio will not run one it cannot check")
+        for name in builders.refuse_dropped_plugins(self.config, self.config_path.name):
+            log.warning("Zensical skips the plugin %s (it changes how pages look, not what is public).", name)
+        self.final = Path(self.config.site_dir).resolve()
+        self.plugin.final_site_dir = self.final
+        self.plugin.on_startup(command=command, dirty=False)
+
+    def write_tree(self) -> Path:
+        """Steps 1-2: the public tree with its pages and the files they refer to, and Zensical's
+        configuration; give that configuration's path. Holds the build lock (release_lock ends it)."""
+        from toolkit.plugin import builders
+        from toolkit.plugin.nav import generated_nav
+        from toolkit.plugin.public_site import site_renderer
+
+        plugin, config = self.plugin, self.config
         plugin.on_config(config)  # content checked, public tree written, build lock held
         tree = plugin.tree
         started = time.perf_counter()
         tree.note_rendered_pages(site_renderer(config))
         tree.publish_noted()
         plugin.timings["assets"] = time.perf_counter() - started
-        private_job = _start_private_job(plugin, config)
-        jobs.append(private_job)
-        guard = None
-        if plugin.config.leak_guard.enabled:
-            guard = LeakGuard(guard_inputs(plugin.site, plugin.public, config, plugin.config.leak_guard.allow,
-                                           tree.private_files()))
-            jobs.append(guard)
         # Zensical's own output folder, kept between builds: it rewrites only what changed and
         # removes what is gone. Nothing is served from it; it is copied to the site only when clean.
-        output = tree.tree.root.resolve().parent / builders.OUTPUT_DIR
+        self.output = tree.tree.root.resolve().parent / builders.OUTPUT_DIR
         nav = generated_nav(plugin.site, tree.page_sources, plugin.t, getattr(plugin, "leaderboard_not_in_nav", ()))
-        generated = builders.write_zensical_config(config, tree.tree.root, output, nav,
-                                                   builders.raw_config(config_path))
-        started = time.perf_counter()
-        builders.run_zensical(generated, strict=bool(config.strict))
-        plugin.timings["zensical"] = time.perf_counter() - started
-        private = private_job.result()
-        plugin.manifest = private["manifest"]
-        plugin.timings.update(private["timings"])
-        plugin.gated_rendered = private["rendered"]
-        plugin._report_gated_problems(private["problems"])
-        if guard is None:
-            plugin.leak_summary = "LEAK GUARD OFF: site/ was not checked for paid text (leak_guard: false in mkdocs.yml)."
-        else:
-            started = time.perf_counter()
-            report = guard.check(output)
-            plugin.timings["leakguard"] = time.perf_counter() - started
-            if report.leaks:
-                shutil.rmtree(output, ignore_errors=True)
-                report.raise_for_leaks()
-            plugin.leak_summary = summary(report, guard.method)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
-        shutil.rmtree(staging)
-        shutil.copytree(output, staging)
-        _swap_in(staging, final)
+        return builders.write_zensical_config(config, tree.tree.root, self.output, nav,
+                                              builders.raw_config(self.config_path))
+
+    def release_lock(self) -> None:
+        self.plugin._release_lock()
+
+    def build(self):
+        """Every step (see the module docstring); give (config, plugin) as `staging.build_site` does."""
+        from toolkit.plugin import builders
+        from toolkit.plugin.guard_in_build import LeakGuard, guard_inputs, summary
+
+        plugin, config, final = self.plugin, self.config, self.final
         staging = None
-    except BaseException:
-        for job in jobs:
-            job.cancel()
-        raise
-    finally:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
-        plugin._release_lock()
-    plugin.pages_built = len(tree.page_sources)
-    return config, plugin
+        jobs = []
+        try:
+            generated = self.write_tree()
+            output = self.output
+            private_job = _start_private_job(plugin, config)
+            jobs.append(private_job)
+            guard = None
+            if plugin.config.leak_guard.enabled:
+                guard = LeakGuard(guard_inputs(plugin.site, plugin.public, config, plugin.config.leak_guard.allow,
+                                               plugin.tree.private_files()))
+                jobs.append(guard)
+            started = time.perf_counter()
+            builders.run_zensical(generated, strict=bool(config.strict))
+            plugin.timings["zensical"] = time.perf_counter() - started
+            private = private_job.result()
+            plugin.manifest = private["manifest"]
+            plugin.timings.update(private["timings"])
+            plugin.gated_rendered = private["rendered"]
+            plugin._report_gated_problems(private["problems"])
+            if guard is None:
+                plugin.leak_summary = ("LEAK GUARD OFF: site/ was not checked for paid text "
+                                       "(leak_guard: false in mkdocs.yml).")
+            else:
+                started = time.perf_counter()
+                report = guard.check(output)
+                plugin.timings["leakguard"] = time.perf_counter() - started
+                if report.leaks:
+                    shutil.rmtree(output, ignore_errors=True)
+                    report.raise_for_leaks()
+                plugin.leak_summary = summary(report, guard.method)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
+            shutil.rmtree(staging)
+            shutil.copytree(output, staging)
+            _swap_in(staging, final)
+            staging = None
+        except BaseException:
+            for job in jobs:
+                job.cancel()
+            raise
+        finally:
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
+            self.release_lock()
+        return config, plugin
+
+
+def build_with_zensical(config_file=None, strict: bool = False, site_dir: str | None = None, **overrides):
+    return ZensicalSite(config_file, strict=strict, site_dir=site_dir, **overrides).build()
 
 
 def _start_private_job(plugin, config):
