@@ -101,7 +101,8 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         # Folio's look travels with the tree: any builder reading it publishes the stylesheet.
         if CSS_PATH not in [str(getattr(entry, "path", entry)) for entry in config.extra_css]:
             config.extra_css.append(CSS_PATH)
-        self.tree.write_pages({**self._generated_pages(config), CSS_PATH: CSS_FILE.read_text(encoding="utf-8")})
+        self.tree.write_pages(self._generated_pages(config), {CSS_PATH: CSS_FILE.read_text(encoding="utf-8")},
+                              finish=self._reader_blocks(config))
         self.timings["content"] = time.perf_counter() - started
         return config
 
@@ -124,18 +125,19 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             pages[src] = self._existing_or_title(src, t["salons"]) + body
         pages.update(self._leaderboard_pages(pages, config))
         pages.update(self._storefront_pages(pages, config))
-        pages.update(self._reader_blocks(pages, config))
         return pages
 
-    def _reader_blocks(self, pages: dict[str, str], config) -> dict[str, str]:
-        """Pages with their header and paywall written in (see page_blocks): every builder shows them."""
-        out: dict[str, str] = {}
-        for src, page in self.site.pages.items():
-            if page.kind not in ("chapter", "article", "salon") and not page.locked:
-                continue
-            text = pages[src] if src in pages else self.tree.public_markdown(src)
-            out[src] = self.blocks.add_to(src, text, self._url_from(config, src))
-        return out
+    def _reader_blocks(self, config):
+        """The last touch of each page: its header and paywall written in (see page_blocks), so every
+        builder shows them. Applied after the include check, which names lines of the author's page."""
+
+        def finish(src: str, markdown: str) -> str:
+            page = self.site.pages.get(src)
+            if page is None or (page.kind not in ("chapter", "article", "salon") and not page.locked):
+                return markdown
+            return self.blocks.add_to(src, markdown, self._url_from(config, src))
+
+        return finish
 
     # -- storefront: buy actions, blocks, feeds ------------------------------------------------
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path, PurePosixPath
+from typing import Callable
 
 import pathspec
 from mkdocs.structure.files import File, Files
@@ -97,7 +98,10 @@ class PublicTreeBuild:
             return self.public.markdown[src]
         return (self.content_dir / src).read_text(encoding="utf-8")
 
-    def write_pages(self, generated: dict[str, str]) -> None:
+    def write_pages(self, generated: dict[str, str], files: dict[str, str] | None = None,
+                    finish: Callable[[str, str], str] | None = None) -> None:
+        """Write the tree's pages: `generated` Markdown, the public form of the others, and Folio's own
+        `files` (its stylesheet). `finish(src, markdown)` gives a page's final Markdown (headers, paywall)."""
         texts: dict[str, bytes] = {src: text.encode("utf-8") for src, text in generated.items()}
         links: dict[str, Path] = {}
         for src in self.site.pages:
@@ -116,6 +120,17 @@ class PublicTreeBuild:
         links.update(self.files.folder_metadata)
         self._check_includes({**{s: self.public.markdown.get(s) for s in links if s in self.site.pages},
                               **{s: t.decode("utf-8") for s, t in texts.items()}})
+        if finish is not None:
+            for src in sorted(set(texts) | set(links)):
+                if src not in self.site.pages:
+                    continue
+                before = texts[src].decode("utf-8") if src in texts else links[src].read_text(encoding="utf-8")
+                after = finish(src, before)
+                if after != before:
+                    texts[src] = after.encode("utf-8")
+                    links.pop(src, None)
+        for name, text in (files or {}).items():
+            texts.setdefault(name, text.encode("utf-8"))
         self.tree.write_pages(texts, links)
         self.page_sources = set(texts) | set(links)
 
