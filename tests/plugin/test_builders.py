@@ -19,6 +19,7 @@ from tests.conftest import EXAMPLE_TODAY, copy_example
 BUILDERS = ("mkdocs", "zensical")
 GATE = "http://127.0.0.1:8787"
 LOCKED_CHAPTER = "courses/async-python/04-structured-concurrency.md"
+LOCKED_CHAPTER_ZH = "courses/rust-ownership-zh/02-borrowing.md"
 
 
 def page_path(site: Path, src: str) -> Path:
@@ -236,8 +237,9 @@ def _paywall_seen(browser, url: str, width: int, height: int, shot: Path) -> dic
 
 @pytest.mark.browser
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian's chromium at /usr/bin/chromium")
-@pytest.mark.parametrize("size", [(390, 844), (1280, 900)], ids=["phone", "desktop"])
-def test_locked_chapter_shows_the_same_paywall_box_under_both_builders(builds, browser, size):
+@pytest.mark.parametrize(("chapter", "size"), [(LOCKED_CHAPTER, (390, 844)), (LOCKED_CHAPTER, (1280, 900)),
+                                                (LOCKED_CHAPTER_ZH, (390, 844))], ids=["phone", "desktop", "zh-phone"])
+def test_locked_chapter_shows_the_same_paywall_box_under_both_builders(builds, browser, chapter, size):
     from tests.artifacts import artifact
 
     _, sites = builds
@@ -245,8 +247,8 @@ def test_locked_chapter_shows_the_same_paywall_box_under_both_builders(builds, b
     for builder, site in sites.items():
         server = _served(site)
         try:
-            url = f"http://127.0.0.1:{server.server_address[1]}/" + LOCKED_CHAPTER[: -len(".md")] + "/"
-            shot = artifact(f"builders/locked-chapter-{builder}-{size[0]}.png")
+            url = f"http://127.0.0.1:{server.server_address[1]}/" + chapter[: -len(".md")] + "/"
+            shot = artifact(f"builders/{Path(chapter).stem}-{builder}-{size[0]}.png")
             seen[builder] = _paywall_seen(browser, url, *size, shot)
             assert shot.stat().st_size > 1000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         finally:
