@@ -173,6 +173,15 @@ def test_both_builders_publish_the_same_files_of_content(builds):
     assert "courses/async-python/img/overview.svg" in found["zensical"]
 
 
+def test_zensical_build_writes_the_same_feeds_as_mkdocs(builds):
+    _, sites = builds
+    for name in ("feeds/rss.xml", "feeds/atom.xml", "feeds/salons.ics"):
+        mkdocs, zensical = (sites[b] / name for b in BUILDERS)
+        assert zensical.is_file(), name
+        assert zensical.read_bytes() == mkdocs.read_bytes(), name
+    assert "Reading flame graphs without fear" in (sites["zensical"] / "feeds/rss.xml").read_text(encoding="utf-8")
+
+
 def test_zensical_refuses_a_site_whose_plugins_it_would_drop(tmp_path, folio_env, venv_bin):
     root = copy_example(tmp_path / "site")
     config = root / "mkdocs.yml"

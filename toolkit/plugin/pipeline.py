@@ -110,6 +110,7 @@ class ZensicalSite:
             started = time.perf_counter()
             builders.run_zensical(generated, strict=bool(config.strict))
             plugin.timings["zensical"] = time.perf_counter() - started
+            self._write_feeds(output)  # before the leak guard, which scans them with the rest
             private = private_job.result()
             plugin.manifest = private["manifest"]
             plugin.timings.update(private["timings"])
@@ -141,6 +142,26 @@ class ZensicalSite:
                 shutil.rmtree(staging, ignore_errors=True)
             self.release_lock()
         return config, plugin
+
+
+    def _write_feeds(self, output: Path) -> None:
+        """RSS, Atom and the salon calendar, written into Zensical's output as MkDocs' build writes them."""
+        from mkdocs.structure.files import File
+
+        plugin, config = self.plugin, self.config
+        if not (plugin.site.articles or plugin.site.salons):
+            return
+        if not config.site_url:
+            log.warning("No site_url in mkdocs.yml: feeds need absolute links, so none were written. "
+                        "Set site_url to publish RSS, Atom and the salon calendar.")
+            return
+        use_directory_urls = config.use_directory_urls
+        for path, data in plugin.feed_files(config, lambda src: File(src, "", "", use_directory_urls).url).items():
+            target = output / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(data, str):
+                data = data.encode("utf-8")
+            target.write_bytes(data)
 
 
 def build_with_zensical(config_file=None, strict: bool = False, site_dir: str | None = None, **overrides):

@@ -194,17 +194,24 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             log.warning("No site_url in mkdocs.yml: feeds need absolute links, so none were written. "
                         "Set site_url to publish RSS, Atom and the salon calendar.")
             return files
-        source = feeds.FeedSource(
-            site=self.site, site_url=config.site_url.rstrip("/") + "/", site_name=config.site_name,
-            language=self.language, public_url=lambda src: _site_url_in(files, src),
-            summary_of=self.public_summary, default_timezone=self.config.timezone)
-        for path, data in feeds.feed_files(source).items():
+        for path, data in self.feed_files(config, lambda src: _site_url_in(files, src)).items():
             old = files.get_file_from_path(path)
             if old is not None:
                 files.remove(old)
             files.append(File.generated(config, path, content=data))
-            self.feed_paths[next(kind for kind, name in feeds.FEED_FILES.items() if name == path)] = path
         return files
+
+    def feed_files(self, config, public_url) -> dict:
+        """RSS, Atom and the salon calendar (path -> data), of public facts only; notes their paths."""
+        self.feed_paths = {}
+        source = feeds.FeedSource(
+            site=self.site, site_url=config.site_url.rstrip("/") + "/", site_name=config.site_name,
+            language=self.language, public_url=public_url,
+            summary_of=self.public_summary, default_timezone=self.config.timezone)
+        out = feeds.feed_files(source)
+        for path in out:
+            self.feed_paths[next(kind for kind, name in feeds.FEED_FILES.items() if name == path)] = path
+        return out
 
     def _url_from(self, config, src: str):
         """A function giving URLs of other pages relative to the page at `src`."""
