@@ -2,14 +2,16 @@
 
 Order of events in a build:
   on_config     -> settings, UI language; load + validate content/, cut locked pages to their
-                   teasers, generate listing pages, and write the public tree (docs_dir) from
-                   that allow-list, before MkDocs collects any file
+                   teasers, generate listing pages, write headers and paywalls into the pages
+                   (page_blocks), and write the public tree (docs_dir) from that allow-list,
+                   before MkDocs collects any file
   on_files      -> offer content/'s other files (images, attachments) as candidates; later,
                    drop any that another plugin turned into a page inside a priced course
-  on_nav        -> section titles (course titles, localized section names)
+  on_nav        -> order and section titles (toolkit.plugin.nav; other builders get them as a
+                   generated `nav`, see toolkit.plugin.pipeline)
   on_page_content -> note which candidates each rendered public page refers to
   on_env        -> publish only the referenced candidates (and link them into the tree)
-  on_page_context -> what the header and paywall templates need
+  on_page_context -> what Folio's <head> template needs (feeds, link previews, JSON-LD)
   on_post_build -> write gated/ (bundles + manifest), then run the leak guard on site/
 """
 
