@@ -271,3 +271,18 @@ def test_locked_chapter_shows_the_same_paywall_box_under_both_builders(builds, b
     assert seen["mkdocs"]["text"] == seen["zensical"]["text"]
     assert seen["mkdocs"]["buttons"] == seen["zensical"]["buttons"]
     assert seen["mkdocs"]["actions"] == seen["zensical"]["actions"]
+
+
+def test_a_failed_zensical_build_keeps_the_last_good_site_and_says_why(tmp_path, folio_env, venv_bin):
+    root = copy_example(tmp_path / "site")
+    folio = [str(venv_bin / "folio"), "build", "--builder", "zensical", "--strict"]
+    first = subprocess.run(folio, cwd=root, env=folio_env, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stderr
+    before = sorted(p.relative_to(root / "site").as_posix() for p in (root / "site").rglob("*"))
+    (root / "content/broken.md").write_text("---\ntitle: Broken\n---\n\n# Broken\n\nSee [nothing](missing.md).\n",
+                                            encoding="utf-8")
+    done = subprocess.run(folio, cwd=root, env=folio_env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "zensical build failed" in done.stderr and "broken.md" in done.stderr and "missing.md" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert sorted(p.relative_to(root / "site").as_posix() for p in (root / "site").rglob("*")) == before

@@ -135,8 +135,18 @@ def run_zensical(config_file: Path, strict: bool = False) -> None:
     command = zensical_command() + ["build", "-f", str(config_file)] + (["--strict"] if strict else [])
     done = subprocess.run(command, cwd=config_file.parent, capture_output=True, text=True)
     if done.returncode != 0:
-        said = (done.stderr.strip() or done.stdout.strip())[-3000:]
-        raise FolioError(f"zensical build failed (exit {done.returncode}); nothing was published:\n{said}")
+        said = _without_traceback("\n".join(part for part in (done.stdout.strip(), done.stderr.strip()) if part))
+        raise FolioError(f"zensical build failed (exit {done.returncode}); nothing was published. Page paths "
+                         f"below are those of the public tree, named as in your content folder:\n{said[-3000:]}")
+
+
+def _without_traceback(text: str) -> str:
+    """Zensical's messages without a Python traceback: what it said, then the error's last line."""
+    if "Traceback (most recent call last):" not in text:
+        return text
+    before, _, after = text.partition("Traceback (most recent call last):")
+    last = [line for line in after.strip().splitlines() if line.strip()][-1:]
+    return (before.rstrip() + "\n" + "\n".join(last)).strip()
 
 
 def raw_config(config_file: Path) -> dict:
