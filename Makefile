@@ -6,7 +6,7 @@ BIN     := $(VENV)/bin
 ADDR    ?= 127.0.0.1:8000
 PIP     := $(BIN)/pip install --quiet --disable-pip-version-check
 
-.PHONY: setup serve build check test chromium docs bench clean
+.PHONY: setup serve build check test chromium docs bench clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,21 @@ chromium:
 test: $(VENV)/.installed-dev chromium
 	$(BIN)/pytest -n 2 -q
 
+# The property tests (tests/properties/) with many random examples instead of the suite's few
+# fixed ones: `make fuzz EXAMPLES=5000`. Everything pytest and Hypothesis print (statistics, and a
+# shrunk falsifying example for each failure) goes to $(FUZZ_REPORT); each failure found becomes a
+# plain regression test in tests/properties/test_regressions.py.
+EXAMPLES    ?= 1000
+FUZZ_REPORT ?= fuzz-report.txt
+fuzz: $(VENV)/.installed-dev
+	@echo "make fuzz: $(EXAMPLES) examples per property, started $$(date -u +%FT%TZ)" > $(FUZZ_REPORT)
+	@rm -f $(FUZZ_REPORT).examples; start=$$(date +%s); FOLIO_FUZZ_EXAMPLES=$(EXAMPLES) \
+	  FOLIO_FUZZ_LOG=$(FUZZ_REPORT).examples $(BIN)/pytest tests/properties -p no:cacheprovider -q \
+	  --hypothesis-show-statistics >> $(FUZZ_REPORT) 2>&1; status=$$?; \
+	  echo "finished $$(date -u +%FT%TZ) after $$(( $$(date +%s) - start )) s, exit status $$status;" \
+	    "examples run: $$(wc -l < $(FUZZ_REPORT).examples), failed: $$(grep -c failed $(FUZZ_REPORT).examples)" >> $(FUZZ_REPORT); \
+	  tail -n 25 $(FUZZ_REPORT); exit $$status
+
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_build.py
 	$(BIN)/python benchmarks/bench_publish.py
@@ -55,5 +70,5 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_leakguard.py
 
 clean:
-	rm -rf site .folio-cache .pytest_cache benchmarks/results
+	rm -rf site .folio-cache .pytest_cache benchmarks/results fuzz-report.txt fuzz-report.txt.examples
 	find gated -mindepth 1 ! -name README.md -delete

@@ -7,7 +7,6 @@ off it with an independent scan of site/ (tests.sites.site_texts), in English an
 from __future__ import annotations
 
 import json
-import logging
 import os
 import shutil
 from pathlib import Path
@@ -185,9 +184,10 @@ def test_assets_public_pages_refer_to_are_published_in_every_form(built):
     assert (built / "site/img/site-logo.svg").is_file()  # named by mkdocs.yml (extra_css)
 
 
-def test_unchanged_assets_are_hard_links_into_the_tree(built):
+def test_assets_in_the_tree_are_copies_never_the_sources_themselves(built):
     tree = built / ".folio/public/courses/queues/img/small.svg"
-    assert os.path.samefile(tree, built / "content/courses/queues/img/small.svg")
+    source = built / "content/courses/queues/img/small.svg"
+    assert not os.path.samefile(tree, source) and tree.read_bytes() == source.read_bytes()
 
 
 def test_readme_beside_index_is_ignored_like_mkdocs_does(built):
@@ -266,12 +266,12 @@ def test_rebuild_rewrites_only_what_changed(built):
     assert config.plugins["folio"].tree.tree.written <= 1
 
 
-def test_a_page_turned_paid_replaces_its_hard_link_never_writes_through_it(tmp_path):
+def test_a_page_turned_paid_replaces_its_copy_never_writes_through_it(tmp_path):
     write_site(tmp_path, {"index.md": "# Home\n", "articles/a.md": "---\ntitle: A\ndate: 2026-01-01\n---\n\n# A\n\n"
                           "Free at first.\n"})
     build_site(tmp_path / "mkdocs.yml")
     source = tmp_path / "content/articles/a.md"
-    assert os.path.samefile(source, tmp_path / ".folio/public/articles/a.md")
+    assert not os.path.samefile(source, tmp_path / ".folio/public/articles/a.md")
     locked = ("---\ntitle: A\ndate: 2026-01-01\naccess: members\n---\n\n# A\n\nPublic opening line.\n\n"
               f"<!-- more -->\n\n{PAID_SENTENCE}\n")
     source.write_text(locked, encoding="utf-8")
@@ -296,15 +296,13 @@ def test_content_dir_overlapping_docs_dir_is_refused(tmp_path):
         build_site(config)
 
 
-def test_legacy_layout_still_builds_from_a_generated_tree_and_warns(tmp_path, caplog):
+def test_legacy_layout_is_refused_with_the_two_line_fix(tmp_path):
     config = write_site(tmp_path, {"index.md": "# Home\n", "courses/queues/index.md": COURSE,
                                    "courses/queues/01-paid.md": PAID_CHAPTER}, assets=assets())
     data = yaml.safe_load(config.read_text(encoding="utf-8"))
     data["docs_dir"] = "content"
     del data["plugins"][-1]["folio"]["content_dir"]
     config.write_text(yaml.safe_dump(data), encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.folio"):
+    with pytest.raises(FolioError, match=r"docs_dir: \.folio/public[\s\S]*content_dir: content"):
         build_site(config)
-    assert "a build without the folio plugin publishes paid chapters" in caplog.text
-    assert find(site_texts(tmp_path / "site"), PAID_SENTENCE) == []
-    assert (tmp_path / ".folio/public/courses/queues/01-paid.md").is_file()
+    assert not (tmp_path / "site").exists()

@@ -14,12 +14,15 @@ config_option = click.option(
 @config_option
 @click.option("-s", "--strict", is_flag=True, help="Fail on warnings, including unknown front matter keys.")
 @click.option("-d", "--site-dir", type=click.Path(file_okay=False), help="Where to write the public site.")
-def command(config_file: str, strict: bool, site_dir: str | None) -> None:
+@click.option("--builder", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
+              help="What renders the public tree: MkDocs with the folio plugin, or Zensical (pip install 'folio[zensical]').")
+def command(config_file: str, strict: bool, site_dir: str | None, builder: str) -> None:
     """Build the public site and the private gated output."""
-    from toolkit.plugin.staging import build_site, quiet_mkdocs_logging
+    from toolkit.plugin.pipeline import build
+    from toolkit.plugin.staging import quiet_mkdocs_logging
 
     quiet_mkdocs_logging()
-    config, plugin = build_site(config_file, strict=strict, site_dir=site_dir)
+    config, plugin = build(config_file, builder=builder, strict=strict, site_dir=site_dir)
     click.echo(summary(config, plugin))
     if not plugin.config.leak_guard.enabled:
         click.secho("WARNING: the leak guard is OFF (plugins.folio.leak_guard: false): nothing checked that "

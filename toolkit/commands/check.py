@@ -85,10 +85,11 @@ def _check_leaks(site, plugin, config, site_dir: Path) -> None:
     from toolkit.errors import FolioError
     from toolkit.plugin.guard_in_build import LeakGuard, guard_inputs
     from toolkit.plugin.public_pages import make_public
+    from toolkit.plugin.public_site import site_renderer
 
     if not site_dir.is_dir():
         raise FolioError(f"{site_dir}: no such folder. Build the site first (folio build), or name the folder to scan.")
-    public = make_public(site, plugin.config.teaser_words)
+    public = make_public(site, plugin.config.teaser_words, site_renderer(config))
     # The same inputs as the build's guard (public text, allow-list), run in this process.
     guard = LeakGuard(guard_inputs(site, public, config, plugin.config.leak_guard.allow), method="inline")
     guard.check(site_dir).raise_for_leaks()

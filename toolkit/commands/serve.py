@@ -17,13 +17,18 @@ from toolkit.commands.build import config_option
 @click.option("--sandbox", is_flag=True,
               help="Also run the gate, S3 (moto), a Stripe stand-in and a mail catcher on 127.0.0.1: "
                    "the whole purchase journey with no account anywhere.")
-def command(config_file: str, dev_addr: str, strict: bool, sandbox: bool) -> None:
+@click.option("--builder", type=click.Choice(["mkdocs", "zensical"]), default="mkdocs", show_default=True,
+              help="What previews the site: MkDocs' server with the folio plugin, or Zensical's (`zensical serve`).")
+def command(config_file: str, dev_addr: str, strict: bool, sandbox: bool, builder: str) -> None:
     """Preview the site with live reload (paid pages show their teaser and paywall, as in production)."""
     from mkdocs.commands.serve import serve
 
     from toolkit.config import load_mkdocs_config
     from toolkit.sandbox.ports import require_free
 
+    if sandbox and builder != "mkdocs":
+        raise click.UsageError("--sandbox previews with MkDocs only for now; drop --builder zensical "
+                               "(or run `folio serve --builder zensical` without the sandbox)")
     if sandbox:
         from toolkit.sandbox.stack import run_sandbox
 
@@ -32,6 +37,11 @@ def command(config_file: str, dev_addr: str, strict: bool, sandbox: bool) -> Non
 
     load_mkdocs_config(config_file)  # report a broken mkdocs.yml clearly before the server starts
     require_free(dev_addr, "--dev-addr", "folio serve --dev-addr")
+    if builder == "zensical":
+        from toolkit.plugin.preview import serve_with_zensical
+
+        with stops_on_ctrl_c_and_kill():
+            return serve_with_zensical(config_file, dev_addr, strict, echo=click.echo)
     with stops_on_ctrl_c_and_kill():
         serve(config_file=config_file, dev_addr=dev_addr, strict=strict or None)
 

@@ -162,6 +162,25 @@ SCHEMAS: dict[str, dict[str, Field]] = {
 }
 
 
+# Front matter a locked page may show the public (everything else is withheld: a custom key,
+# `description`, a salon's `slides` and `recording` are for members, shown by the gate).
+PUBLIC_WHEN_LOCKED_COMMON = ("title", "tags", "authors", "hide", "icon", "template", "status", "search",
+                             "access", "language")
+PUBLIC_WHEN_LOCKED: dict[str, tuple[str, ...]] = {
+    "course": PUBLIC_WHEN_LOCKED_COMMON,
+    "chapter": PUBLIC_WHEN_LOCKED_COMMON,
+    "article": PUBLIC_WHEN_LOCKED_COMMON + ("date",),
+    "salon": PUBLIC_WHEN_LOCKED_COMMON + ("date", "time", "timezone", "location", "speakers"),
+    # Material's blog lists a post by these: where it is listed, never its text.
+    "page": PUBLIC_WHEN_LOCKED_COMMON + ("date", "categories", "slug", "pin", "draft"),
+}
+
+
+def public_keys(kind: str) -> tuple[str, ...]:
+    """The front-matter keys a locked page of `kind` shows publicly."""
+    return PUBLIC_WHEN_LOCKED.get(kind, PUBLIC_WHEN_LOCKED_COMMON)
+
+
 def validate(kind: str, fm: FrontMatter, path: str, strict: bool) -> tuple[dict, list[Problem]]:
     """The cleaned metadata of a `kind` page and every problem found in it."""
     if fm.error:

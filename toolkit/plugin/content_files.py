@@ -101,3 +101,25 @@ def paid_files(site: Site, content_dir: Path, candidates: dict[str, Path], shown
         if priced_course(site, src):
             paid[os.path.realpath(path)] = shown(src)
     return paid
+
+
+def private_files(site: Site, candidates: dict[str, Path], public_refs: set[str]) -> dict[str, Path]:
+    """src -> file of every file of a priced course that no public page links to: sold, never shown.
+
+    The leak guard fingerprints them all, so a route Folio does not know (a generator script, an
+    include syntax it does not parse, a copy step) that brings one into site/ fails the build.
+    """
+    return {src: path for src, path in candidates.items()
+            if priced_course(site, src) and src not in public_refs}
+
+
+def refuse_public_files_in_priced_courses(site: Site, candidates: dict[str, Path], spec, shown) -> None:
+    """`public_files` publishes files whatever links to them: never a file sold with a course."""
+    hits = [src for src in sorted(candidates) if priced_course(site, src) and spec.match_file(src)]
+    if hits:
+        listed = "\n".join(f"  {shown(src)}" for src in hits)
+        raise FolioError(
+            "plugins.folio.public_files matches files of a priced course, which are sold in its download:\n"
+            f"{listed}\nNarrow the pattern so it matches nothing under courses/<slug>/ of a course with a price; "
+            "a file of the course that a free page links to is published without it."
+        )

@@ -32,15 +32,17 @@ import logging
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from collections.abc import Mapping
 from typing import Iterable, Iterator
 
 from toolkit.plugin.background import Job
-from toolkit.plugin.public_pages import PUBLIC_KEYS, PublicSite
+from toolkit.content.schema import public_keys
+from toolkit.plugin.public_pages import PublicSite
 from toolkit.content.model import Site
 from toolkit.leakguard.fingerprints import Fingerprints
+from toolkit.leakguard.private_files import private_text
 from toolkit.leakguard.scan import Report, SiteScan, site_files
 
 log = logging.getLogger("mkdocs.plugins.folio")
@@ -61,6 +63,7 @@ class GuardInputs:
     sources: list[str]
     allow_phrases: list[str]
     allow_files: list[str]
+    private_files: dict[str, str] = field(default_factory=dict)  # shown name -> path of a private file
 
 
 class LeakGuard:
@@ -69,7 +72,7 @@ class LeakGuard:
     def __init__(self, inputs: GuardInputs, method: str | None = None):
         self.inputs = inputs
         self._job = Job(_prepare, inputs.paid, inputs.public, inputs.allow_phrases, inputs.sources,
-                        inputs.allow_files, name="leak guard", finish=_scan, note=_scan_early, method=method)
+                        inputs.allow_files, inputs.private_files, name="leak guard", finish=_scan, note=_scan_early, method=method)
 
     @property
     def method(self) -> str:
@@ -132,7 +135,14 @@ def search_strings(entries: list) -> list[str]:
     return strings
 
 
-def _prepare(paid, public, allow_phrases, sources, allow_files) -> SiteScan:
+def _prepare(paid, public, allow_phrases, sources, allow_files, private_files=None) -> SiteScan:
+    paid = dict(paid)
+    for name, path in sorted((private_files or {}).items()):
+        text, why = private_text(Path(path))
+        if why:
+            log.info("Leak guard: %s: %s", name, why)
+        if text.strip():
+            paid[name] = text
     return SiteScan(Fingerprints.build(paid, public, allow_phrases), sources, allow_files)
 
 
@@ -208,30 +218,57 @@ def _count(number: int, one: str, many: str | None = None) -> str:
     return f"{number} {one if number == 1 else (many or one + 's')}"
 
 
-def guard_inputs(site: Site, public: PublicSite, config, allow: Iterable) -> GuardInputs:
-    """Gather the helper's inputs from the content, its public form and the MkDocs config."""
+def guard_inputs(site: Site, public: PublicSite, config, allow: Iterable,
+                 private_files: Mapping[str, str] | None = None) -> GuardInputs:
+    """Gather the helper's inputs from the content, its public form and the MkDocs config.
+
+    The whole body of a locked page is fingerprinted (its teaser's words are public text, so they
+    drop out): a comment or a hidden element of the teaser region is paid text too.
+    """
     phrases = [entry for entry in allow if isinstance(entry, str)]
     files = [entry["file"] for entry in allow if isinstance(entry, dict) and "file" in entry]
     return GuardInputs(
-        paid={src: locked.remainder for src, locked in public.locked.items()},
+        paid={src: locked.page.body for src, locked in public.locked.items()},
         public=public_texts(site, public, config),
         sources=sorted(public.locked),
         allow_phrases=phrases,
         allow_files=files,
+        private_files=dict(private_files or {}),
     )
+
+
+# Content tabs (pymdownx.tabbed): the built page shows every label before the tabs' contents,
+# so their words join in another order than in the Markdown.
+_TABS = re.compile(r"^[ \t]*===[!+]*[ \t]+[\"']", re.M)
 
 
 def public_texts(site: Site, public: PublicSite, config) -> list[str]:
     """Every text that is legitimately public (see the module docstring)."""
     texts = public.public_texts(site)
+    texts += rendered_public_texts(site, public, config)
     for src, page in site.pages.items():
-        meta = {k: v for k, v in page.meta.items() if k in PUBLIC_KEYS} if src in public.locked else page.meta
+        meta = ({k: v for k, v in page.meta.items() if k in public_keys(page.kind)} if src in public.locked
+                else page.meta)
         texts += [page.title, *_strings(meta)]
     texts += _strings([config.get(key) for key in ("site_name", "site_description", "site_author", "copyright")])
     texts += _strings(config.get("extra") or {})
     texts += _strings(config.get("nav") or [])
     texts += [text for _, text in included_files(site, public, config)]
     return [text for text in texts if text]
+
+
+def rendered_public_texts(site: Site, public: PublicSite, config) -> list[str]:
+    """Public pages whose built HTML joins their words in another order than their Markdown (content
+    tabs), rendered with the site's extensions: the exemption must read them as the scanner reads the
+    built page, or a command shown in a free tab and again in a paid block is a false alarm."""
+    from toolkit.plugin.public_site import site_renderer
+
+    bodies = [public.locked[src].teaser if src in public.locked else page.body for src, page in site.pages.items()]
+    bodies = [body for body in bodies if "===" in body and _TABS.search(body)]
+    if not bodies:
+        return []
+    renderer = site_renderer(config)
+    return [renderer.html(body) for body in bodies]
 
 
 def included_files(site: Site, public: PublicSite, config) -> list[tuple[Path, str]]:

@@ -68,14 +68,17 @@ class MemberPages:
 
     # -- during the build -------------------------------------------------------------------------
 
-    def render(self, page, config, files, env, nav, folio_context: dict) -> None:
-        """Render `page` (a locked page, being built) again with its locked part; keep the result."""
+    def render(self, page, config, files, env, nav, folio_context: dict, decorate=None) -> None:
+        """Render `page` (a locked page, being built) again with its locked part; keep the result.
+        `decorate` adds what the page's public Markdown carries besides its text (the header)."""
         from mkdocs.commands.build import get_context
 
         locked = self.public.locked[page.file.src_uri]
         saved = (page.markdown, page.content, page.toc)
         try:
             page.markdown = f"{locked.teaser.rstrip()}\n\n{LOCKED_MARK}\n\n{locked.remainder}"
+            if decorate is not None:
+                page.markdown = decorate(page.markdown)
             with _quiet("mkdocs.structure.pages"):  # links to paid figures: the gated build checks them
                 page.render(config, files)
             content = page.content or ""

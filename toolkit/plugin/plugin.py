@@ -2,14 +2,17 @@
 
 Order of events in a build:
   on_config     -> settings, UI language; load + validate content/, cut locked pages to their
-                   teasers, generate listing pages, and write the public tree (docs_dir) from
-                   that allow-list, before MkDocs collects any file
+                   teasers, generate listing pages, write headers and paywalls into the pages
+                   (page_blocks), and write the public tree (docs_dir) from that allow-list,
+                   before MkDocs collects any file
   on_files      -> offer content/'s other files (images, attachments) as candidates; later,
                    drop any that another plugin turned into a page inside a priced course
-  on_nav        -> section titles (course titles, localized section names)
+  on_nav        -> order and section titles (toolkit.plugin.nav; other builders get them as a
+                   generated `nav`, see toolkit.plugin.pipeline)
   on_page_content -> note which candidates each rendered public page refers to
   on_env        -> publish only the referenced candidates (and link them into the tree)
-  on_page_context -> what the header and paywall templates need
+  on_page_context -> what Folio's <head> template and the members script need (feeds, link
+                     previews, JSON-LD)
   on_post_page  -> a locked page rendered again, whole, for members (kept for gated/, see member_pages)
   on_post_build -> write gated/ (bundles, member pages, manifest), then run the leak guard on site/
 """
@@ -43,13 +46,13 @@ from toolkit.plugin.guard_in_build import (LeakGuard, discard_leaky_build, guard
 from toolkit.leakguard.scan import LeakError
 from toolkit.plugin.member_pages import MemberPages
 from toolkit.plugin.public_pages import PublicSite, make_public
+from toolkit.plugin.nav import order_key as nav_order_key, section_title
+from toolkit.plugin.page_blocks import CSS_FILE, CSS_PATH, PageBlocks
 
 log = logging.getLogger("mkdocs.plugins.folio")
 
 # Folio's own templates (page headers, the paywall box): placed after the site's custom_dir.
 THEME_DIR = Path(__file__).resolve().parent / "theme"
-
-SECTION_ORDER = {"courses": 1, "articles": 2, "salons": 3, "leaderboard": 5}
 
 
 class FolioPlugin(BasePlugin[FolioConfig]):
@@ -74,6 +77,8 @@ class FolioPlugin(BasePlugin[FolioConfig]):
     @event_priority(100)
     def _write_public_tree(self, config):
         if not self.config.enabled:
+            log.warning("FOLIO IS DISABLED (plugins.folio.enabled: false): nothing is checked. No teaser is cut, "
+                        "no leak guard runs, and whatever is in docs_dir (%s) is published as it is.", config.docs_dir)
             return config
         self.timings = {}
         _require_material(config)
@@ -98,7 +103,13 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         _refuse_public_gated_dir(self.gated_dir, config, self.final_site_dir, self.tree.content_dir)
         self.site, self.public = self.tree.site, self.tree.public
         self.tree.static_files = public_math.add_katex(config, self.tree.config_name)
-        self.tree.write_pages(self._generated_pages(config))
+        self.blocks = PageBlocks(self.site, self.public, self.language, self.today, self.gate_url, self.checkout_url,
+                                 config.theme.custom_dir)
+        # Folio's look travels with the tree: any builder reading it publishes the stylesheet.
+        if CSS_PATH not in [str(getattr(entry, "path", entry)) for entry in config.extra_css]:
+            config.extra_css.append(CSS_PATH)
+        self.tree.write_pages(self._generated_pages(config), {CSS_PATH: CSS_FILE.read_text(encoding="utf-8")},
+                              finish=self._reader_blocks(config))
         self.git = (GitSources(self.tree.content_dir, set(self.site.pages), self.tree.page_sources)
                     if GitSources.wanted(config) else None)
         if self.git is not None:
@@ -135,6 +146,18 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         pages.update(self._leaderboard_pages(pages, config))
         pages.update(self._storefront_pages(pages, config))
         return pages
+
+    def _reader_blocks(self, config):
+        """The last touch of each page: its header and paywall written in (see page_blocks), so every
+        builder shows them. Applied after the include check, which names lines of the author's page."""
+
+        def finish(src: str, markdown: str) -> str:
+            page = self.site.pages.get(src)
+            if page is None or (page.kind not in ("chapter", "article", "salon") and not page.locked):
+                return markdown
+            return self.blocks.add_to(src, markdown, self._url_from(config, src))
+
+        return finish
 
     # -- storefront: buy actions, blocks, feeds ------------------------------------------------
 
@@ -191,17 +214,24 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             log.warning("No site_url in mkdocs.yml: feeds need absolute links, so none were written. "
                         "Set site_url to publish RSS, Atom and the salon calendar.")
             return files
-        source = feeds.FeedSource(
-            site=self.site, site_url=config.site_url.rstrip("/") + "/", site_name=config.site_name,
-            language=self.language, public_url=lambda src: _site_url_in(files, src),
-            summary_of=self.public_summary, default_timezone=self.config.timezone)
-        for path, data in feeds.feed_files(source).items():
+        for path, data in self.feed_files(config, lambda src: _site_url_in(files, src)).items():
             old = files.get_file_from_path(path)
             if old is not None:
                 files.remove(old)
             files.append(File.generated(config, path, content=data))
-            self.feed_paths[next(kind for kind, name in feeds.FEED_FILES.items() if name == path)] = path
         return files
+
+    def feed_files(self, config, public_url) -> dict:
+        """RSS, Atom and the salon calendar (path -> data), of public facts only; notes their paths."""
+        self.feed_paths = {}
+        source = feeds.FeedSource(
+            site=self.site, site_url=config.site_url.rstrip("/") + "/", site_name=config.site_name,
+            language=self.language, public_url=public_url,
+            summary_of=self.public_summary, default_timezone=self.config.timezone)
+        out = feeds.feed_files(source)
+        for path in out:
+            self.feed_paths[next(kind for kind, name in feeds.FEED_FILES.items() if name == path)] = path
+        return out
 
     def _url_from(self, config, src: str):
         """A function giving URLs of other pages relative to the page at `src`."""
@@ -283,7 +313,8 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         self._page_written: str | None = None
         self._search_entries, self._search_told = search_entries(config), 0
         if self.config.leak_guard.enabled:
-            self._leak_guard = LeakGuard(guard_inputs(self.site, self.public, config, self.config.leak_guard.allow))
+            self._leak_guard = LeakGuard(guard_inputs(self.site, self.public, config, self.config.leak_guard.allow,
+                                                      self.tree.private_files()))
         return files
 
     # After Folio's own on_files, before other plugins': git plugins read each page's history here.
@@ -326,24 +357,7 @@ class FolioPlugin(BasePlugin[FolioConfig]):
 
     def _nav_order(self, file: File):
         """Home first, then courses (chapters in course order), articles and salons newest first."""
-        parts = PurePosixPath(file.src_uri).parts
-        top = parts[0] if len(parts) > 1 else ""
-        rank = 0 if file.src_uri == "index.md" else SECTION_ORDER.get(top, 4)
-        if not file.is_documentation_page():
-            return (rank, 0, "", file.src_uri)
-        is_index = parts[-1] == "index.md"
-        if top == "courses" and len(parts) == 3 and parts[1] in self.site.courses:
-            course = self.site.courses[parts[1]]
-            position = next((i for i, c in enumerate(course.chapters, 1) if c.src == file.src_uri), 0)
-            return (rank, 0, parts[1], f"{position:05d}")
-        if top in ("articles", "salons") and not is_index:
-            page = self.site.pages.get(file.src_uri)
-            date = page.date.isoformat() if page and page.date else "0000"
-            # Newest first: invert the date so an ascending sort puts it first.
-            return (rank, 1, "", "".join(chr(0x10FFFF - ord(ch)) for ch in date) + file.src_uri)
-        # Within a section: its index, then its own pages, then its sub-sections.
-        depth = 0 if is_index else (2 if len(parts) > 2 else 1)
-        return (rank, depth, "", file.src_uri)
+        return nav_order_key(self.site, file.src_uri, file.is_documentation_page())
 
     # -- navigation and templates --------------------------------------------------------------
 
@@ -377,14 +391,13 @@ class FolioPlugin(BasePlugin[FolioConfig]):
 
     def _title_section(self, section: Section) -> None:
         top = _section_dir(section)
-        if top in ("courses", "articles", "salons", "leaderboard") and len(top.split("/")) == 1:
-            section.title = self.t[top]
+        if len(top.split("/")) == 1 and section_title(self.site, top, self.t):
+            section.title = section_title(self.site, top, self.t)
         for child in section.children:
             if isinstance(child, Section):
-                path = _section_dir(child)
-                slug = path.split("/")[1] if path and path.startswith("courses/") and path.count("/") == 1 else None
-                if slug in self.site.courses:
-                    child.title = self.site.courses[slug].title
+                title = section_title(self.site, _section_dir(child), self.t)
+                if title:
+                    child.title = title
                 self._title_section(child)
 
     def _rewrite_locked_links(self, html: str, page, config, files: Files) -> str:
@@ -412,10 +425,13 @@ class FolioPlugin(BasePlugin[FolioConfig]):
     def on_post_page(self, output: str, page, config) -> str:
         members = getattr(self, "member_pages", None)
         if members is not None and page.file.src_uri in self.public.locked:
-            folio = dict(self._page_context(page.file.src_uri) or {}, locked=False, member=True)
+            src = page.file.src_uri
+            # The member's page carries the chapter header, as the public one does, and no paywall.
             members.render(page, config, self.files, self._env, self._nav,
-                           {"folio": folio, "folio_head": self._head(page, config),
-                            "folio_members": self._members_script(page)})
+                           {"folio": {"member": True}, "folio_head": self._head(page, config),
+                            "folio_members": self._members_script(page)},
+                           decorate=lambda markdown: self.blocks.add_to(src, markdown, self._url_from(config, src),
+                                                                        paywall=False))
         if getattr(self, "git", None) is not None:
             self.git.point_file_back(page.file)
         guard = getattr(self, "_leak_guard", None)
@@ -440,9 +456,9 @@ class FolioPlugin(BasePlugin[FolioConfig]):
         return [d for d in config.theme.dirs if d != custom_dir]
 
     def on_page_context(self, context, page, config, nav):
+        # Headers and the paywall are in the page's Markdown (page_blocks); templates add <head> tags only.
         if not self.config.enabled or self.site is None:
             return context
-        context["folio"] = self._page_context(page.file.src_uri)
         context["folio_head"] = self._head(page, config)
         context["folio_members"] = self._members_script(page)
         self._nav = nav
@@ -482,55 +498,6 @@ class FolioPlugin(BasePlugin[FolioConfig]):
             start, end = feeds.salon_times(model, self.config.timezone)
             head["jsonld"] = structured_data.script_tag(structured_data.event_jsonld(facts, start, end))
         return head
-
-    def _page_context(self, src: str) -> dict | None:
-        page = self.site.pages.get(src)
-        if page is None or page.kind not in ("chapter", "article", "salon", "page"):
-            return None
-        t = strings(page_language(self.site, page, self.language))
-        info = {
-            "t": t, "kind": page.kind, "src": src, "title": page.title, "access": page.access,
-            "locked": page.locked, "minutes": page.minutes, "product": page.product,
-            "date": page.date.isoformat() if page.date else "", "authors": page.meta.get("authors", []),
-        }
-        if page.kind == "chapter" and page.course in self.site.courses:
-            course = self.site.courses[page.course]
-            info.update(course_title=course.title, course_url=self._site_url(course.index.src),
-                        position=course.chapters.index(page) + 1, count=len(course.chapters))
-        if page.kind == "salon":
-            info.update(location=page.meta.get("location", ""), speakers=page.meta.get("speakers", []),
-                        slides=page.meta.get("slides"), recording=page.meta.get("recording"),
-                        upcoming=bool(page.date and page.date >= self.today))
-        if page.locked:
-            info.update(self._paywall(page, t))
-        return info
-
-    def _site_url(self, src: str) -> str:
-        """The site-root URL of the page at `src` (the templates' `url` filter makes it relative)."""
-        file = self.files.get_file_from_path(src)
-        return file.url if file else src
-
-    def _paywall(self, page, t) -> dict:
-        offers = []
-        if page.product.startswith("course:"):
-            course = self.site.courses[page.course]
-            if course.price:
-                offers.append({"product": course.product, "plan": "one_time",
-                               "label": t["buy_course"].format(price=course.price.display)})
-        for plan, price in self.site.membership.items():
-            offers.append({"product": "membership", "plan": plan, "label": t[f"join_{plan}"].format(price=price.display)})
-        gate = self.gate_url
-        # The gate's routes (toolkit/gate): POST /checkout/<product>, GET /read/<product>/<page>, /signin.
-        for offer in offers:
-            offer["action"] = self.checkout_url(offer["product"])
-        return {
-            "offers": offers,
-            # 0 when nothing beyond the teaser is locked: the paywall then names no reading time.
-            "locked_minutes": self.public.locked[page.src].locked_minutes,
-            "checkout_url": gate and f"{gate}/checkout",
-            "read_url": f"{gate}/read/{page.product}/{quote(page.src)}" if gate else None,
-            "login_url": f"{gate}/signin" if gate else None,
-        }
 
     # -- after the build -----------------------------------------------------------------------
 

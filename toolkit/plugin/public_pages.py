@@ -8,6 +8,7 @@ text references, which must not be copied into `site/`.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from dataclasses import dataclass, field, replace
 
@@ -15,16 +16,11 @@ import yaml
 
 from toolkit.content.model import Page, Site, is_markdown
 from toolkit.content.references import references
-from toolkit.plugin.teaser import split
+from toolkit.content.schema import public_keys
+from toolkit.plugin.teaser import Renderer, split
 from toolkit.content.text import count_words, plain_text, reading_minutes, shorten
 
-# Front matter that may stay on a locked page's public version. Anything else
-# (description, summary, custom keys a template might print) could carry paid text.
-PUBLIC_KEYS = ("title", "date", "tags", "authors", "hide", "icon", "template", "status",
-               "location", "speakers", "time", "timezone", "slides", "recording", "access", "search",
-               # Material's blog: where a post is listed, never its text.
-               "categories", "slug", "pin", "draft")
-
+log = logging.getLogger("mkdocs.plugins.folio")
 
 
 @dataclass(frozen=True)
@@ -44,24 +40,35 @@ class PublicSite:
     markdown: dict[str, str] = field(default_factory=dict)  # src -> public Markdown (locked pages)
     locked: dict[str, LockedPage] = field(default_factory=dict)
     paid_only_assets: set[str] = field(default_factory=set)
+    public_refs: set[str] = field(default_factory=set)  # files public pages link to or embed
 
     def public_texts(self, site: Site) -> list[str]:
         """Every text that is legitimately public, for the leak guard's allow-list."""
         return [self.locked[src].teaser if src in self.locked else page.body for src, page in site.pages.items()]
 
 
-def make_public(site: Site, teaser_words: int) -> PublicSite:
-    """The public form of every locked page, and the assets only paid parts use."""
+def make_public(site: Site, teaser_words: int, renderer: Renderer | None = None, shown=str) -> PublicSite:
+    """The public form of every locked page, and the assets only paid parts use.
+
+    `renderer` renders Markdown as the site does (its extensions): teasers are cut on its blocks.
+    """
     public = PublicSite()
     for page in site.locked_pages:
-        parts = split(page.body, teaser_words)
+        parts = split(page.body, teaser_words, renderer)
+        if parts.no_text:
+            log.warning("%s: locked page with no text to show: its public page has only a title and the "
+                        "paywall; start it with a paragraph, or put one before `<!-- more -->`", shown(page.src))
+        elif parts.cut_inside:
+            log.warning("%s: teaser cut inside a block: its first text block is longer than teaser_words "
+                        "(%d) on its own, so the public page shows its first sentences; put `<!-- more -->` "
+                        "on a line of its own where the teaser should end", shown(page.src), teaser_words)
         if not page.meta.get("title"):
             # Without `title:` the title is the first `# heading`: it must be one of the teaser,
             # never a heading (or a `# comment` in code) of the locked part.
             page.meta["title"] = replace(page, body=parts.teaser).title
         public.locked[page.src] = LockedPage(page, parts.teaser, parts.remainder)
         public.markdown[page.src] = public_markdown(page, parts.teaser)
-    public.paid_only_assets = _paid_only_assets(site, public)
+    public.paid_only_assets, public.public_refs = _paid_only_assets(site, public)
     return public
 
 
@@ -71,7 +78,7 @@ _SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 def public_markdown(page: Page, teaser: str) -> str:
     """Front matter with only safe keys, a description from the teaser, then the teaser."""
-    meta = {key: _yaml_safe(page.meta[key]) for key in PUBLIC_KEYS if key in page.meta}
+    meta = {key: _yaml_safe(page.meta[key]) for key in public_keys(page.kind) if key in page.meta}
     meta["title"] = page.title
     description = shorten(plain_text(teaser_without_headings(teaser)))
     if description:
@@ -94,7 +101,7 @@ def _yaml_safe(value):
     return value
 
 
-def _paid_only_assets(site: Site, public: PublicSite) -> set[str]:
+def _paid_only_assets(site: Site, public: PublicSite) -> tuple[set[str], set[str]]:
     paid_refs: set[str] = set()
     public_refs: set[str] = set()
     for src, page in site.pages.items():
@@ -103,4 +110,4 @@ def _paid_only_assets(site: Site, public: PublicSite) -> set[str]:
             public_refs |= references(public.locked[src].teaser, src)
         else:
             public_refs |= references(page.body, src)
-    return {ref for ref in paid_refs - public_refs if not is_markdown(ref)}
+    return {ref for ref in paid_refs - public_refs if not is_markdown(ref)}, public_refs

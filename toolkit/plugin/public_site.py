@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path, PurePosixPath
+from typing import Callable
 
 import pathspec
 from mkdocs.structure.files import File, Files
@@ -18,7 +19,9 @@ from mkdocs.structure.files import File, Files
 from toolkit.plugin import content_files, includes
 from toolkit.plugin.asset_refs import site_paths
 from toolkit.plugin.public_pages import make_public
+from toolkit.plugin.teaser import Renderer
 from toolkit.plugin.public_tree import PLACEHOLDER, PublicTree
+from toolkit.content.layout import is_markdown
 from toolkit.content.loading import load_site
 from toolkit.errors import FolioError
 
@@ -42,9 +45,11 @@ class PublicTreeBuild:
         _edit_links_to_sources(config, self.config_dir, public_dir, self.content_dir)
         self.site = load_site(self.content_dir, dict(plugin.config.membership), plugin.strict,
                               config.config_file_path or "mkdocs.yml")
-        self.public = make_public(self.site, plugin.config.teaser_words)
+        self.public = make_public(self.site, plugin.config.teaser_words, site_renderer(config), self.shown)
         self.files = content_files.classify(self.site, self.content_dir, self.shown)
         self.public_files = pathspec.GitIgnoreSpec.from_lines(plugin.config.public_files)
+        content_files.refuse_public_files_in_priced_courses(self.site, self.files.candidates, self.public_files,
+                                                            self.shown)
         self.candidates: dict[str, File] = {}
         self.referenced: set[str] = set()
         # Files Folio itself ships into the tree (KaTeX when the site has math): tree path -> file.
@@ -62,13 +67,15 @@ class PublicTreeBuild:
         docs_dir = Path(config.docs_dir).resolve()
         chosen = plugin.config.content_dir
         if not chosen:
-            # Legacy layout: docs_dir holds the content. Folio still builds from a generated tree,
-            # but a builder without the plugin would publish everything: say so.
-            log.warning(
-                "%s: docs_dir (%s) holds the content, so a build without the folio plugin publishes "
-                "paid chapters. Set `plugins.folio.content_dir: %s` and `docs_dir: %s`.",
-                self.config_name, docs_dir.name, docs_dir.name, LEGACY_TREE.as_posix())
-            return docs_dir, (self.config_dir / LEGACY_TREE).resolve()
+            # The old layout: docs_dir holds the content, so any builder without the plugin (or with
+            # `enabled: false`) publishes paid chapters whole. Fail closed, with the fix.
+            raise FolioError(
+                f"{self.config_name}: docs_dir ({docs_dir.name}) holds the content, so a build without the folio "
+                "plugin would publish paid chapters. Keep the content where it is and write these two lines "
+                f"in {self.config_name}:\n"
+                f"    docs_dir: {LEGACY_TREE.as_posix()}\n"
+                f"    content_dir: {_relative(docs_dir, self.config_dir)}    (under `plugins: - folio:`)"
+            )
         content_dir = (self.config_dir / chosen).resolve()
         if not content_dir.is_dir():
             raise FolioError(f"{self.config_name}: plugins.folio.content_dir: {content_dir} is not a folder; "
@@ -80,6 +87,11 @@ class PublicTreeBuild:
             )
         return content_dir, docs_dir
 
+    def private_files(self) -> dict[str, str]:
+        """Shown name -> path of every private file of a priced course (for the leak guard)."""
+        found = content_files.private_files(self.site, self.files.candidates, self.public.public_refs)
+        return {self.shown(src): str(path) for src, path in found.items()}
+
     # -- pages (on_config) ---------------------------------------------------------------------
 
     def public_markdown(self, src: str) -> str:
@@ -88,7 +100,10 @@ class PublicTreeBuild:
             return self.public.markdown[src]
         return (self.content_dir / src).read_text(encoding="utf-8")
 
-    def write_pages(self, generated: dict[str, str]) -> None:
+    def write_pages(self, generated: dict[str, str], files: dict[str, str] | None = None,
+                    finish: Callable[[str, str], str] | None = None) -> None:
+        """Write the tree's pages: `generated` Markdown, the public form of the others, and Folio's own
+        `files` (its stylesheet). `finish(src, markdown)` gives a page's final Markdown (headers, paywall)."""
         texts: dict[str, bytes] = {src: text.encode("utf-8") for src, text in generated.items()}
         links: dict[str, Path] = {}
         for src in self.site.pages:
@@ -108,6 +123,17 @@ class PublicTreeBuild:
         links.update(self.static_files)
         self._check_includes({**{s: self.public.markdown.get(s) for s in links if s in self.site.pages},
                               **{s: t.decode("utf-8") for s, t in texts.items()}})
+        if finish is not None:
+            for src in sorted(set(texts) | set(links)):
+                if src not in self.site.pages:
+                    continue
+                before = texts[src].decode("utf-8") if src in texts else links[src].read_text(encoding="utf-8")
+                after = finish(src, before)
+                if after != before:
+                    texts[src] = after.encode("utf-8")
+                    links.pop(src, None)
+        for name, text in (files or {}).items():
+            texts.setdefault(name, text.encode("utf-8"))
         self.tree.write_pages(texts, links)
         self.page_sources = set(texts) | set(links)
 
@@ -152,6 +178,12 @@ class PublicTreeBuild:
                 if file.src_uri.endswith(".folio-tree.json"):
                     continue
                 files.remove(file)
+        for file in list(files):
+            # MkDocs renders only lower-case suffixes; Folio reads `.MD` as a page: so must MkDocs.
+            if (file.abs_src_path and file.abs_src_path.startswith(tree_root) and is_markdown(file.src_uri)
+                    and not file.is_documentation_page()):
+                files.remove(file)
+                files.append(_MarkdownPage(file.src_uri, file.src_dir, file.dest_dir, config.use_directory_urls))
         for src, path in self.files.candidates.items():
             existing = files.get_file_from_path(src)
             if existing is not None:
@@ -195,6 +227,49 @@ class PublicTreeBuild:
         self.referenced |= site_paths(html, page.url, prefix, "" if folder == "." else folder + "/",
                                       names=self._candidate_names)
 
+    # -- without a builder's events (`folio build --builder zensical`) ---------------------------
+
+    def note_rendered_pages(self, renderer: Renderer) -> None:
+        """Render each public page of the tree once with the site's extensions and note what it refers to.
+
+        The stand-in for MkDocs' page events: the same HTML reading (`site_paths`) on Folio's own
+        rendering of the Markdown the builder will render.
+        """
+        from urllib.parse import quote, urlsplit
+
+        from mkdocs.structure.files import File as MkDocsFile
+
+        self._candidate_names = {PurePosixPath(src).name for src in self.files.candidates}
+        if not self.files.candidates:
+            return
+        prefix = urlsplit(self.config.site_url or "/").path or "/"
+        # Only pages whose Markdown names a candidate (as written or %-encoded), or includes other
+        # files, can refer to one: the rest are not rendered. A name Folio misses here only leaves
+        # a file unpublished (a broken image), never publishes one.
+        spellings = self._candidate_names | {quote(name) for name in self._candidate_names}
+        for src in sorted(self.page_sources):
+            if not is_markdown(src):
+                continue
+            markdown = self.tree.root.joinpath(src).read_text(encoding="utf-8")
+            if "8<" not in markdown and "{%" not in markdown and not any(name in markdown for name in spellings):
+                continue
+            html = renderer.links_html(_body(markdown))
+            url = MkDocsFile(src, "", "", self.config.use_directory_urls).url
+            folder = PurePosixPath(src).parent.as_posix()
+            self.referenced |= site_paths(html, url, prefix, "" if folder == "." else folder + "/",
+                                          names=self._candidate_names)
+
+    def publish_noted(self) -> None:
+        """Keep the candidates the rendered public pages refer to (or mkdocs.yml names); drop the rest."""
+        named = _named_by_config(self.config)
+        kept = {src: self.content_dir / src for src in self.files.candidates
+                if src in self.referenced or src in named or self.public_files.match_file(src)}
+        for src in sorted(set(self.files.candidates) - set(kept)):
+            if content_files.priced_course(self.site, src) and src.lower().endswith(".ipynb"):
+                log.warning("%s: gated whole: Folio cannot cut a notebook into a teaser, so it is not published; "
+                            "%s", self.shown(src), self._who_gets(src))
+        self.tree.write_assets(kept)
+
     def publish_referenced(self, files: Files) -> None:
         """Keep the candidates public pages refer to (or mkdocs.yml names); drop the rest."""
         named = _named_by_config(self.config)
@@ -218,6 +293,37 @@ class PublicTreeBuild:
         if dropped:
             log.info("Folio: %d files under %s not published (no public page refers to them)",
                      dropped, self.content_dir.name)
+
+
+class _MarkdownPage(File):
+    """A page whose suffix MkDocs does not know in this case (`.MD`): rendered like `.md`."""
+
+    def is_documentation_page(self) -> bool:
+        return True
+
+    def is_static_page(self) -> bool:
+        return False
+
+
+def _body(markdown: str) -> str:
+    """A page's Markdown without its front matter."""
+    if markdown.startswith("---"):
+        end = markdown.find("\n---", 3)
+        if end != -1:
+            return markdown[markdown.find("\n", end + 4) + 1 or len(markdown):]
+    return markdown
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def site_renderer(config) -> Renderer:
+    """Python-Markdown with the site's extensions, to cut teasers on the blocks MkDocs will render."""
+    return Renderer(config.get("markdown_extensions") or (), config.get("mdx_configs") or {})
 
 
 def _named_by_config(config) -> set[str]:

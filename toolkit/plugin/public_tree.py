@@ -1,10 +1,13 @@
 """The public tree: the only folder MkDocs (or any builder reading mkdocs.yml) ever sees.
 
-Folio writes it from an allow-list before MkDocs collects files. Writes are
-incremental so `mkdocs serve`, which watches it, settles after one rebuild:
-a page is rewritten only when its bytes change, an unchanged asset stays the
-same hard link. Every write goes to a temporary name and replaces the old file,
-so a hard-linked source is never written through. A state file records what
+Folio writes it from an allow-list before MkDocs collects files. The tree is a
+snapshot: no file in it shares storage with a source (each is a copy, or a reflink
+where the file system has them, which shares blocks only until either side is
+written), so an edit of a source in place (`cat >`, most editors) never changes the
+tree: only the next Folio build does. Writes are incremental so `mkdocs serve`,
+which watches it, settles after one rebuild: a page is rewritten only when its bytes
+change, an asset only when its size or modification time does. Every write goes to a
+temporary name and replaces the old file. A state file records what
 Folio wrote; a file Folio did not write makes the build stop, because MkDocs
 would publish it unclassified.
 """
@@ -71,22 +74,22 @@ class PublicTree:
             placeholder.write_text(PLACEHOLDER_TEXT.format(content=self.content_dir.name), encoding="utf-8")
 
     def write_pages(self, texts: dict[str, bytes], links: dict[str, Path]) -> None:
-        """Make the tree's pages exactly `texts` (written) and `links` (hard links to sources)."""
+        """Make the tree's pages exactly `texts` (written) and `links` (copies of sources)."""
         state = self._state()
         for rel, data in texts.items():
             self._put_bytes(rel, data)
         for rel, source in links.items():
-            self._put_link(rel, source)
+            self._put_bytes(rel, Path(source).read_bytes())
         wanted = set(texts) | set(links)
         self._remove(set(state["pages"]) - wanted)
         state["pages"] = sorted(wanted)
         self._save(state)
 
     def write_assets(self, links: dict[str, Path]) -> None:
-        """Make the tree's assets exactly `links` (hard links, or copies across devices)."""
+        """Make the tree's assets exactly `links` (copies of the sources, reflinked where possible)."""
         state = self._state()
         for rel, source in links.items():
-            self._put_link(rel, source)
+            self._put_copy(rel, source)
         self._remove(set(state["assets"]) - set(links) - set(state["pages"]))
         state["assets"] = sorted(links)
         self._save(state)
@@ -101,20 +104,19 @@ class PublicTree:
         _replace_bytes(path, data)
         self.written += 1
 
-    def _put_link(self, rel: str, source: Path) -> None:
+    def _put_copy(self, rel: str, source: Path) -> None:
         path = self.root / rel
         try:
-            if os.path.samefile(path, source) and not path.is_symlink():
+            have, want = path.lstat(), os.stat(source)
+            if (not path.is_symlink() and have.st_nlink == 1 and not os.path.samefile(path, source)
+                    and have.st_size == want.st_size and have.st_mtime_ns == want.st_mtime_ns):
                 return
         except OSError:
             pass
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.folio-tmp")
         temporary.unlink(missing_ok=True)
-        try:
-            os.link(source, temporary)
-        except OSError:  # another device, or links not allowed: a copy keeps the same bytes
-            shutil.copy2(source, temporary)
+        _copy(Path(source), temporary)
         os.replace(temporary, path)
         self.written += 1
 
@@ -128,6 +130,21 @@ class PublicTree:
             while parent != self.root and parent.is_dir() and not any(parent.iterdir()):
                 parent.rmdir()
                 parent = parent.parent
+
+
+_FICLONE = 0x40049409  # Linux: share the source's blocks copy-on-write (Btrfs, XFS)
+
+
+def _copy(source: Path, target: Path) -> None:
+    """A copy of `source` (a reflink where the file system has them), with its times."""
+    with open(source, "rb") as src, open(target, "wb") as dst:
+        try:
+            import fcntl
+
+            fcntl.ioctl(dst.fileno(), _FICLONE, src.fileno())
+        except (ImportError, OSError):
+            shutil.copyfileobj(src, dst, 1024 * 1024)
+    shutil.copystat(source, target)
 
 
 def _replace_bytes(path: Path, data: bytes) -> None:
