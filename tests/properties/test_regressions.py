@@ -31,3 +31,17 @@ def test_a_locked_page_opening_with_an_image_then_a_long_paragraph_shows_words(t
                                                                  Block("para", WORDS * 2)))),
                     teaser_words=20)
     check_site(tmp_path / "site-root", spec)
+
+
+def test_a_short_chinese_teaser_repeated_in_the_pages_description_is_no_false_alarm(tmp_path):
+    # Found by a fuzz run (run 2, example 220): the built page reads the description (three times in
+    # the head) and then the teaser as one stream of CJK characters; a paid shingle that ran from the
+    # teaser's last paragraph into a footnote repeating its characters matched that stream.
+    spec = SiteSpec(pages=(PageSpec("courses/c/01-free.md", False, (Block("para", WORDS),)),
+                           PageSpec("courses/c/02-ch.md", True, (
+                               Block("para", ("index", "task", "cache", "replica")),
+                               Block("footnote", ("方", "很", "走", "支"), cjk=True),
+                               Block("code", ("parser", "rollback", "cache", "latency")),
+                               Block("para", WORDS * 3)), leading_blank=False)),
+                    teaser_words=20)
+    check_site(tmp_path / "site-root", spec)
