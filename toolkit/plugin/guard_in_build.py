@@ -39,7 +39,8 @@ from typing import Iterable, Iterator
 
 from toolkit.plugin.background import Job
 from toolkit.content.schema import public_keys
-from toolkit.plugin.public_pages import PublicSite
+from toolkit.content.text import plain_text, shorten
+from toolkit.plugin.public_pages import PublicSite, teaser_without_headings
 from toolkit.content.model import Site
 from toolkit.leakguard.fingerprints import Fingerprints
 from toolkit.leakguard.private_files import private_text
@@ -246,6 +247,7 @@ def public_texts(site: Site, public: PublicSite, config) -> list[str]:
     """Every text that is legitimately public (see the module docstring)."""
     texts = public.public_texts(site)
     texts += rendered_public_texts(site, public, config)
+    texts += [page_as_read(locked.teaser) for locked in public.locked.values()]
     for src, page in site.pages.items():
         meta = ({k: v for k, v in page.meta.items() if k in public_keys(page.kind)} if src in public.locked
                 else page.meta)
@@ -255,6 +257,17 @@ def public_texts(site: Site, public: PublicSite, config) -> list[str]:
     texts += _strings(config.get("nav") or [])
     texts += [text for _, text in included_files(site, public, config)]
     return [text for text in texts if text]
+
+
+def page_as_read(teaser: str) -> str:
+    """A locked page's public text in the order the scanner reads its built page: the description
+    (in the head three times: description, og:description, twitter:description), then the teaser.
+
+    CJK characters are read as one stream across elements, so the description's last characters
+    and the teaser's first ones are neighbours there, and must be public as neighbours too.
+    """
+    description = shorten(plain_text(teaser_without_headings(teaser)))
+    return "\n".join([description] * 3 + [teaser])
 
 
 def rendered_public_texts(site: Site, public: PublicSite, config) -> list[str]:

@@ -9,7 +9,6 @@ copies any file).
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path, PurePosixPath
 from typing import Callable
 

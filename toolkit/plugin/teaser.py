@@ -137,6 +137,12 @@ class _TopLevel(HTMLParser):
 class Rendered:
     blocks: list[Block]
     invisible: int
+    footnote_words: int = 0  # the footnote list the renderer appends (shown under the teaser too)
+
+    def fits(self, limit: int) -> bool:
+        """At most `limit` words besides its largest block (footnotes count as a block)."""
+        sizes = [b.words for b in self.blocks] + [self.footnote_words]
+        return sum(sizes) - max(sizes) <= limit
 
     @property
     def signature(self) -> list[tuple[str, str]]:
@@ -211,8 +217,9 @@ class Renderer:
         parser.feed(self._convert(self._md if full else self._blocks_md, text))
         parser.close()
         # The footnote list is appended by the renderer, not a block of the source.
-        blocks = [b for b in parser.blocks if not (b.tag == "div" and "footnote" in b.classes.split())]
-        rendered = Rendered(blocks, parser.invisible)
+        notes = [b for b in parser.blocks if b.tag == "div" and "footnote" in b.classes.split()]
+        blocks = [b for b in parser.blocks if b not in notes]
+        rendered = Rendered(blocks, parser.invisible, sum(b.words for b in notes))
         if len(self._cache) > 2048:
             self._cache.clear()
         self._cache[key] = rendered
@@ -254,9 +261,8 @@ def split(body: str, teaser_words: int, renderer: Renderer | None = None) -> Spl
     marker = page.marker_line()
     if marker is not None:
         teaser, rest = "".join(page.lines[:marker]), "".join(page.lines[marker + 1:])
-        shown = renderer.render(visible_only(teaser, renderer), full=True).blocks
-        words = sum(b.words for b in shown)
-        if _text_words(shown) and words <= teaser_words + max((b.words for b in shown), default=0):
+        shown = renderer.render(visible_only(teaser, renderer), full=True)
+        if _text_words(shown.blocks) and shown.fits(teaser_words):
             return _finish(Split(_with_link_defs(teaser, rest), rest, True), renderer)
         # An empty teaser, or one far past teaser_words: cut by words like a page without a marker.
     return _finish(page.by_words(teaser_words), renderer)
@@ -332,7 +338,8 @@ class _Page:
         while k is not None and k > 0:
             cut = self.clean_cut(k)
             # The block renderer counts markup as words (an image's syntax): the teaser must show text.
-            if cut is not None and _text_words(self.renderer.render(self.text(0, cut), full=True).blocks):
+            shown = self.renderer.render(self.text(0, cut), full=True) if cut is not None else None
+            if shown is not None and _text_words(shown.blocks) and shown.fits(limit):
                 return Split(_with_link_defs(self.text(0, cut), self.text(cut)), self.text(cut), False)
             k -= 1
             while k > 0 and blocks[k - 1].heading:
