@@ -30,14 +30,15 @@ import logging
 import random
 import shutil
 import statistics
-import struct
 import sys
 import tempfile
 import time
-import zlib
 from pathlib import Path
 
 import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from coursegen import ENGLISH, png  # noqa: E402  (one generator of figures and prose for both course benchmarks)
 
 RESULTS = Path(__file__).resolve().parent / "results" / "courses.json"
 EXTENSIONS = [
@@ -47,19 +48,7 @@ EXTENSIONS = [
 ]
 CHINESE = ("在生产环境里，我们发现连接池的等待时间往往比查询本身更长，所以先把池子的大小和超时一起调小，"
            "再观察延迟分布的变化。优化问题的关键在于把目标函数写清楚，再决定用哪种方法去求解。")
-ENGLISH = ("The thin lens equation relates the focal length to the distances of object and image, and "
-           "every practical optical design starts from it before aberrations are considered in detail. ")
 COURSE = "---\ntype: course\ntitle: {title}\nprice: 49 USD\nlevel: advanced\nauthors: [Ada Figures]\n{lang}---\n\n# {title}\n\n{text}\n"
-
-
-def png(width: int, height: int, rng: random.Random) -> bytes:
-    raw = b"".join(b"\0" + rng.randbytes(width * 3) for _ in range(height))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 0)) + chunk(b"IEND", b"")
 
 
 def formula_block(n: int, k: int) -> str:

@@ -77,7 +77,9 @@ class MemoryStore:
                 del self._items[key]
 
 
-class RedisStore:
+class _ClientStore:
+    """A store kept by a network client (Redis, Memcached): values come back as bytes."""
+
     def __init__(self, client) -> None:
         self._client = client
 
@@ -85,6 +87,8 @@ class RedisStore:
         value = self._client.get(key)
         return value.decode() if isinstance(value, bytes) else value
 
+
+class RedisStore(_ClientStore):
     def set(self, key: str, value: str, ttl: int) -> None:
         self._client.set(key, value, ex=max(1, int(ttl)))
 
@@ -95,14 +99,7 @@ class RedisStore:
         self._client.delete(key)
 
 
-class MemcachedStore:
-    def __init__(self, client) -> None:
-        self._client = client
-
-    def get(self, key: str) -> str | None:
-        value = self._client.get(key)
-        return value.decode() if isinstance(value, bytes) else value
-
+class MemcachedStore(_ClientStore):
     def set(self, key: str, value: str, ttl: int) -> None:
         self._client.set(key, value, expire=max(1, int(ttl)), noreply=False)
 

@@ -190,18 +190,7 @@ def _unique_ids(root) -> None:
         if any(i in seen for i in inside) or len(set(inside)) < len(inside):
             _prefix_svg_ids(svg, f"svg{n}-")
         seen.update(node.get("id") for node in svg.iter() if isinstance(node.tag, str) and node.get("id"))
-    used: set[str] = set()
-    for node in root.iter():
-        value = node.get("id") if isinstance(node.tag, str) else None
-        if not value:
-            continue
-        new, k = value, 1
-        while new in used:
-            k += 1
-            new = f"{value}-{k}"
-        if new != value:
-            node.set("id", new)
-        used.add(new)
+    _number_repeated_ids(root)
 
 
 def _prefix_svg_ids(svg, prefix: str) -> None:
@@ -227,6 +216,12 @@ def svg_with_unique_ids(data: bytes) -> bytes | None:
         root = etree.fromstring(data, etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False))
     except etree.XMLSyntaxError:
         return None
+    changed = _number_repeated_ids(root)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8") if changed else None
+
+
+def _number_repeated_ids(root) -> bool:
+    """Give each repeated id a numbered suffix (`a`, `a-2`, `a-3`); True if any id changed."""
     used: set[str] = set()
     changed = False
     for node in root.iter():
@@ -241,7 +236,7 @@ def svg_with_unique_ids(data: bytes) -> bytes | None:
             node.set("id", new)
             changed = True
         used.add(new)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8") if changed else None
+    return changed
 
 
 def _encode_urls(root) -> None:
