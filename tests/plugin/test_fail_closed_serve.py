@@ -5,22 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from tests import processes
-from tests.loopback import free_port, wait_for
+from tests.loopback import free_port, http_body, wait_for
 from tests.sites import write_site
 
 FOLIO = Path(sys.executable).with_name("folio")
 
-
-def fetch(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
-    except OSError:
-        return ""
 
 
 def test_serve_rebuilds_on_a_content_edit_and_then_settles(tmp_path):
@@ -33,10 +25,10 @@ def test_serve_rebuilds_on_a_content_edit_and_then_settles(tmp_path):
                                  stderr=subprocess.STDOUT)
     try:
         page = f"http://127.0.0.1:{port}/articles/a/"
-        assert wait_for(lambda: "First version" in fetch(page), 60), log.read_text()
+        assert wait_for(lambda: "First version" in (http_body(page) or ""), 60), log.read_text()
         source = tmp_path / "content/articles/a.md"
         source.write_text(source.read_text().replace("First version", "Second version"), encoding="utf-8")
-        assert wait_for(lambda: "Second version" in fetch(page), 60), log.read_text()
+        assert wait_for(lambda: "Second version" in (http_body(page) or ""), 60), log.read_text()
         # Settled: no new build for 2 s (a rebuild loop would rebuild every second or so), within 30 s.
         assert quiet_for(2.0, lambda: log.read_text().count("Documentation built"), 30), "rebuilds did not settle"
         builds = log.read_text().count("Documentation built")

@@ -5,23 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import urllib.request
 from pathlib import Path
 
 from tests import processes
 from tests.conftest import copy_example
-from tests.loopback import free_port, wait_for
+from tests.loopback import free_port, http_body, wait_for
 
 FOLIO = Path(sys.executable).with_name("folio")
 LOCKED = "courses/async-python/04-structured-concurrency"
 
-
-def fetch(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
-    except OSError:
-        return ""
 
 
 def zensical_children(pid: int) -> list[int]:
@@ -48,15 +40,15 @@ def test_serve_with_zensical_shows_the_paywall_and_follows_an_edit_then_stops(tm
     children: list[int] = []
     try:
         page = f"http://127.0.0.1:{port}/{LOCKED}/"
-        assert wait_for(lambda: 'id="folio-paywall"' in fetch(page), 60), log.read_text()
-        assert "Buy the course" in fetch(page)
+        assert wait_for(lambda: 'id="folio-paywall"' in (http_body(page) or ""), 60), log.read_text()
+        assert wait_for(lambda: "Buy the course" in (http_body(page) or ""), 30)
         source = root / f"content/{LOCKED}.md"
         source.write_text(source.read_text(encoding="utf-8").replace("# Structured concurrency",
                                                                      "# Structured concurrency, revised"),
                           encoding="utf-8")
-        assert wait_for(lambda: "Structured concurrency, revised" in fetch(page), 60), log.read_text()
+        assert wait_for(lambda: "Structured concurrency, revised" in (http_body(page) or ""), 60), log.read_text()
         # Zensical may be writing the page again as we ask (an empty answer): ask until it serves one.
-        assert wait_for(lambda: fetch(page).count('id="folio-paywall"') == 1, 30), fetch(page)[:2000]
+        assert wait_for(lambda: (http_body(page) or "").count('id="folio-paywall"') == 1, 30), (http_body(page) or "")[:2000]
         children = zensical_children(server.pid)
         assert children
     finally:
